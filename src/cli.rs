@@ -1,0 +1,256 @@
+//! The command line of the `crosscheck` binary: `check`, `fmt`, `export`, and (until the
+//! window lands) a summary of a dataset when run with no command. Every command prints
+//! problems as `path:line:col: error|warning: message` and never panics on bad input.
+//!
+//! Exit codes: 0 success, 1 problems found, 2 could not run.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::model::{Finding, Severity};
+use crate::store::{Loaded, OnConflict, Store};
+
+/// The sample dataset bundled with the source.
+pub const SAMPLE_DATASET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/dprk-kursk");
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "crosscheck",
+    version,
+    about = "Curate who claims what about an armed conflict: events, claims, claimants and sources kept as RON files."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Show a summary of a dataset (the window arrives in a later release).
+    Open {
+        /// The dataset folder (the one holding dataset.ron).
+        dir: PathBuf,
+    },
+    /// Validate a dataset and print every problem as `path:line:col: severity: message`.
+    Check {
+        /// The dataset folder.
+        dir: PathBuf,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Rewrite the dataset's files in canonical form (files that do not parse are left alone).
+    Fmt {
+        /// The dataset folder.
+        dir: PathBuf,
+        /// Only list the files that would change; exit 1 if any would.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Export the dataset's records.
+    Export {
+        /// The dataset folder.
+        dir: PathBuf,
+        /// Write every claim as one CSV row to this file.
+        #[arg(long, value_name = "FILE")]
+        claims_csv: PathBuf,
+    },
+}
+
+/// Writes a line to stdout; a closed pipe (`crosscheck check | head`) is not an error.
+fn out(line: &str) {
+    let _ = writeln!(io::stdout().lock(), "{line}");
+}
+
+fn err(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let code = match cli.command {
+        None => summary(Path::new(SAMPLE_DATASET)),
+        Some(Command::Open { dir }) => summary(&dir),
+        Some(Command::Check { dir, strict }) => check(&dir, strict),
+        Some(Command::Fmt { dir, check }) => fmt(&dir, check),
+        Some(Command::Export { dir, claims_csv }) => export(&dir, &claims_csv),
+    };
+    ExitCode::from(code)
+}
+
+fn load(dir: &Path) -> Result<Loaded, u8> {
+    Store::load(dir).map_err(|e| {
+        err(&format!("crosscheck: error: {e}"));
+        2
+    })
+}
+
+/// Sorts findings by file, line and column and prints them; returns (errors, warnings).
+fn print_findings(loaded: &Loaded, findings: &mut [Finding], to_stderr: bool) -> (usize, usize) {
+    findings.sort_by_key(|f| {
+        let o = f.at.map(|o| (loaded.store.path_of(o.file), o.line, o.col));
+        (o, f.severity)
+    });
+    for f in findings.iter() {
+        let line = loaded.store.describe(f);
+        if to_stderr { err(&line) } else { out(&line) }
+    }
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    (errors, findings.len() - errors)
+}
+
+fn check(dir: &Path, strict: bool) -> u8 {
+    let loaded = match load(dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut findings = loaded.check();
+    let (errors, warnings) = print_findings(&loaded, &mut findings, false);
+    let ds = &loaded.dataset;
+    err(&format!(
+        "{}: {} claims, {} events, {} actors, {} sources; {errors} error(s), {warnings} warning(s)",
+        dir.display(),
+        ds.claims.len(),
+        ds.events.len(),
+        ds.actors.len(),
+        ds.sources.len()
+    ));
+    if errors > 0 || (strict && warnings > 0) { 1 } else { 0 }
+}
+
+fn fmt(dir: &Path, check_only: bool) -> u8 {
+    let mut loaded = match load(dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut broken: Vec<Finding> = loaded
+        .load_findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .cloned()
+        .collect();
+    let (broken_count, _) = print_findings(&loaded, &mut broken, true);
+    let Loaded { store, dataset, .. } = &mut loaded;
+    if check_only {
+        let pending = match store.pending(dataset) {
+            Ok(p) => p,
+            Err(e) => {
+                err(&format!("crosscheck: error: {e}"));
+                return 2;
+            }
+        };
+        for (i, _) in &pending {
+            out(&format!("would reformat {}", store.path_of(*i as u32).display()));
+        }
+        return if pending.is_empty() && broken_count == 0 { 0 } else { 1 };
+    }
+    match store.save(dataset, OnConflict::Refuse) {
+        Ok(report) => {
+            for p in &report.written {
+                out(&format!("reformatted {}", p.display()));
+            }
+            err(&format!(
+                "{} file(s) reformatted, {} already canonical",
+                report.written.len(),
+                report.unchanged
+            ));
+            if broken_count > 0 { 1 } else { 0 }
+        }
+        Err(e) => {
+            err(&format!("crosscheck: error: {e}"));
+            1
+        }
+    }
+}
+
+fn export(dir: &Path, csv_path: &Path) -> u8 {
+    let loaded = match load(dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut broken: Vec<Finding> = loaded
+        .load_findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .cloned()
+        .collect();
+    let (broken_count, _) = print_findings(&loaded, &mut broken, true);
+    if let Err(e) = crate::store::write_claims_csv(&loaded.dataset, csv_path) {
+        err(&format!("crosscheck: error: {}: {e}", csv_path.display()));
+        return 2;
+    }
+    err(&format!(
+        "wrote {} claims to {}",
+        loaded.dataset.claims.len(),
+        csv_path.display()
+    ));
+    if broken_count > 0 { 1 } else { 0 }
+}
+
+fn summary(dir: &Path) -> u8 {
+    let loaded = match load(dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let ds = &loaded.dataset;
+    out(&format!("{} — {}", ds.manifest.title, dir.display()));
+    out(&format!(
+        "{} claims, {} events, {} actors, {} sources",
+        ds.claims.len(),
+        ds.events.len(),
+        ds.actors.len(),
+        ds.sources.len()
+    ));
+    out("");
+    let mut claims: Vec<_> = ds.claims.iter().collect();
+    claims.sort_by(|a, b| a.stated_on.cmp_key().cmp(&b.stated_on.cmp_key()).then(a.id.cmp(&b.id)));
+    out(&format!(
+        "{:<16} {:<34} {:<18} {:<20} {}",
+        "stated on", "claimant", "metric", "value", "refers to"
+    ));
+    for c in claims {
+        let claimant = ds.actor(&c.claimant).map_or(c.claimant.as_str(), |a| a.name.as_str());
+        out(&format!(
+            "{:<16} {:<34} {:<18} {:<20} {}",
+            c.stated_on.display(),
+            truncate(claimant, 34),
+            truncate(&c.metric, 18),
+            c.value.stated(),
+            c.refers_to.as_ref().map(|r| r.display()).unwrap_or_default()
+        ));
+    }
+    let mut findings = loaded.check();
+    out("");
+    let (errors, warnings) = print_findings(&loaded, &mut findings, false);
+    out(&format!("{errors} error(s), {warnings} warning(s)"));
+    out("");
+    out("The window (lists, plots, editor) arrives in the next release. Meanwhile:");
+    out("  crosscheck check DIR     validate a dataset");
+    out("  crosscheck fmt DIR       rewrite it in canonical form");
+    out("  crosscheck export DIR --claims-csv FILE");
+    if errors > 0 { 1 } else { 0 }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,113 @@
+//! The records and their rules: partial dates, values, claims, events, actors, sources, the
+//! manifest, validation and the claim table the CSV export writes. No egui and no files here.
+
+pub mod date;
+pub mod export;
+pub mod record;
+pub mod validate;
+pub mod value;
+
+pub use date::{DateError, DateText, Day, PartialDate};
+pub use record::{
+    Actor, ActorKind, Citation, Claim, Event, GeoPrecision, Manifest, Method, Metric, Origin,
+    Place, Rank, RankReason, Reliability, Scope, Source, Term, FORMAT_VERSION,
+};
+pub use validate::{Finding, Severity};
+pub use value::{Qualifier, Value};
+
+/// The four kinds of record a dataset holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Actor,
+    Source,
+    Event,
+    Claim,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Actor, Kind::Source, Kind::Event, Kind::Claim];
+
+    /// The singular noun, for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Actor => "actor",
+            Kind::Source => "source",
+            Kind::Event => "event",
+            Kind::Claim => "claim",
+        }
+    }
+
+    /// The folder of a dataset that holds records of this kind.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Actor => "actors",
+            Kind::Source => "sources",
+            Kind::Event => "events",
+            Kind::Claim => "claims",
+        }
+    }
+}
+
+/// A whole dataset in memory: the manifest and every record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dataset {
+    pub manifest: Manifest,
+    pub actors: Vec<Actor>,
+    pub sources: Vec<Source>,
+    pub events: Vec<Event>,
+    pub claims: Vec<Claim>,
+}
+
+impl Dataset {
+    /// The actor with this id.
+    pub fn actor(&self, id: &str) -> Option<&Actor> {
+        self.actors.iter().find(|a| a.id == id)
+    }
+
+    /// The number of records of one kind.
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Actor => self.actors.len(),
+            Kind::Source => self.sources.len(),
+            Kind::Event => self.events.len(),
+            Kind::Claim => self.claims.len(),
+        }
+    }
+}
+
+/// What the store needs of every record kind: its id and where it was read from.
+pub trait Record {
+    const KIND: Kind;
+    fn id(&self) -> &str;
+    fn origin(&self) -> Option<Origin>;
+    fn set_origin(&mut self, origin: Option<Origin>);
+    /// The date records of this kind are filed by (claims: stated on; events: date;
+    /// sources: published), if any.
+    fn primary_date(&self) -> Option<&DateText>;
+}
+
+macro_rules! impl_record {
+    ($t:ty, $k:expr, |$r:ident| $date:expr) => {
+        impl Record for $t {
+            const KIND: Kind = $k;
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn origin(&self) -> Option<Origin> {
+                self.origin
+            }
+            fn set_origin(&mut self, origin: Option<Origin>) {
+                self.origin = origin;
+            }
+            fn primary_date(&self) -> Option<&DateText> {
+                let $r = self;
+                $date
+            }
+        }
+    };
+}
+
+impl_record!(Actor, Kind::Actor, |_r| None);
+impl_record!(Source, Kind::Source, |r| r.published.as_ref());
+impl_record!(Event, Kind::Event, |r| Some(&r.date));
+impl_record!(Claim, Kind::Claim, |r| Some(&r.stated_on));

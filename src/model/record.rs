@@ -1,0 +1,440 @@
+//! The records of a dataset — claims, events, actors, sources — and the manifest with its
+//! vocabularies (metrics, event types). These are the types written to and read from RON:
+//! plain structs and externally tagged enums, optional fields left out when empty, so that
+//! files stay short and diffs stay small.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::DateText;
+use super::value::Value;
+
+/// Where a record was read from: an index into the store's file table, and the 1-based line
+/// and column of the record's `id`. Never serialized; new records have none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub file: u32,
+    pub line: u32,
+    pub col: u32,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// The format version this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A dataset's manifest: what it is about, and its vocabularies.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format_version: u32,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub license: String,
+    /// What claims count: `troops_deployed`, `killed`, `killed_or_wounded`, ...
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
+    /// The kinds of event: `battle`, `deployment`, `statement`, ...
+    #[serde(default)]
+    pub event_types: Vec<Term>,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// A metric of the vocabulary. A combined metric names its parts
+/// (`killed_or_wounded` = `killed` + `wounded`), so that sums can be checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Metric {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<String>,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// A term of a plain vocabulary (event types).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Term {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// Source reliability, the letter of the NATO/Admiralty code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Reliability {
+    /// Completely reliable.
+    A,
+    /// Usually reliable.
+    B,
+    /// Fairly reliable.
+    C,
+    /// Not usually reliable.
+    D,
+    /// Unreliable.
+    E,
+    /// Reliability cannot be judged.
+    F,
+}
+
+impl Reliability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reliability::A => "A",
+            Reliability::B => "B",
+            Reliability::C => "C",
+            Reliability::D => "D",
+            Reliability::E => "E",
+            Reliability::F => "F",
+        }
+    }
+}
+
+/// Whether a claim is the one to prefer, an ordinary one, or one kept only for the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rank {
+    Preferred,
+    #[default]
+    Normal,
+    Deprecated,
+}
+
+impl Rank {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rank::Preferred => "preferred",
+            Rank::Normal => "normal",
+            Rank::Deprecated => "deprecated",
+        }
+    }
+}
+
+/// Why a claim has its rank (required for a deprecated claim).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RankReason {
+    /// A later claim of the same claimant replaces it.
+    Superseded,
+    /// The claimant withdrew it.
+    Retracted,
+    /// The source attributes it to the wrong party.
+    Misattributed,
+    /// The source misreports what the claimant said.
+    ErrorInSource,
+    /// The same claim is recorded elsewhere.
+    Duplicate,
+    /// The most recent or most authoritative figure (for a preferred claim).
+    MostRecent,
+    Other(String),
+}
+
+impl RankReason {
+    pub fn as_str(&self) -> &str {
+        match self {
+            RankReason::Superseded => "superseded",
+            RankReason::Retracted => "retracted",
+            RankReason::Misattributed => "misattributed",
+            RankReason::ErrorInSource => "error_in_source",
+            RankReason::Duplicate => "duplicate",
+            RankReason::MostRecent => "most_recent",
+            RankReason::Other(s) => s,
+        }
+    }
+}
+
+/// What a figure counts over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Everything up to the end of `refers_to` (losses so far).
+    #[default]
+    Cumulative,
+    /// Only what happened within `refers_to` (sent in January–February).
+    Period,
+    /// The state at one moment (troops present on a day).
+    Snapshot,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Cumulative => "cumulative",
+            Scope::Period => "period",
+            Scope::Snapshot => "snapshot",
+        }
+    }
+}
+
+/// How the figure came about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// The figure as the claimant reported it.
+    Reported,
+    /// The claimant's own estimate.
+    Estimate,
+    /// Derived from a ratio or another figure.
+    Derived,
+    /// A count of confirmed names or cases.
+    NamedCount,
+    Other(String),
+}
+
+impl Method {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Method::Reported => "reported",
+            Method::Estimate => "estimate",
+            Method::Derived => "derived",
+            Method::NamedCount => "named_count",
+            Method::Other(s) => s,
+        }
+    }
+}
+
+/// A place a claim or event was read: the source, the verbatim quote, and a translation.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Citation {
+    pub source: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub quote: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub translation: String,
+    /// Page, paragraph, timestamp.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub locator: String,
+}
+
+/// One number (or one qualitative assertion) made by one claimant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    pub id: String,
+    pub metric: String,
+    /// The actor being counted (e.g. DPRK forces in Russia).
+    pub subject: String,
+    pub value: Value,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub scope: Scope,
+    /// When the claim was made.
+    pub stated_on: DateText,
+    /// The instant or period the figure describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refers_to: Option<DateText>,
+    /// Who asserted it.
+    pub claimant: String,
+    /// Who relayed it (a lawmaker briefing for an intelligence service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Citation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<Reliability>,
+    /// Information credibility, 1 (confirmed) to 6 (cannot be judged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credibility: Option<u8>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub rank: Rank,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank_reason: Option<RankReason>,
+    /// The earlier claim of the same claimant that this one replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+impl Claim {
+    /// The grading as analysts write it (`B2`, `C`, `?3`), or empty.
+    pub fn grading(&self) -> String {
+        match (self.reliability, self.credibility) {
+            (None, None) => String::new(),
+            (r, c) => format!(
+                "{}{}",
+                r.map_or("?", Reliability::as_str),
+                c.map(|c| c.to_string()).unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// The precision of coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeoPrecision {
+    Exact,
+    Settlement,
+    District,
+    Region,
+    Country,
+}
+
+/// Where an event happened.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Place {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub region: String,
+    /// ISO 3166 alpha-2 code or name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub country: String,
+    /// Latitude and longitude in degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coordinates: Option<(f64, f64)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<GeoPrecision>,
+}
+
+/// Something that happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub date: DateText,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Place>,
+    pub event_type: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<Citation>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// What kind of party an actor is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    Government,
+    HeadOfState,
+    Military,
+    ArmedForce,
+    IntelligenceService,
+    Ministry,
+    Legislator,
+    Official,
+    Media,
+    Ngo,
+    Researcher,
+    Other(String),
+}
+
+impl ActorKind {
+    pub fn as_str(&self) -> &str {
+        match self {
+            ActorKind::Government => "government",
+            ActorKind::HeadOfState => "head_of_state",
+            ActorKind::Military => "military",
+            ActorKind::ArmedForce => "armed_force",
+            ActorKind::IntelligenceService => "intelligence_service",
+            ActorKind::Ministry => "ministry",
+            ActorKind::Legislator => "legislator",
+            ActorKind::Official => "official",
+            ActorKind::Media => "media",
+            ActorKind::Ngo => "ngo",
+            ActorKind::Researcher => "researcher",
+            ActorKind::Other(s) => s,
+        }
+    }
+}
+
+/// A party or a claimant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: String,
+    pub name: String,
+    /// Other names, including the name in the actor's own script.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    pub kind: ActorKind,
+    /// ISO 3166 alpha-2 code of the actor's country.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub country: String,
+    /// The side of the conflict (`ukraine`, `russia`, `neutral`, ...).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub side: String,
+    /// The organisation the actor belongs to, an actor id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_reliability: Option<Reliability>,
+    /// Display colour, `#rrggbb`, used for this actor everywhere in the UI.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub color: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// A document claims and events are read from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub outlet: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub url: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub archive_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessed: Option<DateText>,
+    /// BCP 47 language tag (`en`, `uk`, `ko`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub language: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// Parses a `#rrggbb` colour.
+pub fn parse_color(s: &str) -> Option<[u8; 3]> {
+    let hex = s.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([byte(0)?, byte(2)?, byte(4)?])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours() {
+        assert_eq!(parse_color("#1f77b4"), Some([0x1f, 0x77, 0xb4]));
+        assert_eq!(parse_color("1f77b4"), None);
+        assert_eq!(parse_color("#1f77b"), None);
+        assert_eq!(parse_color("#gg0000"), None);
+        assert_eq!(parse_color("#ééé"), None);
+    }
+}

@@ -1,0 +1,616 @@
+//! Reading, validating and writing dataset folders. No egui here.
+//!
+//! A dataset is a folder: `dataset.ron` (the manifest) and the records in `actors/`,
+//! `sources/`, `events/` and `claims/`, each folder holding one or more `*.ron` files with a
+//! list of records. Files are parsed in parallel; a file that fails to parse is reported with
+//! its path, line and column, the others still load, and the broken file is never written
+//! until it parses again. Saving is deterministic (records sorted by id, one canonical
+//! formatting) and atomic per file, and writes only the files whose bytes would change.
+
+pub mod atomic;
+pub mod text;
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use ron::extensions::Extensions;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::model::export::{claim_row, CLAIMS_CSV_HEADER};
+use crate::model::validate::validate;
+use crate::model::{
+    Actor, Claim, Dataset, Event, Finding, Kind, Manifest, Origin, Record, Severity, Source,
+};
+
+/// The manifest's file name inside a dataset folder.
+pub const MANIFEST: &str = "dataset.ron";
+
+/// What a file of the dataset holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    Manifest,
+    Records(Kind),
+}
+
+/// One file of a dataset as the store knows it.
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    /// Path relative to the dataset folder.
+    pub rel: PathBuf,
+    pub role: FileRole,
+    /// Hash of the bytes last read from or written to disk; `None` for a file not yet written.
+    disk_hash: Option<u64>,
+    /// Why the file could not be read. Such a file is never written.
+    pub broken: Option<String>,
+}
+
+/// Why a dataset could not be opened at all.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}: not a folder")]
+    NotAFolder(PathBuf),
+    #[error("{0}: no {MANIFEST} here, so this is not a Crosscheck dataset")]
+    NoManifest(PathBuf),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+/// Why a save did not complete. Files written before the failure stay written.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("changed on disk since they were loaded: {}", list(.0))]
+    ChangedOnDisk(Vec<PathBuf>),
+    #[error("{path}: could not be written: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: could not be serialized: {message}")]
+    Serialize { path: PathBuf, message: String },
+}
+
+fn list(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a save did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SaveReport {
+    /// Files written, as full paths.
+    pub written: Vec<PathBuf>,
+    /// Files left alone because their bytes would not change.
+    pub unchanged: usize,
+}
+
+/// How a save treats files changed by someone else since they were loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnConflict {
+    /// Refuse to save, naming the files ([`SaveError::ChangedOnDisk`]).
+    #[default]
+    Refuse,
+    /// Overwrite them.
+    Overwrite,
+}
+
+/// The on-disk side of an open dataset: its folder and its files.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+    files: Vec<FileEntry>,
+}
+
+/// A dataset as loaded: the store, the records, and the files that could not be read.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub store: Store,
+    pub dataset: Dataset,
+    /// Problems found while reading (files that do not parse, stray files).
+    pub load_findings: Vec<Finding>,
+}
+
+impl Loaded {
+    /// Every finding: reading problems, then the validation rules.
+    pub fn check(&self) -> Vec<Finding> {
+        let mut all = self.load_findings.clone();
+        all.extend(validate(&self.dataset, self.store.manifest_loaded()));
+        all
+    }
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+fn read_options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+fn pretty() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new()
+        .new_line("\n")
+        .indentor("    ")
+        .struct_names(false)
+        .extensions(Extensions::IMPLICIT_SOME)
+}
+
+/// The canonical text of a value: ron's pretty form with `\n` line ends, a final newline.
+fn canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
+    let mut s = ron::Options::default()
+        .to_string_pretty(value, pretty())
+        .map_err(|e| e.to_string())?;
+    s.push('\n');
+    Ok(s)
+}
+
+enum Parsed {
+    Manifest(Manifest),
+    Actors(Vec<Actor>),
+    Sources(Vec<Source>),
+    Events(Vec<Event>),
+    Claims(Vec<Claim>),
+}
+
+struct ParseFailure {
+    line: u32,
+    col: u32,
+    message: String,
+}
+
+fn parse_records<T: DeserializeOwned + Record>(
+    text: &str,
+    file: u32,
+) -> Result<Vec<T>, ParseFailure> {
+    let mut records: Vec<T> = read_options().from_str(text).map_err(ron_failure)?;
+    let positions = text::locate_ids(text, records.iter().map(Record::id));
+    for (r, (line, col)) in records.iter_mut().zip(positions) {
+        r.set_origin(Some(Origin { file, line, col }));
+    }
+    Ok(records)
+}
+
+fn ron_failure(e: ron::error::SpannedError) -> ParseFailure {
+    ParseFailure {
+        line: u32::try_from(e.span.start.line).unwrap_or(u32::MAX),
+        col: u32::try_from(e.span.start.col).unwrap_or(u32::MAX),
+        message: e.code.to_string(),
+    }
+}
+
+fn parse_file(root: &Path, rel: &Path, role: FileRole, file: u32) -> (Option<u64>, Result<Parsed, ParseFailure>) {
+    let bytes = match fs::read(root.join(rel)) {
+        Ok(b) => b,
+        Err(e) => {
+            let fail = ParseFailure {
+                line: 1,
+                col: 1,
+                message: format!("could not be read: {e}"),
+            };
+            return (None, Err(fail));
+        }
+    };
+    let h = Some(hash(&bytes));
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let (line, col) = text::line_col(std::str::from_utf8(valid).unwrap_or(""), valid.len());
+            let fail = ParseFailure {
+                line,
+                col,
+                message: "invalid UTF-8: files must be UTF-8 text".into(),
+            };
+            return (h, Err(fail));
+        }
+    };
+    let parsed = match role {
+        FileRole::Manifest => read_options()
+            .from_str::<Manifest>(text)
+            .map_err(ron_failure)
+            .map(|mut m| {
+                m.origin = Some(Origin { file, line: 1, col: 1 });
+                let ids: Vec<&str> = m.metrics.iter().map(|x| x.id.as_str()).collect();
+                let pos = text::locate_ids(text, ids.into_iter());
+                for (metric, (line, col)) in m.metrics.iter_mut().zip(pos) {
+                    metric.origin = Some(Origin { file, line, col });
+                }
+                let ids: Vec<&str> = m.event_types.iter().map(|x| x.id.as_str()).collect();
+                let pos = text::locate_ids(text, ids.into_iter());
+                for (term, (line, col)) in m.event_types.iter_mut().zip(pos) {
+                    term.origin = Some(Origin { file, line, col });
+                }
+                Parsed::Manifest(m)
+            }),
+        FileRole::Records(Kind::Actor) => parse_records(text, file).map(Parsed::Actors),
+        FileRole::Records(Kind::Source) => parse_records(text, file).map(Parsed::Sources),
+        FileRole::Records(Kind::Event) => parse_records(text, file).map(Parsed::Events),
+        FileRole::Records(Kind::Claim) => parse_records(text, file).map(Parsed::Claims),
+    };
+    (h, parsed)
+}
+
+/// The `*.ron` files below `dir`, relative to `root`, sorted; hidden files are skipped.
+fn ron_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
+    let full = root.join(dir);
+    if !full.is_dir() {
+        return Ok(());
+    }
+    let io_err = |source| StoreError::Io {
+        path: full.clone(),
+        source,
+    };
+    let mut entries: Vec<_> = fs::read_dir(&full)
+        .map_err(io_err)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io_err)?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let rel = dir.join(&name);
+        let path = e.path();
+        if path.is_dir() {
+            ron_files(root, &rel, out)?;
+        } else if path.extension().is_some_and(|x| x == "ron") {
+            out.push(rel);
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Opens the dataset folder `root`. Fails only when the folder is not a dataset at all;
+    /// files that do not parse are reported in [`Loaded::load_findings`].
+    pub fn load(root: &Path) -> Result<Loaded, StoreError> {
+        if !root.is_dir() {
+            return Err(StoreError::NotAFolder(root.to_path_buf()));
+        }
+        if !root.join(MANIFEST).is_file() {
+            return Err(StoreError::NoManifest(root.to_path_buf()));
+        }
+        let mut files = vec![FileEntry {
+            rel: PathBuf::from(MANIFEST),
+            role: FileRole::Manifest,
+            disk_hash: None,
+            broken: None,
+        }];
+        for kind in Kind::ALL {
+            let mut rels = Vec::new();
+            ron_files(root, Path::new(kind.folder()), &mut rels)?;
+            files.extend(rels.into_iter().map(|rel| FileEntry {
+                rel,
+                role: FileRole::Records(kind),
+                disk_hash: None,
+                broken: None,
+            }));
+        }
+        let results: Vec<_> = files
+            .par_iter()
+            .enumerate()
+            .map(|(i, f)| parse_file(root, &f.rel, f.role, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+
+        let mut dataset = Dataset::default();
+        let mut load_findings = Vec::new();
+        for (i, (h, parsed)) in results.into_iter().enumerate() {
+            let entry = &mut files[i];
+            entry.disk_hash = h;
+            match parsed {
+                Ok(Parsed::Manifest(m)) => dataset.manifest = m,
+                Ok(Parsed::Actors(v)) => dataset.actors.extend(v),
+                Ok(Parsed::Sources(v)) => dataset.sources.extend(v),
+                Ok(Parsed::Events(v)) => dataset.events.extend(v),
+                Ok(Parsed::Claims(v)) => dataset.claims.extend(v),
+                Err(f) => {
+                    let noun = match entry.role {
+                        FileRole::Manifest => "the manifest".to_string(),
+                        FileRole::Records(k) => format!("this {} file", k.noun()),
+                    };
+                    entry.broken = Some(f.message.clone());
+                    load_findings.push(Finding {
+                        severity: Severity::Error,
+                        at: Some(Origin {
+                            file: u32::try_from(i).unwrap_or(u32::MAX),
+                            line: f.line,
+                            col: f.col,
+                        }),
+                        record: None,
+                        message: format!(
+                            "{} (none of {noun}'s records were loaded, and it will not be written until it parses)",
+                            f.message
+                        ),
+                        related: None,
+                    });
+                }
+            }
+        }
+        let mut stray = Vec::new();
+        if let Ok(rd) = fs::read_dir(root) {
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_file()
+                    && p.extension().is_some_and(|x| x == "ron")
+                    && e.file_name() != MANIFEST
+                {
+                    stray.push(e.file_name().to_string_lossy().to_string());
+                }
+            }
+        }
+        stray.sort();
+        let store = Store {
+            root: root.to_path_buf(),
+            files,
+        };
+        for name in stray {
+            load_findings.push(Finding {
+                severity: Severity::Warning,
+                at: None,
+                record: None,
+                message: format!(
+                    "{name} is ignored: records belong in actors/, sources/, events/ or claims/"
+                ),
+                related: None,
+            });
+        }
+        Ok(Loaded {
+            store,
+            dataset,
+            load_findings,
+        })
+    }
+
+    /// The dataset folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Every file of the dataset.
+    pub fn files(&self) -> &[FileEntry] {
+        &self.files
+    }
+
+    /// Whether the manifest was read.
+    pub fn manifest_loaded(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.role == FileRole::Manifest && f.broken.is_none())
+    }
+
+    /// The full path of a file of the table.
+    pub fn path_of(&self, file: u32) -> PathBuf {
+        match self.files.get(file as usize) {
+            Some(f) => self.root.join(&f.rel),
+            None => self.root.clone(),
+        }
+    }
+
+    /// `path:line:col: error: message`, the form every finding is printed in.
+    pub fn describe(&self, f: &Finding) -> String {
+        let (path, line, col) = match f.at {
+            Some(o) => (self.path_of(o.file), o.line, o.col),
+            None => (self.root.join(MANIFEST), 1, 1),
+        };
+        let mut s = format!(
+            "{}:{line}:{col}: {}: {}",
+            path.display(),
+            f.severity.as_str(),
+            f.message
+        );
+        if let Some(r) = f.related {
+            let _ = write!(s, " (see {}:{}:{})", self.path_of(r.file).display(), r.line, r.col);
+        }
+        s
+    }
+
+    /// Gives every record that has no file (or whose file is broken) one, by kind and year,
+    /// adding new file entries as needed.
+    fn assign<R: Record>(&mut self, records: &mut [R]) {
+        for r in records.iter_mut() {
+            let ok = r.origin().is_some_and(|o| {
+                self.files
+                    .get(o.file as usize)
+                    .is_some_and(|f| f.broken.is_none() && f.role == FileRole::Records(R::KIND))
+            });
+            if ok {
+                continue;
+            }
+            let file = self.default_file(R::KIND, shard_name(R::KIND, r.primary_date()));
+            r.set_origin(Some(Origin { file, line: 0, col: 0 }));
+        }
+    }
+
+    fn default_file(&mut self, kind: Kind, name: String) -> u32 {
+        let folder = Path::new(kind.folder());
+        let mut n = 1;
+        loop {
+            let file_name = if n == 1 { format!("{name}.ron") } else { format!("{name}-{n}.ron") };
+            let rel = folder.join(file_name);
+            match self.files.iter().position(|f| f.rel == rel) {
+                Some(i) if self.files[i].broken.is_none() => {
+                    return u32::try_from(i).unwrap_or(u32::MAX);
+                }
+                Some(_) => n += 1,
+                None => {
+                    self.files.push(FileEntry {
+                        rel,
+                        role: FileRole::Records(kind),
+                        disk_hash: None,
+                        broken: None,
+                    });
+                    return u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX);
+                }
+            }
+        }
+    }
+
+    /// The canonical text of each writable file whose bytes differ from what was last read
+    /// or written. Records without a file are given one first.
+    pub fn pending(&mut self, ds: &mut Dataset) -> Result<Vec<(usize, String)>, SaveError> {
+        self.assign(&mut ds.actors);
+        self.assign(&mut ds.sources);
+        self.assign(&mut ds.events);
+        self.assign(&mut ds.claims);
+        let mut out = Vec::new();
+        let texts: Vec<(usize, Result<String, String>)> = (0..self.files.len())
+            .into_par_iter()
+            .filter(|&i| self.files[i].broken.is_none())
+            .map(|i| (i, self.render(ds, i)))
+            .collect();
+        for (i, text) in texts {
+            let text = text.map_err(|message| SaveError::Serialize {
+                path: self.root.join(&self.files[i].rel),
+                message,
+            })?;
+            if self.files[i].disk_hash != Some(hash(text.as_bytes())) {
+                out.push((i, text));
+            }
+        }
+        Ok(out)
+    }
+
+    fn render(&self, ds: &Dataset, file: usize) -> Result<String, String> {
+        fn sorted<R: Record>(records: &[R], file: usize) -> Vec<&R> {
+            let mut v: Vec<&R> = records
+                .iter()
+                .filter(|r| r.origin().is_some_and(|o| o.file as usize == file))
+                .collect();
+            v.sort_by(|a, b| a.id().cmp(b.id()).then(a.origin().cmp(&b.origin())));
+            v
+        }
+        match self.files[file].role {
+            FileRole::Manifest => canonical(&ds.manifest),
+            FileRole::Records(Kind::Actor) => canonical(&sorted(&ds.actors, file)),
+            FileRole::Records(Kind::Source) => canonical(&sorted(&ds.sources, file)),
+            FileRole::Records(Kind::Event) => canonical(&sorted(&ds.events, file)),
+            FileRole::Records(Kind::Claim) => canonical(&sorted(&ds.claims, file)),
+        }
+    }
+
+    /// Writes every file whose canonical bytes changed, each atomically. Broken files are
+    /// never written. Files changed on disk since they were loaded are refused unless
+    /// `on_conflict` says to overwrite them.
+    pub fn save(&mut self, ds: &mut Dataset, on_conflict: OnConflict) -> Result<SaveReport, SaveError> {
+        let pending = self.pending(ds)?;
+        let mut report = SaveReport {
+            written: Vec::new(),
+            unchanged: self.files.iter().filter(|f| f.broken.is_none()).count() - pending.len(),
+        };
+        if on_conflict == OnConflict::Refuse {
+            let changed: Vec<PathBuf> = pending
+                .iter()
+                .map(|(i, _)| &self.files[*i])
+                .filter(|f| self.changed_on_disk(f))
+                .map(|f| self.root.join(&f.rel))
+                .collect();
+            if !changed.is_empty() {
+                return Err(SaveError::ChangedOnDisk(changed));
+            }
+        }
+        for (i, text) in pending {
+            let path = self.root.join(&self.files[i].rel);
+            let io_err = |source| SaveError::Io {
+                path: path.clone(),
+                source,
+            };
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir).map_err(io_err)?;
+            }
+            atomic::write_atomic(&path, text.as_bytes()).map_err(io_err)?;
+            self.files[i].disk_hash = Some(hash(text.as_bytes()));
+            relocate(ds, &self.files[i], i, &text);
+            report.written.push(path);
+        }
+        Ok(report)
+    }
+
+    /// True when the file on disk is no longer what was loaded or last saved.
+    fn changed_on_disk(&self, f: &FileEntry) -> bool {
+        match (fs::read(self.root.join(&f.rel)), f.disk_hash) {
+            (Ok(bytes), Some(h)) => hash(&bytes) != h,
+            (Ok(_), None) => true,
+            (Err(e), Some(_)) => e.kind() == io::ErrorKind::NotFound,
+            (Err(_), None) => false,
+        }
+    }
+}
+
+/// Updates the line and column of the records of a file just written.
+fn relocate(ds: &mut Dataset, entry: &FileEntry, file: usize, text: &str) {
+    fn go<R: Record>(records: &mut [R], file: usize, text: &str) {
+        let mut mine: Vec<&mut R> = records
+            .iter_mut()
+            .filter(|r| r.origin().is_some_and(|o| o.file as usize == file))
+            .collect();
+        mine.sort_by(|a, b| a.id().cmp(b.id()).then(a.origin().cmp(&b.origin())));
+        let pos = text::locate_ids(text, mine.iter().map(|r| r.id()));
+        for (r, (line, col)) in mine.into_iter().zip(pos) {
+            let f = u32::try_from(file).unwrap_or(u32::MAX);
+            r.set_origin(Some(Origin { file: f, line, col }));
+        }
+    }
+    match entry.role {
+        FileRole::Manifest => {}
+        FileRole::Records(Kind::Actor) => go(&mut ds.actors, file, text),
+        FileRole::Records(Kind::Source) => go(&mut ds.sources, file, text),
+        FileRole::Records(Kind::Event) => go(&mut ds.events, file, text),
+        FileRole::Records(Kind::Claim) => go(&mut ds.claims, file, text),
+    }
+}
+
+/// The base name of the file a new record goes to: its year, `undated`, or the kind.
+fn shard_name(kind: Kind, date: Option<&crate::model::DateText>) -> String {
+    if kind == Kind::Actor {
+        return "actors".into();
+    }
+    date.and_then(|d| d.valid())
+        .and_then(|d| d.earliest().date().or(d.latest().date()))
+        .map(|d| chrono::Datelike::year(&d).to_string())
+        .unwrap_or_else(|| "undated".into())
+}
+
+/// Writes every claim as one CSV row with the fixed header.
+pub fn write_claims_csv(ds: &Dataset, out: &Path) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_path(out)?;
+    w.write_record(CLAIMS_CSV_HEADER)?;
+    let mut claims: Vec<&Claim> = ds.claims.iter().collect();
+    claims.sort_by(|a, b| a.stated_on.earliest().cmp(&b.stated_on.earliest()).then(a.id.cmp(&b.id)));
+    for c in claims {
+        w.write_record(claim_row(ds, c))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Ids of records per file, for tests and tools that need to know where a record lives.
+pub fn records_by_file(store: &Store, ds: &Dataset) -> HashMap<PathBuf, Vec<String>> {
+    let mut out: HashMap<PathBuf, Vec<String>> = HashMap::new();
+    let mut add = |o: Option<Origin>, id: &str| {
+        if let Some(o) = o {
+            out.entry(store.path_of(o.file)).or_default().push(id.to_string());
+        }
+    };
+    for r in &ds.actors {
+        add(r.origin, &r.id);
+    }
+    for r in &ds.sources {
+        add(r.origin, &r.id);
+    }
+    for r in &ds.events {
+        add(r.origin, &r.id);
+    }
+    for r in &ds.claims {
+        add(r.origin, &r.id);
+    }
+    out
+}

@@ -1,0 +1,90 @@
+//! Positions in file text: 1-based line and column (columns count characters, as ron's
+//! errors do), and where each record's `id` stands, so that findings can point at records.
+
+/// The 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (to_u32(line), to_u32(col))
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Walks forward through a text and finds, for each id in file order, the position of its
+/// `id: "..."` field. Returns 1-based (line, column) pairs; an id that cannot be found (it is
+/// written with escapes, say) gets the position after the previous one.
+pub fn locate_ids<'a>(text: &str, ids: impl Iterator<Item = &'a str>) -> Vec<(u32, u32)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    let (mut line, mut line_start) = (1usize, 0usize);
+    for id in ids {
+        let found = find_id_field(text, pos, id);
+        let target = found.unwrap_or(pos);
+        // Advance the line counter incrementally: the whole walk is linear in the file size.
+        for (i, &b) in bytes[pos..target].iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                line_start = pos + i + 1;
+            }
+        }
+        let col = text
+            .get(line_start..target)
+            .map_or(target - line_start, |s| s.chars().count())
+            + 1;
+        out.push((to_u32(line), to_u32(col)));
+        pos = found.map_or(pos, |f| f + 1);
+    }
+    out
+}
+
+/// The byte offset of `id` in the next `id: "<id>"` at or after `from`.
+fn find_id_field(text: &str, from: usize, id: &str) -> Option<usize> {
+    let needle = format!("\"{id}\"");
+    let mut start = from;
+    while let Some(rel) = text.get(start..)?.find(&needle) {
+        let at = start + rel;
+        let before = text[..at].trim_end();
+        if let Some(b) = before.strip_suffix(':') {
+            let b = b.trim_end();
+            if let Some(prefix) = b.strip_suffix("id") {
+                let boundary = prefix
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+                if boundary {
+                    return Some(b.len() - 2);
+                }
+            }
+        }
+        start = at + needle.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let t = "ab\nкд x";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        let x = t.find('x').unwrap_or(0);
+        assert_eq!(line_col(t, x), (2, 4));
+    }
+
+    #[test]
+    fn ids_are_found_in_order_and_not_in_other_fields() {
+        let t = "[\n    (\n        id: \"a\",\n        supersedes: \"b\",\n    ),\n    (\n        id: \"b\",\n    ),\n]\n";
+        assert_eq!(locate_ids(t, ["a", "b"].into_iter()), vec![(3, 9), (7, 9)]);
+        let bad = "[(event_id: \"a\"), (id: \"a\")]";
+        assert_eq!(locate_ids(bad, ["a"].into_iter()), vec![(1, 20)]);
+    }
+}
