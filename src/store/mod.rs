@@ -140,6 +140,7 @@ fn pretty() -> ron::ser::PrettyConfig {
         .new_line("\n")
         .indentor("    ")
         .struct_names(false)
+        .escape_strings(false)
         .extensions(Extensions::IMPLICIT_SOME)
 }
 
