@@ -109,7 +109,10 @@ fn print_findings(loaded: &Loaded, findings: &mut [Finding], to_stderr: bool) ->
         let line = loaded.store.describe(f);
         if to_stderr { err(&line) } else { out(&line) }
     }
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
     (errors, findings.len() - errors)
 }
 
@@ -129,7 +132,11 @@ fn check(dir: &Path, strict: bool) -> u8 {
         ds.actors.len(),
         ds.sources.len()
     ));
-    if errors > 0 || (strict && warnings > 0) { 1 } else { 0 }
+    if errors > 0 || (strict && warnings > 0) {
+        1
+    } else {
+        0
+    }
 }
 
 fn fmt(dir: &Path, check_only: bool) -> u8 {
@@ -154,9 +161,16 @@ fn fmt(dir: &Path, check_only: bool) -> u8 {
             }
         };
         for (i, _) in &pending {
-            out(&format!("would reformat {}", store.path_of(*i as u32).display()));
+            out(&format!(
+                "would reformat {}",
+                store.path_of(*i as u32).display()
+            ));
         }
-        return if pending.is_empty() && broken_count == 0 { 0 } else { 1 };
+        return if pending.is_empty() && broken_count == 0 {
+            0
+        } else {
+            1
+        };
     }
     match store.save(dataset, OnConflict::Refuse) {
         Ok(report) => {
@@ -217,20 +231,30 @@ fn summary(dir: &Path) -> u8 {
     ));
     out("");
     let mut claims: Vec<_> = ds.claims.iter().collect();
-    claims.sort_by(|a, b| a.stated_on.cmp_key().cmp(&b.stated_on.cmp_key()).then(a.id.cmp(&b.id)));
+    claims.sort_by(|a, b| {
+        a.stated_on
+            .cmp_key()
+            .cmp(&b.stated_on.cmp_key())
+            .then(a.id.cmp(&b.id))
+    });
     out(&format!(
         "{:<16} {:<34} {:<18} {:<20} {}",
         "stated on", "claimant", "metric", "value", "refers to"
     ));
     for c in claims {
-        let claimant = ds.actor(&c.claimant).map_or(c.claimant.as_str(), |a| a.name.as_str());
+        let claimant = ds
+            .actor(&c.claimant)
+            .map_or(c.claimant.as_str(), |a| a.name.as_str());
         out(&format!(
             "{:<16} {:<34} {:<18} {:<20} {}",
             c.stated_on.display(),
             truncate(claimant, 34),
             truncate(&c.metric, 18),
             c.value.stated(),
-            c.refers_to.as_ref().map(|r| r.display()).unwrap_or_default()
+            c.refers_to
+                .as_ref()
+                .map(|r| r.display())
+                .unwrap_or_default()
         ));
     }
     let mut findings = loaded.check();

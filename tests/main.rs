@@ -1,1 +1,6 @@
-mod placeholder {}
+//! The one integration-test binary (one link of the crate): store behaviour on real folders,
+//! and the command line as researchers run it.
+
+mod cli;
+mod common;
+mod store;

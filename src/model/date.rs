@@ -258,7 +258,10 @@ fn last_day_of_month(y: i32, m: u32) -> u32 {
 
 /// The human display of the text without its qualifiers, or `None` to show the text itself.
 fn human(text: &str) -> Option<String> {
-    let bare: String = text.chars().filter(|c| !matches!(c, '~' | '?' | '%')).collect();
+    let bare: String = text
+        .chars()
+        .filter(|c| !matches!(c, '~' | '?' | '%'))
+        .collect();
     if let Some((a, b)) = bare.split_once('/') {
         return Some(interval(a, b));
     }
@@ -424,10 +427,22 @@ mod tests {
 
     #[test]
     fn day_month_year_precision() {
-        assert_eq!(span_of("2024-10-24"), ("2024-10-24".into(), "2024-10-24".into()));
-        assert_eq!(span_of("2024-12"), ("2024-12-01".into(), "2024-12-31".into()));
-        assert_eq!(span_of("2024-02"), ("2024-02-01".into(), "2024-02-29".into()));
-        assert_eq!(span_of("2025-02"), ("2025-02-01".into(), "2025-02-28".into()));
+        assert_eq!(
+            span_of("2024-10-24"),
+            ("2024-10-24".into(), "2024-10-24".into())
+        );
+        assert_eq!(
+            span_of("2024-12"),
+            ("2024-12-01".into(), "2024-12-31".into())
+        );
+        assert_eq!(
+            span_of("2024-02"),
+            ("2024-02-01".into(), "2024-02-29".into())
+        );
+        assert_eq!(
+            span_of("2025-02"),
+            ("2025-02-01".into(), "2025-02-28".into())
+        );
         assert_eq!(span_of("2024"), ("2024-01-01".into(), "2024-12-31".into()));
     }
 
@@ -478,7 +493,10 @@ mod tests {
 
     #[test]
     fn seasons() {
-        assert_eq!(span_of("2024-21"), ("2024-03-01".into(), "2024-05-31".into()));
+        assert_eq!(
+            span_of("2024-21"),
+            ("2024-03-01".into(), "2024-05-31".into())
+        );
         assert_eq!(d("2024-21").display(), "spring 2024");
     }
 
@@ -504,7 +522,10 @@ mod tests {
             "0000",
             "2024-12-XY",
         ] {
-            assert!(PartialDate::parse(bad).is_err(), "{bad:?} should be invalid");
+            assert!(
+                PartialDate::parse(bad).is_err(),
+                "{bad:?} should be invalid"
+            );
         }
         assert_eq!(PartialDate::parse(""), Err(DateError::Empty));
         assert!(matches!(
@@ -515,10 +536,19 @@ mod tests {
 
     #[test]
     fn ordering_uses_earliest_then_latest() {
-        let mut v = vec![d("2025"), d("2024-12-27"), d("2024-12"), d("/2024-06"), d("2024-12-XX")];
+        let mut v = [
+            d("2025"),
+            d("2024-12-27"),
+            d("2024-12"),
+            d("/2024-06"),
+            d("2024-12-XX"),
+        ];
         v.sort();
         let texts: Vec<&str> = v.iter().map(PartialDate::text).collect();
-        assert_eq!(texts, ["/2024-06", "2024-12", "2024-12-XX", "2024-12-27", "2025"]);
+        assert_eq!(
+            texts,
+            ["/2024-06", "2024-12", "2024-12-XX", "2024-12-27", "2025"]
+        );
         assert!(d("2024-10-24") < d("2024-10-25"));
         assert!(d("2024-10") < d("2024-10-01/2024-11-30"));
     }

@@ -57,7 +57,10 @@ fn num(n: Option<u64>) -> String {
 pub fn claim_row(ds: &Dataset, c: &Claim) -> Vec<String> {
     let [stated, stated_e, stated_l] = date_cells(Some(&c.stated_on));
     let [refers, refers_e, refers_l] = date_cells(c.refers_to.as_ref());
-    let claimant_name = ds.actor(&c.claimant).map(|a| a.name.clone()).unwrap_or_default();
+    let claimant_name = ds
+        .actor(&c.claimant)
+        .map(|a| a.name.clone())
+        .unwrap_or_default();
     let source_ids: Vec<&str> = c.sources.iter().map(|s| s.source.as_str()).collect();
     let quotes: Vec<&str> = c
         .sources
@@ -83,15 +86,23 @@ pub fn claim_row(ds: &Dataset, c: &Claim) -> Vec<String> {
         num(c.value.best),
         num(c.value.low),
         num(c.value.high),
-        c.reliability.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        c.reliability
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
         c.credibility.map(|n| n.to_string()).unwrap_or_default(),
         c.rank.as_str().to_string(),
-        c.rank_reason.as_ref().map(|r| r.as_str().to_string()).unwrap_or_default(),
+        c.rank_reason
+            .as_ref()
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
         c.supersedes.clone().unwrap_or_default(),
         c.event.clone().unwrap_or_default(),
         source_ids.join(";"),
         quotes.join(" | "),
-        c.method.as_ref().map(|m| m.as_str().to_string()).unwrap_or_default(),
+        c.method
+            .as_ref()
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default(),
         c.notes.clone(),
     ]
 }

@@ -9,8 +9,8 @@ pub mod value;
 
 pub use date::{DateError, DateText, Day, PartialDate};
 pub use record::{
-    Actor, ActorKind, Citation, Claim, Event, GeoPrecision, Manifest, Method, Metric, Origin,
-    Place, Rank, RankReason, Reliability, Scope, Source, Term, FORMAT_VERSION,
+    Actor, ActorKind, Citation, Claim, Event, FORMAT_VERSION, GeoPrecision, Manifest, Method,
+    Metric, Origin, Place, Rank, RankReason, Reliability, Scope, Source, Term,
 };
 pub use validate::{Finding, Severity};
 pub use value::{Qualifier, Value};

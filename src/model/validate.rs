@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::date::{DateText, Day};
-use super::record::{parse_color, Origin, FORMAT_VERSION};
+use super::record::{FORMAT_VERSION, Origin, parse_color};
 use super::value::thousands;
 use super::{Claim, Dataset, Kind, Rank, Scope};
 
@@ -121,7 +121,12 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
         events: ds.events.iter().map(|e| e.id.as_str()).collect(),
         claims: ds.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
         metrics: ds.manifest.metrics.iter().map(|m| m.id.as_str()).collect(),
-        event_types: ds.manifest.event_types.iter().map(|t| t.id.as_str()).collect(),
+        event_types: ds
+            .manifest
+            .event_types
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect(),
         vocabulary_known: manifest_loaded,
     };
     check_manifest(ds, &mut cx, manifest_loaded);
@@ -141,7 +146,13 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
             );
         }
         if a.name.trim().is_empty() {
-            cx.push(Severity::Error, Kind::Actor, &a.id, a.origin, "the actor has no name".into());
+            cx.push(
+                Severity::Error,
+                Kind::Actor,
+                &a.id,
+                a.origin,
+                "the actor has no name".into(),
+            );
         }
     }
     for s in &ds.sources {
@@ -155,7 +166,15 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
         cx.date(Kind::Event, &e.id, e.origin, "date", &e.date);
         if cx.vocabulary_known {
             let known = cx.event_types.contains(e.event_type.as_str());
-            cx.reference(Kind::Event, &e.id, e.origin, "event_type", &e.event_type, known, "event type");
+            cx.reference(
+                Kind::Event,
+                &e.id,
+                e.origin,
+                "event_type",
+                &e.event_type,
+                known,
+                "event type",
+            );
         }
         for a in &e.actors {
             let known = cx.actors.contains(a.as_str());
@@ -163,7 +182,15 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
         }
         for c in &e.sources {
             let known = cx.sources.contains(c.source.as_str());
-            cx.reference(Kind::Event, &e.id, e.origin, "source", &c.source, known, "source");
+            cx.reference(
+                Kind::Event,
+                &e.id,
+                e.origin,
+                "source",
+                &c.source,
+                known,
+                "source",
+            );
         }
         if let Some(place) = &e.place
             && let Some((lat, lon)) = place.coordinates
@@ -203,7 +230,10 @@ fn check_manifest(ds: &Dataset, cx: &mut Ctx<'_>, loaded: bool) {
     for metric in &m.metrics {
         let at = metric.origin;
         if !seen.insert(metric.id.as_str()) {
-            cx.out.push(manifest_finding(at, format!("metric `{}` is defined twice", metric.id)));
+            cx.out.push(manifest_finding(
+                at,
+                format!("metric `{}` is defined twice", metric.id),
+            ));
         }
         for part in &metric.parts {
             if part == &metric.id {
@@ -212,17 +242,23 @@ fn check_manifest(ds: &Dataset, cx: &mut Ctx<'_>, loaded: bool) {
                     format!("metric `{}` names itself as a part", metric.id),
                 ));
             } else if !cx.metrics.contains(part.as_str()) {
-                cx.out.push(manifest_finding(at, format!(
-                    "metric `{}` has part `{part}`, which is not a known metric",
-                    metric.id
-                )));
+                cx.out.push(manifest_finding(
+                    at,
+                    format!(
+                        "metric `{}` has part `{part}`, which is not a known metric",
+                        metric.id
+                    ),
+                ));
             }
         }
     }
     let mut types = HashSet::new();
     for t in &m.event_types {
         if !types.insert(t.id.as_str()) {
-            cx.out.push(manifest_finding(t.origin, format!("event type `{}` is defined twice", t.id)));
+            cx.out.push(manifest_finding(
+                t.origin,
+                format!("event type `{}` is defined twice", t.id),
+            ));
         }
     }
 }
@@ -243,9 +279,21 @@ fn check_ids(ds: &Dataset, cx: &mut Ctx<'_>) {
         .actors
         .iter()
         .map(|r| (Kind::Actor, r.id.as_str(), r.origin))
-        .chain(ds.sources.iter().map(|r| (Kind::Source, r.id.as_str(), r.origin)))
-        .chain(ds.events.iter().map(|r| (Kind::Event, r.id.as_str(), r.origin)))
-        .chain(ds.claims.iter().map(|r| (Kind::Claim, r.id.as_str(), r.origin)));
+        .chain(
+            ds.sources
+                .iter()
+                .map(|r| (Kind::Source, r.id.as_str(), r.origin)),
+        )
+        .chain(
+            ds.events
+                .iter()
+                .map(|r| (Kind::Event, r.id.as_str(), r.origin)),
+        )
+        .chain(
+            ds.claims
+                .iter()
+                .map(|r| (Kind::Claim, r.id.as_str(), r.origin)),
+        );
     for (kind, id, origin) in all {
         if !is_valid_id(id) {
             cx.push(
@@ -300,7 +348,13 @@ fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
         cx.reference(k, id, at, "source", &s.source, known, "source");
     }
     if c.sources.is_empty() {
-        cx.push(Severity::Warning, k, id, at, "the claim cites no source".into());
+        cx.push(
+            Severity::Warning,
+            k,
+            id,
+            at,
+            "the claim cites no source".into(),
+        );
     }
     for p in c.value.problems() {
         cx.push(Severity::Error, k, id, at, format!("value: {p}"));
@@ -328,7 +382,13 @@ fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
     if let Some(cred) = c.credibility
         && !(1..=6).contains(&cred)
     {
-        cx.push(Severity::Error, k, id, at, format!("credibility {cred} is not between 1 and 6"));
+        cx.push(
+            Severity::Error,
+            k,
+            id,
+            at,
+            format!("credibility {cred} is not between 1 and 6"),
+        );
     }
     if c.rank == Rank::Deprecated && c.rank_reason.is_none() {
         cx.push(
@@ -347,7 +407,13 @@ fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
 fn check_supersedes(c: &Claim, sup: &str, cx: &mut Ctx<'_>) {
     let (k, id, at) = (Kind::Claim, c.id.as_str(), c.origin);
     if sup == c.id {
-        cx.push(Severity::Error, k, id, at, "the claim supersedes itself".into());
+        cx.push(
+            Severity::Error,
+            k,
+            id,
+            at,
+            "the claim supersedes itself".into(),
+        );
         return;
     }
     let Some(old) = cx.claims.get(sup).copied() else {
@@ -387,7 +453,10 @@ fn check_supersedes(c: &Claim, sup: &str, cx: &mut Ctx<'_>) {
             k,
             id,
             at,
-            format!("supersedes `{sup}`, which counts `{}`, not `{}`", old.metric, c.metric),
+            format!(
+                "supersedes `{sup}`, which counts `{}`, not `{}`",
+                old.metric, c.metric
+            ),
         );
     }
 }
@@ -395,7 +464,12 @@ fn check_supersedes(c: &Claim, sup: &str, cx: &mut Ctx<'_>) {
 /// For one claimant, subject and statement date: do the parts of a combined metric add up to
 /// what the combined figure allows?
 fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
-    let combined: Vec<_> = ds.manifest.metrics.iter().filter(|m| !m.parts.is_empty()).collect();
+    let combined: Vec<_> = ds
+        .manifest
+        .metrics
+        .iter()
+        .filter(|m| !m.parts.is_empty())
+        .collect();
     if combined.is_empty() {
         return;
     }
@@ -403,17 +477,27 @@ fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
     type Key<'a> = (&'a str, &'a str, Day, Day, &'a str);
     let mut groups: BTreeMap<Key<'_>, Vec<&Claim>> = BTreeMap::new();
     for c in &ds.claims {
-        let Some(stated) = c.stated_on.valid() else { continue };
+        let Some(stated) = c.stated_on.valid() else {
+            continue;
+        };
         if c.rank == Rank::Deprecated || c.value.interval().is_none() {
             continue;
         }
         groups
-            .entry((&c.claimant, &c.subject, stated.earliest(), stated.latest(), &c.metric))
+            .entry((
+                &c.claimant,
+                &c.subject,
+                stated.earliest(),
+                stated.latest(),
+                &c.metric,
+            ))
             .or_default()
             .push(c);
     }
     for (&(claimant, subject, from, to, metric), claims) in &groups {
-        let Some(m) = combined.iter().find(|m| m.id == metric) else { continue };
+        let Some(m) = combined.iter().find(|m| m.id == metric) else {
+            continue;
+        };
         let mut lo: u64 = 0;
         let mut hi: Option<u64> = Some(0);
         let mut parts_seen = Vec::new();
@@ -424,7 +508,9 @@ fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
             };
             // Several claims for one part on one day: take the first; they are checked as
             // separate claims elsewhere.
-            let Some((plo, phi)) = pc[0].value.interval() else { continue };
+            let Some((plo, phi)) = pc[0].value.interval() else {
+                continue;
+            };
             lo = lo.saturating_add(plo);
             hi = match (hi, phi) {
                 (Some(a), Some(b)) => Some(a.saturating_add(b)),
@@ -436,7 +522,9 @@ fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
             continue;
         }
         for c in claims {
-            let Some((clo, chi)) = c.value.interval() else { continue };
+            let Some((clo, chi)) = c.value.interval() else {
+                continue;
+            };
             let too_low = hi.is_some_and(|h| h < clo);
             let too_high = chi.is_some_and(|h| lo > h);
             if too_low || too_high {
@@ -463,5 +551,457 @@ fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        Actor, ActorKind, Citation, Event, Manifest, Metric, Qualifier, RankReason, Source, Term,
+        Value,
+    };
+
+    fn actor(id: &str) -> Actor {
+        Actor {
+            id: id.into(),
+            name: id.to_uppercase(),
+            aliases: vec![],
+            kind: ActorKind::Government,
+            country: String::new(),
+            side: String::new(),
+            part_of: None,
+            default_reliability: None,
+            color: String::new(),
+            notes: String::new(),
+            origin: None,
+        }
+    }
+
+    fn claim(id: &str, claimant: &str, metric: &str, value: Value, stated: &str) -> Claim {
+        Claim {
+            id: id.into(),
+            metric: metric.into(),
+            subject: "troops".into(),
+            value,
+            scope: Scope::Cumulative,
+            stated_on: DateText::new(stated),
+            refers_to: None,
+            claimant: claimant.into(),
+            via: None,
+            sources: vec![Citation {
+                source: "src".into(),
+                ..Citation::default()
+            }],
+            reliability: None,
+            credibility: None,
+            rank: Rank::Normal,
+            rank_reason: None,
+            supersedes: None,
+            event: None,
+            method: None,
+            notes: String::new(),
+            origin: None,
+        }
+    }
+
+    fn metric(id: &str, parts: &[&str]) -> Metric {
+        Metric {
+            id: id.into(),
+            name: id.into(),
+            parts: parts.iter().map(|p| p.to_string()).collect(),
+            ..Metric::default()
+        }
+    }
+
+    /// A small dataset with no problems at all.
+    fn base() -> Dataset {
+        Dataset {
+            manifest: Manifest {
+                format_version: FORMAT_VERSION,
+                title: "t".into(),
+                metrics: vec![
+                    metric("killed", &[]),
+                    metric("wounded", &[]),
+                    metric("killed_or_wounded", &["killed", "wounded"]),
+                ],
+                event_types: vec![Term {
+                    id: "battle".into(),
+                    name: "Battle".into(),
+                    ..Term::default()
+                }],
+                ..Manifest::default()
+            },
+            actors: vec![actor("nis"), actor("zelensky"), actor("troops")],
+            sources: vec![Source {
+                id: "src".into(),
+                title: "A report".into(),
+                outlet: String::new(),
+                author: String::new(),
+                url: String::new(),
+                archive_url: String::new(),
+                published: Some(DateText::new("2025-01-13")),
+                accessed: None,
+                language: String::new(),
+                notes: String::new(),
+                origin: None,
+            }],
+            events: vec![Event {
+                id: "ev".into(),
+                date: DateText::new("2025-01"),
+                title: "Something".into(),
+                description: String::new(),
+                place: None,
+                event_type: "battle".into(),
+                tags: vec![],
+                actors: vec!["troops".into()],
+                sources: vec![],
+                notes: String::new(),
+                origin: None,
+            }],
+            claims: vec![
+                claim(
+                    "k1",
+                    "nis",
+                    "killed",
+                    Value::new(Qualifier::Approx, 300),
+                    "2025-01-13",
+                ),
+                claim(
+                    "w1",
+                    "nis",
+                    "wounded",
+                    Value::new(Qualifier::Approx, 2_700),
+                    "2025-01-13",
+                ),
+            ],
+        }
+    }
+
+    fn findings(ds: &Dataset) -> Vec<Finding> {
+        validate(ds, true)
+    }
+
+    /// Asserts exactly one finding of `severity` mentioning `needle`, about record `id`.
+    fn assert_one(ds: &Dataset, severity: Severity, id: Option<&str>, needle: &str) {
+        let all = findings(ds);
+        let hits: Vec<_> = all.iter().filter(|f| f.message.contains(needle)).collect();
+        assert_eq!(
+            hits.len(),
+            1,
+            "expected one finding with {needle:?}, got {all:#?}"
+        );
+        assert_eq!(hits[0].severity, severity, "{:?}", hits[0]);
+        assert_eq!(hits[0].record.as_ref().map(|r| r.1.as_str()), id);
+    }
+
+    #[test]
+    fn the_base_dataset_is_clean() {
+        assert_eq!(findings(&base()), vec![]);
+    }
+
+    #[test]
+    fn duplicate_ids_across_kinds() {
+        let mut ds = base();
+        ds.claims[1].id = "k1".into();
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("k1"),
+            "duplicate id `k1`: already used by claim",
+        );
+        let mut ds = base();
+        ds.events[0].id = "nis".into();
+        assert_one(&ds, Severity::Error, Some("nis"), "already used by actor");
+    }
+
+    #[test]
+    fn malformed_ids() {
+        let mut ds = base();
+        ds.claims[0].id = "has space".into();
+        assert_one(&ds, Severity::Error, Some("has space"), "is not valid");
+        assert!(is_valid_id("nis-2025-01-13.killed:a_b"));
+        assert!(!is_valid_id(""));
+        assert!(!is_valid_id("é"));
+    }
+
+    #[test]
+    fn unknown_references() {
+        type Change = Box<dyn Fn(&mut Dataset)>;
+        let cases: Vec<(Change, &str)> = vec![
+            (
+                Box::new(|d| d.claims[0].claimant = "nobody".into()),
+                "claimant `nobody` is not a known actor",
+            ),
+            (
+                Box::new(|d| d.claims[0].subject = "nobody".into()),
+                "subject `nobody` is not a known actor",
+            ),
+            (
+                Box::new(|d| d.claims[0].via = Some("nobody".into())),
+                "via `nobody` is not a known actor",
+            ),
+            (
+                Box::new(|d| d.claims[0].metric = "eaten".into()),
+                "metric `eaten` is not a known metric",
+            ),
+            (
+                Box::new(|d| d.claims[0].event = Some("ev-x".into())),
+                "event `ev-x` is not a known event",
+            ),
+            (
+                Box::new(|d| d.claims[0].sources[0].source = "s-x".into()),
+                "source `s-x` is not a known source",
+            ),
+            (
+                Box::new(|d| d.claims[0].supersedes = Some("c-x".into())),
+                "supersedes `c-x` is not a known claim",
+            ),
+        ];
+        for (change, needle) in cases {
+            let mut ds = base();
+            change(&mut ds);
+            assert_one(&ds, Severity::Error, Some("k1"), needle);
+        }
+        let mut ds = base();
+        ds.events[0].event_type = "picnic".into();
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("ev"),
+            "event_type `picnic` is not a known event type",
+        );
+        let mut ds = base();
+        ds.events[0].actors.push("ghost".into());
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("ev"),
+            "actor `ghost` is not a known actor",
+        );
+        let mut ds = base();
+        ds.actors[0].part_of = Some("ghost".into());
+        assert_one(&ds, Severity::Error, Some("nis"), "part_of `ghost`");
+        let mut ds = base();
+        ds.manifest.metrics[2].parts.push("missing".into());
+        assert_one(
+            &ds,
+            Severity::Error,
+            None,
+            "has part `missing`, which is not a known metric",
+        );
+    }
+
+    #[test]
+    fn vocabulary_is_not_checked_without_a_manifest() {
+        let mut ds = base();
+        ds.claims[0].metric = "eaten".into();
+        assert_eq!(validate(&ds, false), vec![]);
+    }
+
+    #[test]
+    fn value_order_and_qualifier_fit() {
+        let mut ds = base();
+        ds.claims[0].value = Value {
+            qualifier: Qualifier::Range,
+            best: None,
+            low: Some(500),
+            high: Some(400),
+        };
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("k1"),
+            "low (500) is greater than high (400)",
+        );
+        let mut ds = base();
+        ds.claims[0].value = Value {
+            qualifier: Qualifier::Approx,
+            best: Some(300),
+            low: Some(350),
+            high: None,
+        };
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("k1"),
+            "low (350) is greater than best (300)",
+        );
+        let mut ds = base();
+        ds.claims[0].value = Value {
+            qualifier: Qualifier::None,
+            best: Some(1),
+            low: None,
+            high: None,
+        };
+        assert_one(&ds, Severity::Error, Some("k1"), "carries no number");
+    }
+
+    #[test]
+    fn invalid_and_reversed_dates() {
+        let mut ds = base();
+        ds.claims[0].stated_on = DateText::new("2025-02-30");
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("k1"),
+            "stated_on `2025-02-30` is not a valid date",
+        );
+        let mut ds = base();
+        ds.claims[0].refers_to = Some(DateText::new("2025-03/2025-01"));
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("k1"),
+            "refers_to `2025-03/2025-01` is not a valid date",
+        );
+        let mut ds = base();
+        ds.events[0].date = DateText::new("2025-13");
+        assert_one(&ds, Severity::Error, Some("ev"), "date `2025-13`");
+        let mut ds = base();
+        ds.sources[0].published = Some(DateText::new("yesterday"));
+        assert_one(&ds, Severity::Error, Some("src"), "published `yesterday`");
+    }
+
+    #[test]
+    fn deprecated_needs_a_reason() {
+        let mut ds = base();
+        ds.claims[0].rank = Rank::Deprecated;
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("k1"),
+            "a deprecated claim needs a rank_reason",
+        );
+        ds.claims[0].rank_reason = Some(RankReason::Retracted);
+        assert_eq!(findings(&ds), vec![]);
+    }
+
+    #[test]
+    fn supersedes_must_be_an_earlier_claim_of_the_same_claimant() {
+        let mut ds = base();
+        ds.claims.push(claim(
+            "z1",
+            "zelensky",
+            "killed",
+            Value::new(Qualifier::Exact, 1),
+            "2024-12-01",
+        ));
+        ds.claims[0].supersedes = Some("z1".into());
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("k1"),
+            "not of the same claimant `nis`",
+        );
+
+        let mut ds = base();
+        ds.claims.push(claim(
+            "k0",
+            "nis",
+            "killed",
+            Value::new(Qualifier::Exact, 100),
+            "2025-02-01",
+        ));
+        ds.claims[0].supersedes = Some("k0".into());
+        assert_one(&ds, Severity::Error, Some("k1"), "which was stated later");
+
+        let mut ds = base();
+        ds.claims[0].supersedes = Some("k1".into());
+        assert_one(&ds, Severity::Error, Some("k1"), "supersedes itself");
+
+        let mut ds = base();
+        ds.claims.push(claim(
+            "k0",
+            "nis",
+            "killed",
+            Value::new(Qualifier::Exact, 100),
+            "2024-12-19",
+        ));
+        ds.claims[0].supersedes = Some("k0".into());
+        assert_eq!(findings(&ds), vec![]);
+    }
+
+    #[test]
+    fn cumulative_claim_about_a_later_period_is_a_warning() {
+        let mut ds = base();
+        ds.claims[0].refers_to = Some(DateText::new("2025-03"));
+        assert_one(&ds, Severity::Warning, Some("k1"), "which is later");
+        ds.claims[0].scope = Scope::Period;
+        assert_eq!(findings(&ds), vec![]);
+    }
+
+    #[test]
+    fn parts_that_contradict_the_combined_figure_are_a_warning() {
+        // NIS: about 300 killed + about 2,700 wounded = 2,700–3,300. "About 1,100 killed or
+        // wounded" from the same claimant on the same day contradicts that.
+        let mut ds = base();
+        ds.claims.push(claim(
+            "kw1",
+            "nis",
+            "killed_or_wounded",
+            Value::new(Qualifier::Approx, 1_100),
+            "2025-01-13",
+        ));
+        assert_one(
+            &ds,
+            Severity::Warning,
+            Some("kw1"),
+            "contradicts the same claimant's parts",
+        );
+        // "More than 3,000" is compatible with 2,700–3,300.
+        ds.claims[2].value = Value::new(Qualifier::MoreThan, 3_000);
+        assert_eq!(findings(&ds), vec![]);
+        // Another claimant, or another day, is not compared.
+        ds.claims[2].value = Value::new(Qualifier::Approx, 1_100);
+        ds.claims[2].claimant = "zelensky".into();
+        assert_eq!(findings(&ds), vec![]);
+        // A single part larger than the combined figure is already a contradiction.
+        let mut ds = base();
+        ds.claims.remove(1);
+        ds.claims.push(claim(
+            "kw1",
+            "nis",
+            "killed_or_wounded",
+            Value::new(Qualifier::AtMost, 100),
+            "2025-01-13",
+        ));
+        assert_one(&ds, Severity::Warning, Some("kw1"), "together at least 270");
+    }
+
+    #[test]
+    fn grading_colours_coordinates_and_sources() {
+        let mut ds = base();
+        ds.claims[0].credibility = Some(7);
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("k1"),
+            "credibility 7 is not between 1 and 6",
+        );
+        let mut ds = base();
+        ds.actors[0].color = "red".into();
+        assert_one(&ds, Severity::Error, Some("nis"), "colour `red`");
+        let mut ds = base();
+        ds.events[0].place = Some(crate::model::Place {
+            coordinates: Some((91.0, 0.0)),
+            ..Default::default()
+        });
+        assert_one(
+            &ds,
+            Severity::Error,
+            Some("ev"),
+            "not a latitude and longitude",
+        );
+        let mut ds = base();
+        ds.claims[0].sources.clear();
+        assert_one(&ds, Severity::Warning, Some("k1"), "cites no source");
+    }
+
+    #[test]
+    fn newer_format_versions_are_refused() {
+        let mut ds = base();
+        ds.manifest.format_version = FORMAT_VERSION + 1;
+        assert_one(&ds, Severity::Error, None, "written by a newer Crosscheck");
     }
 }

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 pub const MAX_COUNT: u64 = (1 << 53) - 1;
 
 /// How a figure was stated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Qualifier {
     /// Exactly this number.
@@ -202,7 +204,9 @@ impl Value {
             Qualifier::AtLeast => best.map(|b| (b, self.high)),
             Qualifier::MoreThan => best.map(|b| (b.saturating_add(1), self.high)),
             Qualifier::AtMost => best.map(|b| (self.low.unwrap_or(0), Some(b))),
-            Qualifier::FewerThan => best.map(|b| (self.low.unwrap_or(0), Some(b.saturating_sub(1)))),
+            Qualifier::FewerThan => {
+                best.map(|b| (self.low.unwrap_or(0), Some(b.saturating_sub(1))))
+            }
             Qualifier::Range => match (self.low, self.high) {
                 (Some(l), Some(h)) => Some((l, Some(h))),
                 _ => None,
@@ -297,17 +301,26 @@ mod tests {
         assert!(
             v(Qualifier::Approx, Some(100), Some(200), None)
                 .problems()
-                .contains(&ValueError::LowAboveBest { low: 200, best: 100 })
+                .contains(&ValueError::LowAboveBest {
+                    low: 200,
+                    best: 100
+                })
         );
         assert!(
             v(Qualifier::Approx, Some(300), None, Some(200))
                 .problems()
-                .contains(&ValueError::BestAboveHigh { best: 300, high: 200 })
+                .contains(&ValueError::BestAboveHigh {
+                    best: 300,
+                    high: 200
+                })
         );
         assert!(
             v(Qualifier::Range, None, Some(400), Some(300))
                 .problems()
-                .contains(&ValueError::LowAboveHigh { low: 400, high: 300 })
+                .contains(&ValueError::LowAboveHigh {
+                    low: 400,
+                    high: 300
+                })
         );
     }
 
@@ -349,12 +362,30 @@ mod tests {
 
     #[test]
     fn intervals() {
-        assert_eq!(Value::new(Qualifier::Exact, 300).interval(), Some((300, Some(300))));
-        assert_eq!(Value::new(Qualifier::Approx, 2_700).interval(), Some((2_430, Some(2_970))));
-        assert_eq!(Value::new(Qualifier::AtLeast, 100).interval(), Some((100, None)));
-        assert_eq!(Value::new(Qualifier::MoreThan, 3_000).interval(), Some((3_001, None)));
-        assert_eq!(Value::new(Qualifier::AtMost, 10).interval(), Some((0, Some(10))));
-        assert_eq!(Value::new(Qualifier::FewerThan, 10).interval(), Some((0, Some(9))));
+        assert_eq!(
+            Value::new(Qualifier::Exact, 300).interval(),
+            Some((300, Some(300)))
+        );
+        assert_eq!(
+            Value::new(Qualifier::Approx, 2_700).interval(),
+            Some((2_430, Some(2_970)))
+        );
+        assert_eq!(
+            Value::new(Qualifier::AtLeast, 100).interval(),
+            Some((100, None))
+        );
+        assert_eq!(
+            Value::new(Qualifier::MoreThan, 3_000).interval(),
+            Some((3_001, None))
+        );
+        assert_eq!(
+            Value::new(Qualifier::AtMost, 10).interval(),
+            Some((0, Some(10)))
+        );
+        assert_eq!(
+            Value::new(Qualifier::FewerThan, 10).interval(),
+            Some((0, Some(9)))
+        );
         assert_eq!(
             v(Qualifier::Range, None, Some(1), Some(2)).interval(),
             Some((1, Some(2)))
@@ -364,9 +395,15 @@ mod tests {
 
     #[test]
     fn stated_as_the_claimant_put_it() {
-        assert_eq!(Value::new(Qualifier::MoreThan, 3_000).stated(), "more than 3,000");
+        assert_eq!(
+            Value::new(Qualifier::MoreThan, 3_000).stated(),
+            "more than 3,000"
+        );
         assert_eq!(Value::new(Qualifier::Approx, 12_000).stated(), "≈ 12,000");
-        assert_eq!(v(Qualifier::Range, None, Some(300), Some(350)).stated(), "300–350");
+        assert_eq!(
+            v(Qualifier::Range, None, Some(300), Some(350)).stated(),
+            "300–350"
+        );
         assert_eq!(Value::new(Qualifier::Exact, 2).stated(), "2");
         assert_eq!(Value::none().stated(), "no number");
         assert_eq!(thousands(1_234_567), "1,234,567");

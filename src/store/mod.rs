@@ -11,7 +11,6 @@ pub mod atomic;
 pub mod text;
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::hash::{Hash, Hasher};
@@ -20,10 +19,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use ron::extensions::Extensions;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use crate::model::export::{claim_row, CLAIMS_CSV_HEADER};
+use crate::model::export::{CLAIMS_CSV_HEADER, claim_row};
 use crate::model::validate::validate;
 use crate::model::{
     Actor, Claim, Dataset, Event, Finding, Kind, Manifest, Origin, Record, Severity, Source,
@@ -187,7 +186,12 @@ fn ron_failure(e: ron::error::SpannedError) -> ParseFailure {
     }
 }
 
-fn parse_file(root: &Path, rel: &Path, role: FileRole, file: u32) -> (Option<u64>, Result<Parsed, ParseFailure>) {
+fn parse_file(
+    root: &Path,
+    rel: &Path,
+    role: FileRole,
+    file: u32,
+) -> (Option<u64>, Result<Parsed, ParseFailure>) {
     let bytes = match fs::read(root.join(rel)) {
         Ok(b) => b,
         Err(e) => {
@@ -218,7 +222,11 @@ fn parse_file(root: &Path, rel: &Path, role: FileRole, file: u32) -> (Option<u64
             .from_str::<Manifest>(text)
             .map_err(ron_failure)
             .map(|mut m| {
-                m.origin = Some(Origin { file, line: 1, col: 1 });
+                m.origin = Some(Origin {
+                    file,
+                    line: 1,
+                    col: 1,
+                });
                 let ids: Vec<&str> = m.metrics.iter().map(|x| x.id.as_str()).collect();
                 let pos = text::locate_ids(text, ids.into_iter());
                 for (metric, (line, col)) in m.metrics.iter_mut().zip(pos) {
@@ -409,7 +417,13 @@ impl Store {
             f.message
         );
         if let Some(r) = f.related {
-            let _ = write!(s, " (see {}:{}:{})", self.path_of(r.file).display(), r.line, r.col);
+            let _ = write!(
+                s,
+                " (see {}:{}:{})",
+                self.path_of(r.file).display(),
+                r.line,
+                r.col
+            );
         }
         s
     }
@@ -427,7 +441,11 @@ impl Store {
                 continue;
             }
             let file = self.default_file(R::KIND, shard_name(R::KIND, r.primary_date()));
-            r.set_origin(Some(Origin { file, line: 0, col: 0 }));
+            r.set_origin(Some(Origin {
+                file,
+                line: 0,
+                col: 0,
+            }));
         }
     }
 
@@ -435,7 +453,11 @@ impl Store {
         let folder = Path::new(kind.folder());
         let mut n = 1;
         loop {
-            let file_name = if n == 1 { format!("{name}.ron") } else { format!("{name}-{n}.ron") };
+            let file_name = if n == 1 {
+                format!("{name}.ron")
+            } else {
+                format!("{name}-{n}.ron")
+            };
             let rel = folder.join(file_name);
             match self.files.iter().position(|f| f.rel == rel) {
                 Some(i) if self.files[i].broken.is_none() => {
@@ -501,7 +523,11 @@ impl Store {
     /// Writes every file whose canonical bytes changed, each atomically. Broken files are
     /// never written. Files changed on disk since they were loaded are refused unless
     /// `on_conflict` says to overwrite them.
-    pub fn save(&mut self, ds: &mut Dataset, on_conflict: OnConflict) -> Result<SaveReport, SaveError> {
+    pub fn save(
+        &mut self,
+        ds: &mut Dataset,
+        on_conflict: OnConflict,
+    ) -> Result<SaveReport, SaveError> {
         let pending = self.pending(ds)?;
         let mut report = SaveReport {
             written: Vec::new(),
@@ -585,33 +611,15 @@ pub fn write_claims_csv(ds: &Dataset, out: &Path) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_path(out)?;
     w.write_record(CLAIMS_CSV_HEADER)?;
     let mut claims: Vec<&Claim> = ds.claims.iter().collect();
-    claims.sort_by(|a, b| a.stated_on.earliest().cmp(&b.stated_on.earliest()).then(a.id.cmp(&b.id)));
+    claims.sort_by(|a, b| {
+        a.stated_on
+            .earliest()
+            .cmp(&b.stated_on.earliest())
+            .then(a.id.cmp(&b.id))
+    });
     for c in claims {
         w.write_record(claim_row(ds, c))?;
     }
     w.flush()?;
     Ok(())
-}
-
-/// Ids of records per file, for tests and tools that need to know where a record lives.
-pub fn records_by_file(store: &Store, ds: &Dataset) -> HashMap<PathBuf, Vec<String>> {
-    let mut out: HashMap<PathBuf, Vec<String>> = HashMap::new();
-    let mut add = |o: Option<Origin>, id: &str| {
-        if let Some(o) = o {
-            out.entry(store.path_of(o.file)).or_default().push(id.to_string());
-        }
-    };
-    for r in &ds.actors {
-        add(r.origin, &r.id);
-    }
-    for r in &ds.sources {
-        add(r.origin, &r.id);
-    }
-    for r in &ds.events {
-        add(r.origin, &r.id);
-    }
-    for r in &ds.claims {
-        add(r.origin, &r.id);
-    }
-    out
 }

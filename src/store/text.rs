@@ -6,8 +6,14 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (to_u32(line), to_u32(col))
 }
 
@@ -25,9 +31,14 @@ pub fn locate_ids<'a>(text: &str, ids: impl Iterator<Item = &'a str>) -> Vec<(u3
     let (mut line, mut line_start) = (1usize, 0usize);
     for id in ids {
         let found = find_id_field(text, pos, id);
-        let target = found.unwrap_or(pos);
+        let target = found.map_or(pos, |(at, _)| at.max(pos));
         // Advance the line counter incrementally: the whole walk is linear in the file size.
-        for (i, &b) in bytes[pos..target].iter().enumerate() {
+        for (i, &b) in bytes
+            .get(pos..target)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             if b == b'\n' {
                 line += 1;
                 line_start = pos + i + 1;
@@ -38,13 +49,14 @@ pub fn locate_ids<'a>(text: &str, ids: impl Iterator<Item = &'a str>) -> Vec<(u3
             .map_or(target - line_start, |s| s.chars().count())
             + 1;
         out.push((to_u32(line), to_u32(col)));
-        pos = found.map_or(pos, |f| f + 1);
+        pos = found.map_or(pos, |(_, end)| end.max(pos));
     }
     out
 }
 
-/// The byte offset of `id` in the next `id: "<id>"` at or after `from`.
-fn find_id_field(text: &str, from: usize, id: &str) -> Option<usize> {
+/// The byte offsets of the `id` keyword and of the end of the value in the next
+/// `id: "<id>"` whose value starts at or after `from`.
+fn find_id_field(text: &str, from: usize, id: &str) -> Option<(usize, usize)> {
     let needle = format!("\"{id}\"");
     let mut start = from;
     while let Some(rel) = text.get(start..)?.find(&needle) {
@@ -58,7 +70,7 @@ fn find_id_field(text: &str, from: usize, id: &str) -> Option<usize> {
                     .next_back()
                     .is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
                 if boundary {
-                    return Some(b.len() - 2);
+                    return Some((b.len() - 2, at + needle.len()));
                 }
             }
         }
@@ -86,5 +98,10 @@ mod tests {
         assert_eq!(locate_ids(t, ["a", "b"].into_iter()), vec![(3, 9), (7, 9)]);
         let bad = "[(event_id: \"a\"), (id: \"a\")]";
         assert_eq!(locate_ids(bad, ["a"].into_iter()), vec![(1, 20)]);
+        let dup = "[\n(id: \"a\"),\n(id: \"a\"),\n]";
+        assert_eq!(
+            locate_ids(dup, ["a", "a"].into_iter()),
+            vec![(2, 2), (3, 2)]
+        );
     }
 }
