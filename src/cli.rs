@@ -1,5 +1,5 @@
-//! The command line of the `crosscheck` binary: `check`, `fmt`, `export`, and (until the
-//! window lands) a summary of a dataset when run with no command. Every command prints
+//! The command line of the `crosscheck` binary: the window (no command, or `open DIR`),
+//! `check`, `fmt`, `export` and `summary`. Every command prints
 //! problems as `path:line:col: error|warning: message` and never panics on bad input.
 //!
 //! Exit codes: 0 success, 1 problems found, 2 could not run.
@@ -29,9 +29,14 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Show a summary of a dataset (the window arrives in a later release).
+    /// Open a dataset in the window.
     Open {
         /// The dataset folder (the one holding dataset.ron).
+        dir: PathBuf,
+    },
+    /// Print a dataset's claims as a table, and its problems.
+    Summary {
+        /// The dataset folder.
         dir: PathBuf,
     },
     /// Validate a dataset and print every problem as `path:line:col: severity: message`.
@@ -83,8 +88,9 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        None => summary(Path::new(SAMPLE_DATASET)),
-        Some(Command::Open { dir }) => summary(&dir),
+        None => window(None),
+        Some(Command::Open { dir }) => window(Some(dir)),
+        Some(Command::Summary { dir }) => summary(&dir),
         Some(Command::Check { dir, strict }) => check(&dir, strict),
         Some(Command::Fmt { dir, check }) => fmt(&dir, check),
         Some(Command::Export { dir, claims_csv }) => export(&dir, &claims_csv),
@@ -215,6 +221,18 @@ fn export(dir: &Path, csv_path: &Path) -> u8 {
     if broken_count > 0 { 1 } else { 0 }
 }
 
+fn window(dir: Option<PathBuf>) -> u8 {
+    match crate::app::run(dir) {
+        Ok(()) => 0,
+        Err(e) => {
+            err(&format!(
+                "crosscheck: error: could not open the window: {e}"
+            ));
+            2
+        }
+    }
+}
+
 fn summary(dir: &Path) -> u8 {
     let loaded = match load(dir) {
         Ok(l) => l,
@@ -261,11 +279,6 @@ fn summary(dir: &Path) -> u8 {
     out("");
     let (errors, warnings) = print_findings(&loaded, &mut findings, false);
     out(&format!("{errors} error(s), {warnings} warning(s)"));
-    out("");
-    out("The window (lists, plots, editor) arrives in the next release. Meanwhile:");
-    out("  crosscheck check DIR     validate a dataset");
-    out("  crosscheck fmt DIR       rewrite it in canonical form");
-    out("  crosscheck export DIR --claims-csv FILE");
     if errors > 0 { 1 } else { 0 }
 }
 

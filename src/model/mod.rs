@@ -2,7 +2,9 @@
 //! manifest, validation and the claim table the CSV export writes. No egui and no files here.
 
 pub mod date;
+pub mod edit;
 pub mod export;
+pub mod filter;
 pub mod record;
 pub mod validate;
 pub mod value;
@@ -16,7 +18,9 @@ pub use validate::{Finding, Severity};
 pub use value::{Qualifier, Value};
 
 /// The four kinds of record a dataset holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Kind {
     Actor,
     Source,
@@ -62,6 +66,78 @@ impl Dataset {
     /// The actor with this id.
     pub fn actor(&self, id: &str) -> Option<&Actor> {
         self.actors.iter().find(|a| a.id == id)
+    }
+
+    /// The records that refer to the record of `kind` with `id`, as (kind, id) pairs: what a
+    /// delete would leave dangling.
+    pub fn referrers(&self, kind: Kind, id: &str) -> Vec<(Kind, String)> {
+        let mut out = Vec::new();
+        let is = |s: &str| s == id;
+        match kind {
+            Kind::Actor => {
+                for c in &self.claims {
+                    if is(&c.claimant) || is(&c.subject) || c.via.as_deref().is_some_and(is) {
+                        out.push((Kind::Claim, c.id.clone()));
+                    }
+                }
+                for e in &self.events {
+                    if e.actors.iter().any(|a| is(a)) {
+                        out.push((Kind::Event, e.id.clone()));
+                    }
+                }
+                for a in &self.actors {
+                    if a.part_of.as_deref().is_some_and(is) {
+                        out.push((Kind::Actor, a.id.clone()));
+                    }
+                }
+            }
+            Kind::Source => {
+                for c in &self.claims {
+                    if c.sources.iter().any(|s| is(&s.source)) {
+                        out.push((Kind::Claim, c.id.clone()));
+                    }
+                }
+                for e in &self.events {
+                    if e.sources.iter().any(|s| is(&s.source)) {
+                        out.push((Kind::Event, e.id.clone()));
+                    }
+                }
+            }
+            Kind::Event => {
+                for c in &self.claims {
+                    if c.event.as_deref().is_some_and(is) {
+                        out.push((Kind::Claim, c.id.clone()));
+                    }
+                }
+            }
+            Kind::Claim => {
+                for c in &self.claims {
+                    if c.supersedes.as_deref().is_some_and(is) {
+                        out.push((Kind::Claim, c.id.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// An id not used by any record: `base`, or `base-2`, `base-3`, ...
+    pub fn unique_id(&self, base: &str) -> String {
+        let used: std::collections::HashSet<&str> = self
+            .actors
+            .iter()
+            .map(|r| r.id.as_str())
+            .chain(self.sources.iter().map(|r| r.id.as_str()))
+            .chain(self.events.iter().map(|r| r.id.as_str()))
+            .chain(self.claims.iter().map(|r| r.id.as_str()))
+            .collect();
+        if !used.contains(base) {
+            return base.to_string();
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|id| !used.contains(id.as_str()))
+            .unwrap_or_default()
     }
 
     /// The number of records of one kind.

@@ -561,6 +561,45 @@ impl Store {
         Ok(report)
     }
 
+    /// Like [`Store::save`], but a file changed on disk since it was loaded is left as it is
+    /// and this version is written beside it, as `<name>.mine`. Returns the report and the
+    /// paths of those copies. The document then still differs from the disk.
+    pub fn save_keeping_both(
+        &mut self,
+        ds: &mut Dataset,
+    ) -> Result<(SaveReport, Vec<PathBuf>), SaveError> {
+        let pending = self.pending(ds)?;
+        let mut report = SaveReport::default();
+        let mut copies = Vec::new();
+        for (i, text) in pending {
+            let path = self.root.join(&self.files[i].rel);
+            let changed = self.changed_on_disk(&self.files[i]);
+            let target = if changed {
+                let mut name = path.clone().into_os_string();
+                name.push(".mine");
+                PathBuf::from(name)
+            } else {
+                path.clone()
+            };
+            let io_err = |source| SaveError::Io {
+                path: target.clone(),
+                source,
+            };
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir).map_err(io_err)?;
+            }
+            atomic::write_atomic(&target, text.as_bytes()).map_err(io_err)?;
+            if changed {
+                copies.push(target);
+            } else {
+                self.files[i].disk_hash = Some(hash(text.as_bytes()));
+                relocate(ds, &self.files[i], i, &text);
+                report.written.push(path);
+            }
+        }
+        Ok((report, copies))
+    }
+
     /// True when the file on disk is no longer what was loaded or last saved.
     fn changed_on_disk(&self, f: &FileEntry) -> bool {
         match (fs::read(self.root.join(&f.rel)), f.disk_hash) {
@@ -593,6 +632,25 @@ fn relocate(ds: &mut Dataset, entry: &FileEntry, file: usize, text: &str) {
         FileRole::Records(Kind::Event) => go(&mut ds.events, file, text),
         FileRole::Records(Kind::Claim) => go(&mut ds.claims, file, text),
     }
+}
+
+/// Creates a new dataset in `dir` (made if missing) with `manifest`. Refuses a folder that
+/// already holds a dataset.
+pub fn create(dir: &Path, manifest: &Manifest) -> Result<(), StoreError> {
+    let path = dir.join(MANIFEST);
+    let io_err = |source| StoreError::Io {
+        path: path.clone(),
+        source,
+    };
+    if path.exists() {
+        return Err(io_err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "this folder already holds a dataset",
+        )));
+    }
+    fs::create_dir_all(dir).map_err(io_err)?;
+    let text = canonical(manifest).map_err(|m| io_err(io::Error::other(m)))?;
+    atomic::write_atomic(&path, text.as_bytes()).map_err(io_err)
 }
 
 /// The base name of the file a new record goes to: its year, `undated`, or the kind.

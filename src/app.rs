@@ -1,0 +1,1235 @@
+//! The eframe application: it owns the open document, lays out the panels, and carries out
+//! every [`Command`] the UI returns — in one place, [`App::handle`]. Every change to the
+//! document goes through [`App::apply`], which records it for undo; undo and redo apply the
+//! recorded edits the same way. This is also where files are read and written (through the
+//! store) and where the native folder dialog runs, off the UI thread.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use egui::{Color32, RichText, Ui, ViewportCommand};
+use serde::{Deserialize, Serialize};
+
+use crate::cli::SAMPLE_DATASET;
+use crate::model::edit::{AnyRecord, Edit, History, Target, record_at};
+use crate::model::filter::{self, Filter, SearchIndex, Shown};
+use crate::model::validate::validate;
+use crate::model::{
+    Actor, ActorKind, Claim, Dataset, DateText, Event, FORMAT_VERSION, Finding, Kind, Manifest,
+    Metric, Qualifier, Severity, Source, Term, Value,
+};
+use crate::store::{self, OnConflict, SaveError, Store};
+use crate::ui::editor::EditorState;
+use crate::ui::lists::{self, Counts, ListView};
+use crate::ui::menu::{self, MenuState, ThemeChoice};
+use crate::ui::{Command, Sort, filter_bar};
+
+const PREFS_KEY: &str = "crosscheck-prefs";
+const MAX_RECENT: usize = 10;
+
+/// What is remembered between runs (eframe's storage; never research data).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub last_dataset: Option<PathBuf>,
+    pub recent: Vec<PathBuf>,
+    pub filter: Filter,
+    pub theme: ThemeChoice,
+    pub show_lists: bool,
+    pub show_editor: bool,
+    pub tab: Kind,
+    pub sorts: [Sort; 4],
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        let by_date = Sort {
+            column: 0,
+            descending: false,
+        };
+        Prefs {
+            last_dataset: None,
+            recent: Vec::new(),
+            filter: Filter::default(),
+            theme: ThemeChoice::System,
+            show_lists: true,
+            show_editor: true,
+            tab: Kind::Claim,
+            // Claims by statement date (column 3), the others by their first column.
+            sorts: [
+                by_date,
+                by_date,
+                by_date,
+                Sort {
+                    column: 3,
+                    descending: false,
+                },
+            ],
+        }
+    }
+}
+
+fn sort_slot(kind: Kind) -> usize {
+    match kind {
+        Kind::Actor => 0,
+        Kind::Source => 1,
+        Kind::Event => 2,
+        Kind::Claim => 3,
+    }
+}
+
+/// An open dataset: the records, where they live on disk, and their undo history.
+pub struct Document {
+    pub store: Store,
+    pub dataset: Dataset,
+    pub history: History,
+    /// Problems found while reading (files that did not parse).
+    pub load_findings: Vec<Finding>,
+    /// Bumped on every change, so caches know when to rebuild.
+    pub version: u64,
+}
+
+/// Everything derived from the document and the filter, rebuilt only when they change.
+#[derive(Default)]
+struct Derived {
+    version: u64,
+    filter: Option<Filter>,
+    sorts: [Sort; 4],
+    index: SearchIndex,
+    counts: Counts,
+    findings: Vec<Finding>,
+    shown: Shown,
+    /// Shown records per kind (by [`sort_slot`]), sorted.
+    orders: [Vec<usize>; 4],
+}
+
+/// What waits for the user's answer before it happens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    Close,
+    Open(PathBuf),
+    Create(PathBuf),
+    Reload,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PathMode {
+    Open,
+    New,
+}
+
+struct PathPrompt {
+    mode: PathMode,
+    text: String,
+    note: String,
+}
+
+/// The dialogs that can be open.
+#[derive(Default)]
+pub struct Dialogs {
+    /// A record others refer to, and who refers to it.
+    pub delete: Option<(Target, Vec<(Kind, String)>)>,
+    /// Files changed on disk since they were loaded.
+    pub conflict: Option<Vec<PathBuf>>,
+    /// Unsaved changes and what waits for an answer (Save / Discard / Cancel).
+    pub unsaved: Option<Pending>,
+    path: Option<PathPrompt>,
+    pub error: Option<String>,
+    pub shortcuts: bool,
+    pub about: bool,
+}
+
+/// The application.
+pub struct App {
+    pub doc: Option<Document>,
+    pub prefs: Prefs,
+    pub selected: Option<Target>,
+    pub dialogs: Dialogs,
+    pub status: String,
+    editor: EditorState,
+    derived: Derived,
+    allow_close: bool,
+    title: String,
+    theme_applied: Option<ThemeChoice>,
+    folder_dialog: Option<mpsc::Receiver<(PathMode, Option<PathBuf>)>>,
+}
+
+/// Opens the window on `dir`, or on the last dataset, or on the bundled sample.
+pub fn run(dir: Option<PathBuf>) -> Result<(), eframe::Error> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Crosscheck")
+            .with_app_id("crosscheck")
+            .with_inner_size([1600.0, 1000.0])
+            .with_min_inner_size([800.0, 500.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "crosscheck",
+        options,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, dir)))),
+    )
+}
+
+impl App {
+    /// Creates the app and opens `dir` (or the last dataset, or the sample).
+    pub fn new(cc: &eframe::CreationContext<'_>, dir: Option<PathBuf>) -> App {
+        cc.egui_ctx.set_fonts(crate::ui::fonts());
+        let prefs: Prefs = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, PREFS_KEY))
+            .unwrap_or_default();
+        let mut app = App {
+            doc: None,
+            prefs,
+            selected: None,
+            dialogs: Dialogs::default(),
+            status: String::new(),
+            editor: EditorState::default(),
+            derived: Derived::default(),
+            allow_close: false,
+            title: String::new(),
+            theme_applied: None,
+            folder_dialog: None,
+        };
+        let path = dir.unwrap_or_else(|| {
+            app.prefs
+                .last_dataset
+                .clone()
+                .filter(|p| p.join(store::MANIFEST).is_file())
+                .unwrap_or_else(|| PathBuf::from(SAMPLE_DATASET))
+        });
+        app.open_now(&path);
+        app
+    }
+
+    /// True when the document has changes not yet saved.
+    pub fn is_dirty(&self) -> bool {
+        self.doc.as_ref().is_some_and(|d| d.history.is_dirty())
+    }
+
+    /// The records shown in a list, in display order.
+    pub fn shown(&self, kind: Kind) -> &[usize] {
+        &self.derived.orders[sort_slot(kind)]
+    }
+
+    fn open_now(&mut self, path: &Path) {
+        match Store::load(path) {
+            Ok(loaded) => {
+                let errors = loaded
+                    .load_findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .count();
+                self.doc = Some(Document {
+                    store: loaded.store,
+                    dataset: loaded.dataset,
+                    history: History::default(),
+                    load_findings: loaded.load_findings,
+                    version: 1,
+                });
+                self.derived = Derived::default();
+                self.selected = None;
+                let path = path.to_path_buf();
+                self.prefs.recent.retain(|p| *p != path);
+                self.prefs.recent.insert(0, path.clone());
+                self.prefs.recent.truncate(MAX_RECENT);
+                self.prefs.last_dataset = Some(path.clone());
+                self.status = if errors > 0 {
+                    format!(
+                        "Opened {} — {errors} file(s) could not be read",
+                        path.display()
+                    )
+                } else {
+                    format!("Opened {}", path.display())
+                };
+            }
+            Err(e) => self.dialogs.error = Some(format!("Could not open the dataset.\n\n{e}")),
+        }
+    }
+
+    /// Applies one edit to the document: the one place the document changes.
+    fn apply(&mut self, edit: Edit, coalesce: Option<String>) {
+        let Some(doc) = &mut self.doc else { return };
+        match doc.history.apply(&mut doc.dataset, edit, coalesce) {
+            Ok(()) => doc.version += 1,
+            Err(e) => self.dialogs.error = Some(format!("That change could not be made: {e}")),
+        }
+    }
+
+    fn undo_redo(&mut self, redo: bool) {
+        let Some(doc) = &mut self.doc else { return };
+        let result = if redo {
+            doc.history.redo(&mut doc.dataset)
+        } else {
+            doc.history.undo(&mut doc.dataset)
+        };
+        match result {
+            Ok(Some(target)) => {
+                doc.version += 1;
+                // Select what changed, if it still exists.
+                let exists = record_at(&doc.dataset, target).is_some();
+                self.selected = exists.then_some(target);
+                self.status = if redo {
+                    "Redone".into()
+                } else {
+                    "Undone".into()
+                };
+            }
+            Ok(None) => {
+                doc.version += 1;
+            }
+            Err(e) => self.dialogs.error = Some(format!("Undo failed: {e}")),
+        }
+    }
+
+    fn save(&mut self, on_conflict: OnConflict) -> bool {
+        let Some(doc) = &mut self.doc else {
+            return false;
+        };
+        let result = doc.store.save(&mut doc.dataset, on_conflict);
+        doc.version += 1;
+        match result {
+            Ok(report) => {
+                doc.history.mark_saved();
+                doc.history.break_coalescing();
+                self.status = match report.written.len() {
+                    0 => "Nothing to save: the files are up to date".into(),
+                    1 => format!("Saved {}", report.written[0].display()),
+                    n => format!("Saved {n} files"),
+                };
+                true
+            }
+            Err(SaveError::ChangedOnDisk(paths)) => {
+                self.dialogs.conflict = Some(paths);
+                false
+            }
+            Err(e) => {
+                self.dialogs.error = Some(format!(
+                    "Could not save.\n\n{e}\n\nYour changes are still here, unsaved."
+                ));
+                false
+            }
+        }
+    }
+
+    fn keep_both(&mut self) {
+        let Some(doc) = &mut self.doc else { return };
+        let result = doc.store.save_keeping_both(&mut doc.dataset);
+        doc.version += 1;
+        match result {
+            Ok((_, copies)) => {
+                let names: Vec<String> = copies.iter().map(|p| p.display().to_string()).collect();
+                self.status = format!(
+                    "Your version was written beside the changed file(s): {}. Merge by hand, then reload.",
+                    names.join(", ")
+                );
+            }
+            Err(e) => self.dialogs.error = Some(format!("Could not save.\n\n{e}")),
+        }
+    }
+
+    /// Runs `pending` now, or asks Save / Discard / Cancel first when there are unsaved
+    /// changes.
+    fn guard(&mut self, pending: Pending, ctx: &egui::Context) {
+        if self.is_dirty() {
+            self.dialogs.unsaved = Some(pending);
+        } else {
+            self.proceed(pending, ctx);
+        }
+    }
+
+    fn proceed(&mut self, pending: Pending, ctx: &egui::Context) {
+        match pending {
+            Pending::Close => {
+                self.allow_close = true;
+                ctx.send_viewport_cmd(ViewportCommand::Close);
+            }
+            Pending::Open(p) => self.open_now(&p),
+            Pending::Create(p) => self.create_now(&p),
+            Pending::Reload => {
+                if let Some(root) = self.doc.as_ref().map(|d| d.store.root().to_path_buf()) {
+                    self.open_now(&root);
+                }
+            }
+        }
+    }
+
+    fn create_now(&mut self, dir: &Path) {
+        let title = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "New dataset".into());
+        match store::create(dir, &default_manifest(&title)) {
+            Ok(()) => self.open_now(dir),
+            Err(e) => self.dialogs.error = Some(format!("Could not create the dataset.\n\n{e}")),
+        }
+    }
+
+    /// Starts the native folder dialog on another thread, or asks for a typed path where no
+    /// dialog service is available.
+    fn folder_dialog(&mut self, mode: PathMode, ctx: &egui::Context) {
+        if !native_dialog_available() {
+            self.dialogs.path = Some(PathPrompt {
+                mode,
+                text: String::new(),
+                note: "No folder dialog is available here: type the folder's path.".into(),
+            });
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let ctx = ctx.clone();
+        let title = match mode {
+            PathMode::Open => "Open a Crosscheck dataset (the folder holding dataset.ron)",
+            PathMode::New => "Choose an empty folder for the new dataset",
+        };
+        std::thread::spawn(move || {
+            let picked =
+                pollster::block_on(rfd::AsyncFileDialog::new().set_title(title).pick_folder());
+            let _ = tx.send((mode, picked.map(|h| h.path().to_path_buf())));
+            ctx.request_repaint();
+        });
+        self.folder_dialog = Some(rx);
+    }
+
+    fn poll_folder_dialog(&mut self, ctx: &egui::Context) {
+        let Some(rx) = &self.folder_dialog else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok((mode, Some(path))) => {
+                self.folder_dialog = None;
+                let pending = match mode {
+                    PathMode::Open => Pending::Open(path),
+                    PathMode::New => Pending::Create(path),
+                };
+                self.guard(pending, ctx);
+            }
+            Ok((mode, None)) => {
+                self.folder_dialog = None;
+                self.dialogs.path = Some(PathPrompt {
+                    mode,
+                    text: String::new(),
+                    note: "No folder was chosen. You can also type its path:".into(),
+                });
+            }
+            Err(mpsc::TryRecvError::Empty) => {}
+            Err(mpsc::TryRecvError::Disconnected) => self.folder_dialog = None,
+        }
+    }
+
+    /// Carries out one command.
+    pub fn handle(&mut self, cmd: Command, ctx: &egui::Context) {
+        match cmd {
+            Command::Edit { edit, coalesce } => self.apply(*edit, coalesce),
+            Command::Select(t) => {
+                self.selected = t;
+                if let Some(doc) = &mut self.doc {
+                    doc.history.break_coalescing();
+                }
+            }
+            Command::ShowTab(k) => self.prefs.tab = k,
+            Command::NewRecord(kind) => {
+                self.new_record(kind);
+                self.reveal(ctx);
+            }
+            Command::Duplicate(t) => {
+                self.duplicate(t);
+                self.reveal(ctx);
+            }
+            Command::Reveal(t) => {
+                self.selected = Some(t);
+                self.prefs.tab = t.kind;
+                self.reveal(ctx);
+            }
+            Command::Delete(t) => {
+                let Some(doc) = &self.doc else { return };
+                let Some(rec) = record_at(&doc.dataset, t) else {
+                    return;
+                };
+                let refs = doc.dataset.referrers(t.kind, rec.id());
+                if refs.is_empty() {
+                    self.delete_now(t);
+                } else {
+                    self.dialogs.delete = Some((t, refs));
+                }
+            }
+            Command::DeleteConfirmed(t) => self.delete_now(t),
+            Command::Undo => self.undo_redo(false),
+            Command::Redo => self.undo_redo(true),
+            Command::Save => {
+                self.save(OnConflict::Refuse);
+            }
+            Command::Open(p) => self.guard(Pending::Open(p), ctx),
+            Command::Create(p) => self.guard(Pending::Create(p), ctx),
+            Command::OpenDialog => self.folder_dialog(PathMode::Open, ctx),
+            Command::NewDialog => self.folder_dialog(PathMode::New, ctx),
+            Command::Quit => self.guard(Pending::Close, ctx),
+        }
+    }
+
+    /// Scrolls the list to the selected record once.
+    fn reveal(&self, ctx: &egui::Context) {
+        if let Some(t) = self.selected {
+            ctx.memory_mut(|m| m.data.insert_temp(egui::Id::unique(lists::REVEAL), t));
+        }
+    }
+
+    fn delete_now(&mut self, t: Target) {
+        self.apply(Edit::Remove { target: t }, None);
+        if self.selected == Some(t) {
+            self.selected = None;
+        }
+        self.status = format!("Deleted the {} (Ctrl+Z brings it back)", t.kind.noun());
+    }
+
+    fn new_record(&mut self, kind: Kind) {
+        let Some(doc) = &self.doc else { return };
+        let ds = &doc.dataset;
+        let f = &self.prefs.filter;
+        let first_actor = || ds.actors.first().map(|a| a.id.clone()).unwrap_or_default();
+        let today = chrono::Local::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string();
+        let record = match kind {
+            Kind::Claim => AnyRecord::Claim(Claim {
+                id: ds.unique_id("new-claim"),
+                metric: f
+                    .metric
+                    .clone()
+                    .or_else(|| ds.manifest.metrics.first().map(|m| m.id.clone()))
+                    .unwrap_or_default(),
+                subject: ds
+                    .actors
+                    .iter()
+                    .find(|a| a.kind == ActorKind::ArmedForce)
+                    .map(|a| a.id.clone())
+                    .unwrap_or_else(first_actor),
+                value: Value::new(Qualifier::Exact, 0),
+                scope: Default::default(),
+                stated_on: DateText::new(&today),
+                refers_to: None,
+                claimant: f.claimant.clone().unwrap_or_else(first_actor),
+                via: None,
+                sources: Vec::new(),
+                reliability: None,
+                credibility: None,
+                rank: Default::default(),
+                rank_reason: None,
+                supersedes: None,
+                event: None,
+                method: None,
+                notes: String::new(),
+                origin: None,
+            }),
+            Kind::Event => AnyRecord::Event(Event {
+                id: ds.unique_id("new-event"),
+                date: DateText::new(&today),
+                title: "New event".into(),
+                description: String::new(),
+                place: None,
+                event_type: ds
+                    .manifest
+                    .event_types
+                    .first()
+                    .map(|t| t.id.clone())
+                    .unwrap_or_default(),
+                tags: Vec::new(),
+                actors: Vec::new(),
+                sources: Vec::new(),
+                notes: String::new(),
+                origin: None,
+            }),
+            Kind::Source => AnyRecord::Source(Source {
+                id: ds.unique_id("new-source"),
+                title: "New source".into(),
+                outlet: String::new(),
+                author: String::new(),
+                url: String::new(),
+                archive_url: String::new(),
+                published: Some(DateText::new(&today)),
+                accessed: Some(DateText::new(&today)),
+                language: "en".into(),
+                notes: String::new(),
+                origin: None,
+            }),
+            Kind::Actor => AnyRecord::Actor(Actor {
+                id: ds.unique_id("new-actor"),
+                name: "New actor".into(),
+                aliases: Vec::new(),
+                kind: ActorKind::Government,
+                country: String::new(),
+                side: String::new(),
+                part_of: None,
+                default_reliability: None,
+                color: String::new(),
+                notes: String::new(),
+                origin: None,
+            }),
+        };
+        let index = doc.dataset.count(kind);
+        self.apply(Edit::Insert { index, record }, None);
+        self.select_and_reveal(Target { kind, index });
+    }
+
+    fn duplicate(&mut self, t: Target) {
+        let Some(doc) = &self.doc else { return };
+        let Some(mut rec) = record_at(&doc.dataset, t) else {
+            return;
+        };
+        let id = doc.dataset.unique_id(&format!("{}-copy", rec.id()));
+        match &mut rec {
+            AnyRecord::Actor(r) => (r.id, r.origin) = (id, None),
+            AnyRecord::Source(r) => (r.id, r.origin) = (id, None),
+            AnyRecord::Event(r) => (r.id, r.origin) = (id, None),
+            AnyRecord::Claim(r) => (r.id, r.origin) = (id, None),
+        }
+        let index = doc.dataset.count(t.kind);
+        self.apply(Edit::Insert { index, record: rec }, None);
+        self.select_and_reveal(Target {
+            kind: t.kind,
+            index,
+        });
+    }
+
+    fn select_and_reveal(&mut self, t: Target) {
+        self.selected = Some(t);
+        self.prefs.tab = t.kind;
+        // A new record must be visible even if the filter would hide it.
+        self.prefs.filter = Filter {
+            show_deprecated: self.prefs.filter.show_deprecated,
+            ..Filter::default()
+        };
+    }
+
+    /// Rebuilds what depends on the document, the filter or the sort order, when they changed.
+    fn refresh(&mut self) {
+        let Some(doc) = &self.doc else { return };
+        let d = &mut self.derived;
+        let doc_changed = d.version != doc.version;
+        if doc_changed {
+            d.version = doc.version;
+            d.index = SearchIndex::build(&doc.dataset);
+            d.counts = Counts::build(&doc.dataset);
+            d.findings = validate(&doc.dataset, doc.store.manifest_loaded());
+        }
+        let filter_changed = d.filter.as_ref() != Some(&self.prefs.filter);
+        if doc_changed || filter_changed {
+            d.filter = Some(self.prefs.filter.clone());
+            d.shown = filter::apply(&doc.dataset, &d.index, &self.prefs.filter);
+        }
+        let sorts_changed = d.sorts != self.prefs.sorts;
+        if doc_changed || filter_changed || sorts_changed || d.orders.iter().all(Vec::is_empty) {
+            d.sorts = self.prefs.sorts;
+            for kind in Kind::ALL {
+                let mut order = match kind {
+                    Kind::Claim => d.shown.claims.clone(),
+                    Kind::Event => d.shown.events.clone(),
+                    Kind::Source => d.shown.sources.clone(),
+                    Kind::Actor => d.shown.actors.clone(),
+                };
+                lists::sort(
+                    &doc.dataset,
+                    &d.counts,
+                    kind,
+                    self.prefs.sorts[sort_slot(kind)],
+                    &mut order,
+                );
+                d.orders[sort_slot(kind)] = order;
+            }
+        }
+    }
+
+    fn window_title(&self) -> String {
+        match &self.doc {
+            None => "Crosscheck".into(),
+            Some(doc) => {
+                let name = if doc.dataset.manifest.title.is_empty() {
+                    doc.store.root().display().to_string()
+                } else {
+                    doc.dataset.manifest.title.clone()
+                };
+                let mark = if doc.history.is_dirty() { "● " } else { "" };
+                format!("{mark}{name} — Crosscheck")
+            }
+        }
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.theme_applied == Some(self.prefs.theme) {
+            return;
+        }
+        self.theme_applied = Some(self.prefs.theme);
+        ctx.set_theme(match self.prefs.theme {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        });
+    }
+}
+
+/// Whether a native folder dialog can be shown. On Linux the dialog is the desktop portal,
+/// reached over the session bus: without one, a typed path is asked for instead.
+fn native_dialog_available() -> bool {
+    if cfg!(target_os = "linux") {
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+    } else {
+        true
+    }
+}
+
+/// The manifest of a new dataset: the common metrics and event types.
+pub fn default_manifest(title: &str) -> Manifest {
+    let metric = |id: &str, name: &str, parts: &[&str]| Metric {
+        id: id.into(),
+        name: name.into(),
+        parts: parts.iter().map(|s| s.to_string()).collect(),
+        ..Metric::default()
+    };
+    let term = |id: &str, name: &str| Term {
+        id: id.into(),
+        name: name.into(),
+        ..Term::default()
+    };
+    Manifest {
+        format_version: FORMAT_VERSION,
+        title: title.into(),
+        metrics: vec![
+            metric("troops_deployed", "Troops deployed", &[]),
+            metric("killed", "Killed", &[]),
+            metric("wounded", "Wounded", &[]),
+            metric(
+                "killed_or_wounded",
+                "Killed or wounded",
+                &["killed", "wounded"],
+            ),
+            metric("captured", "Captured", &[]),
+            metric("missing", "Missing", &[]),
+        ],
+        event_types: vec![
+            term("battle", "Battle or clashes"),
+            term("deployment", "Deployment"),
+            term("capture", "Capture of prisoners"),
+            term("statement", "Official statement"),
+        ],
+        ..Manifest::default()
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.apply_theme(&ctx);
+        let mut out = Vec::new();
+        let find = menu::consume_shortcuts(&ctx, self.selected, &mut out);
+        self.poll_folder_dialog(&ctx);
+        if ctx.input(|i| i.viewport().close_requested()) && self.is_dirty() && !self.allow_close {
+            ctx.send_viewport_cmd(ViewportCommand::CancelClose);
+            self.dialogs.unsaved = Some(Pending::Close);
+        }
+        self.refresh();
+
+        let (can_undo, can_redo) = self.doc.as_ref().map_or((false, false), |d| {
+            (d.history.can_undo(), d.history.can_redo())
+        });
+        egui::Panel::top("menu-bar").show(ui, |ui| {
+            menu::show(
+                ui,
+                MenuState {
+                    can_undo,
+                    can_redo,
+                    recent: &self.prefs.recent,
+                    selected: self.selected,
+                    show_lists: &mut self.prefs.show_lists,
+                    show_editor: &mut self.prefs.show_editor,
+                    theme: &mut self.prefs.theme,
+                    show_shortcuts: &mut self.dialogs.shortcuts,
+                    show_about: &mut self.dialogs.about,
+                },
+                &mut out,
+            );
+        });
+        self.status_bar(ui);
+        if let Some(doc) = &self.doc {
+            egui::Panel::top("filter-bar").show(ui, |ui| {
+                ui.add_space(2.0);
+                filter_bar::show(ui, &doc.dataset, &mut self.prefs.filter);
+                ui.add_space(2.0);
+            });
+            if find {
+                ctx.memory_mut(|m| m.request_focus(egui::Id::unique(filter_bar::SEARCH_ID)));
+            }
+            broken_files_banner(ui, doc);
+        }
+        self.panels(ui, &mut out);
+        self.dialogs(&ctx, &mut out);
+        for cmd in out {
+            self.handle(cmd, &ctx);
+        }
+        let title = self.window_title();
+        if title != self.title {
+            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PREFS_KEY, &self.prefs);
+    }
+}
+
+fn broken_files_banner(ui: &mut Ui, doc: &Document) {
+    let broken: Vec<&Finding> = doc
+        .load_findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    if broken.is_empty() {
+        return;
+    }
+    egui::Panel::top("broken-files")
+        .frame(egui::Frame::new().fill(Color32::from_rgb(0x80, 0x1c, 0x1c)).inner_margin(8.0))
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} file(s) could not be read. Their records are not shown, and Crosscheck will not write these files until they parse again:",
+                    broken.len()
+                ))
+                .color(Color32::WHITE)
+                .strong(),
+            );
+            for f in broken {
+                ui.label(RichText::new(doc.store.describe(f)).color(Color32::WHITE).monospace());
+            }
+        });
+}
+
+impl App {
+    fn status_bar(&mut self, ui: &mut Ui) {
+        egui::Panel::bottom("status-bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                match &self.doc {
+                    None => {
+                        ui.label("No dataset open");
+                    }
+                    Some(doc) => {
+                        if doc.history.is_dirty() {
+                            ui.label(
+                                RichText::new("● Unsaved changes")
+                                    .color(Color32::from_rgb(0xe0, 0x90, 0x20))
+                                    .strong(),
+                            );
+                        } else {
+                            ui.label(RichText::new("✔ All changes saved").weak());
+                        }
+                        ui.separator();
+                        ui.label(doc.store.root().display().to_string());
+                        ui.separator();
+                        let errors = self
+                            .derived
+                            .findings
+                            .iter()
+                            .filter(|f| f.severity == Severity::Error)
+                            .count();
+                        let warnings = self.derived.findings.len() - errors;
+                        let text = format!("{errors} error(s), {warnings} warning(s)");
+                        if errors > 0 {
+                            ui.label(
+                                RichText::new(text).color(Color32::from_rgb(0xd0, 0x30, 0x30)),
+                            );
+                        } else {
+                            ui.label(text);
+                        }
+                    }
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.add(egui::Label::new(&self.status).truncate());
+                });
+            });
+        });
+    }
+
+    fn panels(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
+        let Some(doc) = &self.doc else {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.vertical_centered(|ui| {
+                    ui.add_space(80.0);
+                    ui.heading("No dataset is open");
+                    ui.add_space(12.0);
+                    if ui.button("Open dataset…").clicked() {
+                        out.push(Command::OpenDialog);
+                    }
+                    if ui.button("New dataset…").clicked() {
+                        out.push(Command::NewDialog);
+                    }
+                    if ui.button("Open the sample dataset").clicked() {
+                        out.push(Command::Open(PathBuf::from(SAMPLE_DATASET)));
+                    }
+                });
+            });
+            return;
+        };
+        let ds = &doc.dataset;
+        let highlight_event = self
+            .selected
+            .filter(|t| t.kind == Kind::Event)
+            .and_then(|t| ds.events.get(t.index))
+            .map(|e| e.id.as_str());
+        if self.prefs.show_lists {
+            egui::Panel::left("lists")
+                .resizable(true)
+                .default_size(660.0)
+                .min_size(320.0)
+                .show(ui, |ui| {
+                    ui.add_space(4.0);
+                    ui.horizontal(|ui| {
+                        for kind in [Kind::Event, Kind::Claim, Kind::Source, Kind::Actor] {
+                            let name = match kind {
+                                Kind::Event => "Events",
+                                Kind::Claim => "Claims",
+                                Kind::Source => "Sources",
+                                Kind::Actor => "Actors",
+                            };
+                            let label =
+                                format!("{name} ({})", self.derived.orders[sort_slot(kind)].len());
+                            if ui.selectable_label(self.prefs.tab == kind, label).clicked() {
+                                out.push(Command::ShowTab(kind));
+                            }
+                        }
+                    });
+                    ui.separator();
+                    let kind = self.prefs.tab;
+                    let view = ListView {
+                        ds,
+                        counts: &self.derived.counts,
+                        kind,
+                        order: &self.derived.orders[sort_slot(kind)],
+                        selected: self.selected,
+                        highlight_event,
+                    };
+                    lists::show(ui, &view, &mut self.prefs.sorts[sort_slot(kind)], out);
+                });
+        }
+        if self.prefs.show_editor {
+            egui::Panel::right("editor")
+                .resizable(true)
+                .default_size(440.0)
+                .min_size(300.0)
+                .show(ui, |ui| {
+                    crate::ui::editor::show(
+                        ui,
+                        &mut self.editor,
+                        ds,
+                        &self.derived.findings,
+                        self.selected,
+                        out,
+                    );
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            centre(ui, doc, &self.derived.findings, self.selected, out);
+        });
+    }
+
+    fn dialogs(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) {
+        if let Some((target, refs)) = self.dialogs.delete.clone() {
+            let name = self
+                .doc
+                .as_ref()
+                .and_then(|d| record_at(&d.dataset, target))
+                .map(|r| r.id().to_string())
+                .unwrap_or_default();
+            let mut close = false;
+            egui::Modal::new(egui::Id::unique("confirm-delete")).show(ctx, |ui| {
+                ui.set_max_width(460.0);
+                ui.heading(format!("Delete {} “{name}”?", target.kind.noun()));
+                ui.label(format!(
+                    "{} record(s) refer to it and would point at nothing:",
+                    refs.len()
+                ));
+                egui::ScrollArea::vertical()
+                    .max_height(200.0)
+                    .show(ui, |ui| {
+                        for (k, id) in &refs {
+                            ui.label(format!("• {} {id}", k.noun()));
+                        }
+                    });
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Delete anyway").clicked() {
+                        out.push(Command::DeleteConfirmed(target));
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            });
+            if close {
+                self.dialogs.delete = None;
+            }
+        }
+        if let Some(paths) = self.dialogs.conflict.clone() {
+            let mut choice = None;
+            egui::Modal::new(egui::Id::unique("save-conflict")).show(ctx, |ui| {
+                ui.set_max_width(520.0);
+                ui.heading("Files changed on disk");
+                ui.label(
+                    "Since the dataset was opened, another program (a text editor, git) changed:",
+                );
+                for p in &paths {
+                    ui.monospace(p.display().to_string());
+                }
+                ui.label("Saving now would overwrite those changes. What should happen?");
+                ui.add_space(8.0);
+                ui.horizontal_wrapped(|ui| {
+                    if ui.button("Reload from disk (discard my changes)").clicked() {
+                        choice = Some(0);
+                    }
+                    if ui.button("Keep both (write mine beside theirs)").clicked() {
+                        choice = Some(1);
+                    }
+                    if ui.button("Overwrite theirs").clicked() {
+                        choice = Some(2);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        choice = Some(3);
+                    }
+                });
+            });
+            if let Some(c) = choice {
+                self.dialogs.conflict = None;
+                match c {
+                    0 => self.proceed(Pending::Reload, ctx),
+                    1 => self.keep_both(),
+                    2 => {
+                        self.save(OnConflict::Overwrite);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let Some(pending) = self.dialogs.unsaved.clone() {
+            let mut choice = None;
+            egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ctx, |ui| {
+                ui.set_max_width(440.0);
+                ui.heading("Save your changes?");
+                let what = match &pending {
+                    Pending::Close => "before closing".to_string(),
+                    Pending::Open(p) | Pending::Create(p) => {
+                        format!("before opening {}", p.display())
+                    }
+                    Pending::Reload => "before reloading".to_string(),
+                };
+                ui.label(format!(
+                    "This dataset has unsaved changes. Save them {what}?"
+                ));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        choice = Some(0);
+                    }
+                    if ui.button("Discard").clicked() {
+                        choice = Some(1);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        choice = Some(2);
+                    }
+                });
+            });
+            if let Some(c) = choice {
+                self.dialogs.unsaved = None;
+                match c {
+                    0 if self.save(OnConflict::Refuse) => self.proceed(pending, ctx),
+                    1 => {
+                        if let Some(doc) = &mut self.doc {
+                            // Discarding: the document is left as it is, but nothing asks again.
+                            doc.history.mark_saved();
+                        }
+                        self.proceed(pending, ctx);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let Some(prompt) = &mut self.dialogs.path {
+            let mut done = None;
+            egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
+                ui.set_max_width(520.0);
+                ui.heading(match prompt.mode {
+                    PathMode::Open => "Open a dataset",
+                    PathMode::New => "New dataset",
+                });
+                ui.label(&prompt.note);
+                let l = ui.label("Folder");
+                let r = ui
+                    .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(480.0))
+                    .labelled_by(l.id);
+                let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.horizontal(|ui| {
+                    let go = match prompt.mode {
+                        PathMode::Open => "Open",
+                        PathMode::New => "Create",
+                    };
+                    if ui.button(go).clicked() || enter {
+                        done = Some(true);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        done = Some(false);
+                    }
+                });
+            });
+            if let Some(go) = done {
+                let path = PathBuf::from(prompt.text.trim());
+                let mode = prompt.mode;
+                self.dialogs.path = None;
+                if go && !path.as_os_str().is_empty() {
+                    out.push(match mode {
+                        PathMode::Open => Command::Open(path),
+                        PathMode::New => Command::Create(path),
+                    });
+                }
+            }
+        }
+        if let Some(msg) = self.dialogs.error.clone() {
+            let mut close = false;
+            egui::Modal::new(egui::Id::unique("error")).show(ctx, |ui| {
+                ui.set_max_width(480.0);
+                ui.heading("Something went wrong");
+                ui.label(msg);
+                if ui.button("OK").clicked() {
+                    close = true;
+                }
+            });
+            if close {
+                self.dialogs.error = None;
+            }
+        }
+        if self.dialogs.shortcuts {
+            let mut open = true;
+            egui::Window::new("Keyboard shortcuts")
+                .open(&mut open)
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                        for (keys, what) in menu::shortcut_list(ctx) {
+                            ui.monospace(keys);
+                            ui.label(what);
+                            ui.end_row();
+                        }
+                    });
+                });
+            self.dialogs.shortcuts = open;
+        }
+        if self.dialogs.about {
+            let mut open = true;
+            egui::Window::new("About Crosscheck")
+                .open(&mut open)
+                .collapsible(false)
+                .resizable(false)
+                .show(ctx, |ui| {
+                    ui.label(format!("Crosscheck {}", env!("CARGO_PKG_VERSION")));
+                    ui.label("Who claims what about an armed conflict: events, claims, claimants and sources, kept as RON files.");
+                    ui.label("Hangul is drawn with a subset of Noto Sans CJK KR (SIL Open Font License).");
+                });
+            self.dialogs.about = open;
+        }
+    }
+}
+
+/// The centre: the plots will live here; until then, the dataset's problems and the claims
+/// of the selected event.
+fn centre(
+    ui: &mut Ui,
+    doc: &Document,
+    findings: &[Finding],
+    selected: Option<Target>,
+    out: &mut Vec<Command>,
+) {
+    let ds = &doc.dataset;
+    ui.heading(&ds.manifest.title);
+    if !ds.manifest.description.is_empty() {
+        ui.label(RichText::new(&ds.manifest.description).weak());
+    }
+    ui.add_space(6.0);
+    if let Some(t) = selected.filter(|t| t.kind == Kind::Event)
+        && let Some(e) = ds.events.get(t.index)
+    {
+        ui.strong(format!(
+            "Claims about “{}” (highlighted in the claims list)",
+            e.title
+        ));
+        let mut any = false;
+        for (i, c) in ds.claims.iter().enumerate() {
+            if c.event.as_deref() == Some(e.id.as_str()) {
+                any = true;
+                let text = format!(
+                    "{} — {} {} ({})",
+                    crate::ui::actor_name(ds, &c.claimant),
+                    c.metric,
+                    c.value.stated(),
+                    c.stated_on.display()
+                );
+                if ui.link(text).clicked() {
+                    out.push(Command::Select(Some(Target {
+                        kind: Kind::Claim,
+                        index: i,
+                    })));
+                }
+            }
+        }
+        if !any {
+            ui.label("No claim refers to this event.");
+        }
+        ui.separator();
+    }
+    ui.label(
+        RichText::new("Plots of troop and casualty figures by claimant will appear here.").weak(),
+    );
+    ui.separator();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    ui.strong(format!(
+        "Problems: {errors} error(s), {} warning(s)",
+        findings.len() - errors
+    ));
+    egui::ScrollArea::vertical()
+        .id_salt("problems")
+        .show(ui, |ui| {
+            if findings.is_empty() {
+                ui.label("✔ The dataset passes every check.");
+            }
+            for f in findings {
+                let (icon, color) = match f.severity {
+                    Severity::Error => ("⛔", Color32::from_rgb(0xd0, 0x30, 0x30)),
+                    Severity::Warning => ("⚠", Color32::from_rgb(0xc0, 0x80, 0x00)),
+                };
+                let label = match &f.record {
+                    Some((k, id)) => format!("{icon} {} {id}: {}", k.noun(), f.message),
+                    None => format!("{icon} {}", f.message),
+                };
+                let r = ui.add(
+                    egui::Label::new(RichText::new(label).color(color)).sense(egui::Sense::click()),
+                );
+                if r.clicked()
+                    && let Some((k, id)) = &f.record
+                    && let Some(index) = index_of(ds, *k, id)
+                {
+                    out.push(Command::Reveal(Target { kind: *k, index }));
+                }
+            }
+        });
+}
+
+fn index_of(ds: &Dataset, kind: Kind, id: &str) -> Option<usize> {
+    match kind {
+        Kind::Actor => ds.actors.iter().position(|r| r.id == id),
+        Kind::Source => ds.sources.iter().position(|r| r.id == id),
+        Kind::Event => ds.events.iter().position(|r| r.id == id),
+        Kind::Claim => ds.claims.iter().position(|r| r.id == id),
+    }
+}

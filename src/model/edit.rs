@@ -1,0 +1,434 @@
+//! Every change to a dataset is an [`Edit`]: replace, insert or remove one record, or replace
+//! the manifest. Applying an edit returns its inverse, so undo and redo are the same
+//! operation as any other change. [`History`] keeps the undo and redo stacks and knows when
+//! the document is back at its saved state.
+
+use super::{Actor, Claim, Dataset, Event, Kind, Manifest, Source};
+
+/// One record of any kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyRecord {
+    Actor(Actor),
+    Source(Source),
+    Event(Event),
+    Claim(Claim),
+}
+
+impl AnyRecord {
+    pub fn kind(&self) -> Kind {
+        match self {
+            AnyRecord::Actor(_) => Kind::Actor,
+            AnyRecord::Source(_) => Kind::Source,
+            AnyRecord::Event(_) => Kind::Event,
+            AnyRecord::Claim(_) => Kind::Claim,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            AnyRecord::Actor(r) => &r.id,
+            AnyRecord::Source(r) => &r.id,
+            AnyRecord::Event(r) => &r.id,
+            AnyRecord::Claim(r) => &r.id,
+        }
+    }
+}
+
+/// A record's place in the dataset: its kind and its index in that kind's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Target {
+    pub kind: Kind,
+    pub index: usize,
+}
+
+/// A change to a dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Put `record` at `index` of its kind's list, replacing what is there.
+    Replace { index: usize, record: AnyRecord },
+    /// Insert `record` at `index` of its kind's list.
+    Insert { index: usize, record: AnyRecord },
+    /// Remove the record at `target`.
+    Remove { target: Target },
+    /// Replace the manifest.
+    Manifest(Box<Manifest>),
+}
+
+/// Why an edit could not be applied (an index out of range: a bug, reported not panicked).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no {} at position {} (the dataset has {len})", .target.kind.noun(), .target.index)]
+pub struct EditError {
+    pub target: Target,
+    pub len: usize,
+}
+
+fn swap_in<T>(list: &mut [T], index: usize, value: T, kind: Kind) -> Result<T, EditError> {
+    let len = list.len();
+    let slot = list.get_mut(index).ok_or(EditError {
+        target: Target { kind, index },
+        len,
+    })?;
+    Ok(std::mem::replace(slot, value))
+}
+
+fn insert_at<T>(list: &mut Vec<T>, index: usize, value: T, kind: Kind) -> Result<(), EditError> {
+    if index > list.len() {
+        return Err(EditError {
+            target: Target { kind, index },
+            len: list.len(),
+        });
+    }
+    list.insert(index, value);
+    Ok(())
+}
+
+fn remove_at<T>(list: &mut Vec<T>, index: usize, kind: Kind) -> Result<T, EditError> {
+    if index >= list.len() {
+        return Err(EditError {
+            target: Target { kind, index },
+            len: list.len(),
+        });
+    }
+    Ok(list.remove(index))
+}
+
+impl Edit {
+    /// The record this edit is about, if any.
+    pub fn target(&self) -> Option<Target> {
+        match self {
+            Edit::Replace { index, record } | Edit::Insert { index, record } => Some(Target {
+                kind: record.kind(),
+                index: *index,
+            }),
+            Edit::Remove { target } => Some(*target),
+            Edit::Manifest(_) => None,
+        }
+    }
+
+    /// Applies the edit and returns its inverse.
+    pub fn apply(self, ds: &mut Dataset) -> Result<Edit, EditError> {
+        Ok(match self {
+            Edit::Replace { index, record } => {
+                let old = match record {
+                    AnyRecord::Actor(r) => {
+                        AnyRecord::Actor(swap_in(&mut ds.actors, index, r, Kind::Actor)?)
+                    }
+                    AnyRecord::Source(r) => {
+                        AnyRecord::Source(swap_in(&mut ds.sources, index, r, Kind::Source)?)
+                    }
+                    AnyRecord::Event(r) => {
+                        AnyRecord::Event(swap_in(&mut ds.events, index, r, Kind::Event)?)
+                    }
+                    AnyRecord::Claim(r) => {
+                        AnyRecord::Claim(swap_in(&mut ds.claims, index, r, Kind::Claim)?)
+                    }
+                };
+                Edit::Replace { index, record: old }
+            }
+            Edit::Insert { index, record } => {
+                let kind = record.kind();
+                match record {
+                    AnyRecord::Actor(r) => insert_at(&mut ds.actors, index, r, kind)?,
+                    AnyRecord::Source(r) => insert_at(&mut ds.sources, index, r, kind)?,
+                    AnyRecord::Event(r) => insert_at(&mut ds.events, index, r, kind)?,
+                    AnyRecord::Claim(r) => insert_at(&mut ds.claims, index, r, kind)?,
+                }
+                Edit::Remove {
+                    target: Target { kind, index },
+                }
+            }
+            Edit::Remove { target } => {
+                let index = target.index;
+                let record = match target.kind {
+                    Kind::Actor => AnyRecord::Actor(remove_at(&mut ds.actors, index, Kind::Actor)?),
+                    Kind::Source => {
+                        AnyRecord::Source(remove_at(&mut ds.sources, index, Kind::Source)?)
+                    }
+                    Kind::Event => AnyRecord::Event(remove_at(&mut ds.events, index, Kind::Event)?),
+                    Kind::Claim => AnyRecord::Claim(remove_at(&mut ds.claims, index, Kind::Claim)?),
+                };
+                Edit::Insert { index, record }
+            }
+            Edit::Manifest(m) => Edit::Manifest(Box::new(std::mem::replace(&mut ds.manifest, *m))),
+        })
+    }
+}
+
+/// A clone of the record at `target`.
+pub fn record_at(ds: &Dataset, target: Target) -> Option<AnyRecord> {
+    let i = target.index;
+    match target.kind {
+        Kind::Actor => ds.actors.get(i).cloned().map(AnyRecord::Actor),
+        Kind::Source => ds.sources.get(i).cloned().map(AnyRecord::Source),
+        Kind::Event => ds.events.get(i).cloned().map(AnyRecord::Event),
+        Kind::Claim => ds.claims.get(i).cloned().map(AnyRecord::Claim),
+    }
+}
+
+struct Entry {
+    /// A number unique to the change this entry undoes or redoes.
+    id: u64,
+    /// The edit that undoes (on the undo stack) or redoes (on the redo stack) the change.
+    edit: Edit,
+    /// Consecutive changes with the same key (typing in one field) are undone together.
+    coalesce: Option<String>,
+}
+
+/// The undo and redo stacks of a document, and where it was last saved.
+#[derive(Default)]
+pub struct History {
+    undo: Vec<Entry>,
+    redo: Vec<Entry>,
+    next_id: u64,
+    /// The id of the change on top of the undo stack when the document was saved (`None`:
+    /// saved with an empty undo stack, that is, as loaded).
+    saved_at: Option<u64>,
+}
+
+impl History {
+    /// Applies `edit` to `ds` and records its inverse. Changes with the same `coalesce` key in
+    /// a row (each keystroke in one field) become one undo step.
+    pub fn apply(
+        &mut self,
+        ds: &mut Dataset,
+        edit: Edit,
+        coalesce: Option<String>,
+    ) -> Result<(), EditError> {
+        let inverse = edit.apply(ds)?;
+        self.redo.clear();
+        if let (Some(key), Some(top)) = (&coalesce, self.undo.last())
+            && top.coalesce.as_ref() == Some(key)
+            && Some(top.id) != self.saved_at
+        {
+            // Keep the older inverse: undo goes back to before the first keystroke.
+            return Ok(());
+        }
+        self.next_id += 1;
+        self.undo.push(Entry {
+            id: self.next_id,
+            edit: inverse,
+            coalesce,
+        });
+        Ok(())
+    }
+
+    /// Undoes the last change; returns the record it touched.
+    pub fn undo(&mut self, ds: &mut Dataset) -> Result<Option<Target>, EditError> {
+        let Some(entry) = self.undo.pop() else {
+            return Ok(None);
+        };
+        let target = entry.edit.target();
+        let redo = entry.edit.apply(ds)?;
+        self.redo.push(Entry {
+            id: entry.id,
+            edit: redo,
+            coalesce: None,
+        });
+        Ok(target)
+    }
+
+    /// Redoes the last undone change; returns the record it touched.
+    pub fn redo(&mut self, ds: &mut Dataset) -> Result<Option<Target>, EditError> {
+        let Some(entry) = self.redo.pop() else {
+            return Ok(None);
+        };
+        let target = entry.edit.target();
+        let undo = entry.edit.apply(ds)?;
+        self.undo.push(Entry {
+            id: entry.id,
+            edit: undo,
+            coalesce: None,
+        });
+        Ok(target)
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Marks the current state as saved.
+    pub fn mark_saved(&mut self) {
+        self.saved_at = self.undo.last().map(|e| e.id);
+    }
+
+    /// True when the document differs from what was last saved (or loaded).
+    pub fn is_dirty(&self) -> bool {
+        self.undo.last().map(|e| e.id) != self.saved_at
+    }
+
+    /// Stops the next change from merging into the last one.
+    pub fn break_coalescing(&mut self) {
+        if let Some(top) = self.undo.last_mut() {
+            top.coalesce = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ActorKind, DateText, Qualifier, Value};
+
+    fn actor(id: &str) -> Actor {
+        Actor {
+            id: id.into(),
+            name: id.into(),
+            aliases: vec![],
+            kind: ActorKind::Media,
+            country: String::new(),
+            side: String::new(),
+            part_of: None,
+            default_reliability: None,
+            color: String::new(),
+            notes: String::new(),
+            origin: None,
+        }
+    }
+
+    fn ds() -> Dataset {
+        Dataset {
+            actors: vec![actor("a"), actor("b")],
+            ..Dataset::default()
+        }
+    }
+
+    #[test]
+    fn every_edit_is_undone_by_its_inverse() {
+        let original = ds();
+        let edits = vec![
+            Edit::Replace {
+                index: 1,
+                record: AnyRecord::Actor(actor("c")),
+            },
+            Edit::Insert {
+                index: 0,
+                record: AnyRecord::Actor(actor("z")),
+            },
+            Edit::Remove {
+                target: Target {
+                    kind: Kind::Actor,
+                    index: 0,
+                },
+            },
+            Edit::Manifest(Box::new(Manifest {
+                title: "new".into(),
+                ..Manifest::default()
+            })),
+        ];
+        for e in edits {
+            let mut d = original.clone();
+            let inverse = e.clone().apply(&mut d).expect("apply");
+            assert_ne!(d, original, "{e:?} changed nothing");
+            inverse.apply(&mut d).expect("inverse");
+            assert_eq!(d, original, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn out_of_range_is_an_error_not_a_panic() {
+        let mut d = ds();
+        let e = Edit::Remove {
+            target: Target {
+                kind: Kind::Claim,
+                index: 3,
+            },
+        };
+        assert!(e.apply(&mut d).is_err());
+    }
+
+    #[test]
+    fn undo_redo_and_the_saved_state() {
+        let mut d = ds();
+        let mut h = History::default();
+        assert!(!h.is_dirty());
+        h.apply(
+            &mut d,
+            Edit::Replace {
+                index: 0,
+                record: AnyRecord::Actor(actor("x")),
+            },
+            None,
+        )
+        .expect("apply");
+        assert!(h.is_dirty());
+        h.mark_saved();
+        assert!(!h.is_dirty());
+        h.apply(
+            &mut d,
+            Edit::Replace {
+                index: 0,
+                record: AnyRecord::Actor(actor("y")),
+            },
+            None,
+        )
+        .expect("apply");
+        assert!(h.is_dirty());
+        h.undo(&mut d).expect("undo");
+        assert_eq!(d.actors[0].id, "x");
+        assert!(!h.is_dirty(), "back at the saved state");
+        h.undo(&mut d).expect("undo");
+        assert_eq!(d.actors[0].id, "a");
+        assert!(h.is_dirty());
+        h.redo(&mut d).expect("redo");
+        h.redo(&mut d).expect("redo");
+        assert_eq!(d.actors[0].id, "y");
+        assert!(!h.can_redo());
+    }
+
+    #[test]
+    fn typing_in_one_field_is_one_undo_step() {
+        let mut d = Dataset::default();
+        let mut h = History::default();
+        let claim = Claim {
+            id: "c".into(),
+            metric: "killed".into(),
+            subject: "s".into(),
+            value: Value::new(Qualifier::Exact, 1),
+            scope: Default::default(),
+            stated_on: DateText::new("2025"),
+            refers_to: None,
+            claimant: "a".into(),
+            via: None,
+            sources: vec![],
+            reliability: None,
+            credibility: None,
+            rank: Default::default(),
+            rank_reason: None,
+            supersedes: None,
+            event: None,
+            method: None,
+            notes: String::new(),
+            origin: None,
+        };
+        h.apply(
+            &mut d,
+            Edit::Insert {
+                index: 0,
+                record: AnyRecord::Claim(claim.clone()),
+            },
+            None,
+        )
+        .expect("insert");
+        for text in ["n", "no", "not", "note"] {
+            let mut c = d.claims[0].clone();
+            c.notes = text.into();
+            h.apply(
+                &mut d,
+                Edit::Replace {
+                    index: 0,
+                    record: AnyRecord::Claim(c),
+                },
+                Some("c.notes".into()),
+            )
+            .expect("type");
+        }
+        assert_eq!(d.claims[0].notes, "note");
+        h.undo(&mut d).expect("undo");
+        assert_eq!(d.claims[0].notes, "");
+        assert_eq!(d.claims.len(), 1);
+    }
+}

@@ -1,0 +1,869 @@
+//! The editor pane: the selected record as a labelled form with every field, pickers for
+//! actors, sources, events and metrics, dates that show what they parse to (or why not) as
+//! you type, and the validation findings of the record. Changes are returned as
+//! [`Command::Edit`]; text that does not parse (a date, a number) stays in the form and never
+//! reaches the document.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use egui::{Color32, RichText, Ui};
+
+use super::{Command, actor_color, readable};
+use crate::model::edit::{AnyRecord, Edit, Target, record_at};
+use crate::model::{
+    Actor, ActorKind, Citation, Claim, Dataset, DateText, Event, Finding, GeoPrecision, Kind,
+    Method, PartialDate, Place, Qualifier, Rank, RankReason, Reliability, Scope, Severity, Source,
+};
+
+/// Text being typed into fields whose value must parse first (dates, numbers, lists).
+#[derive(Default)]
+pub struct EditorState {
+    target: Option<Target>,
+    buffers: HashMap<&'static str, Buffer>,
+}
+
+struct Buffer {
+    text: String,
+    /// The document's text for the field when the buffer was last in step with it.
+    synced: String,
+}
+
+impl EditorState {
+    /// The buffer of a field, reset to the document's text when the document changed under it
+    /// (undo, another record selected).
+    fn buffer(&mut self, key: &'static str, doc: String) -> &mut Buffer {
+        let b = self.buffers.entry(key).or_insert_with(|| Buffer {
+            text: doc.clone(),
+            synced: doc.clone(),
+        });
+        if b.synced != doc {
+            b.text = doc.clone();
+            b.synced = doc;
+        }
+        b
+    }
+}
+
+const ERROR: Color32 = Color32::from_rgb(0xd0, 0x30, 0x30);
+const WARNING: Color32 = Color32::from_rgb(0xc0, 0x80, 0x00);
+
+/// A form being drawn: the record's fields, and which one changed this frame.
+struct Form<'a> {
+    ds: &'a Dataset,
+    st: &'a mut EditorState,
+    changed: Option<&'static str>,
+}
+
+impl Form<'_> {
+    fn mark(&mut self, changed: bool, field: &'static str) {
+        if changed {
+            self.changed = Some(field);
+        }
+    }
+
+    fn label(ui: &mut Ui, text: &str) -> egui::Response {
+        ui.label(text)
+    }
+
+    fn text(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut String) {
+        let l = Self::label(ui, label);
+        let r = ui
+            .add(egui::TextEdit::singleline(value).desired_width(f32::INFINITY))
+            .labelled_by(l.id);
+        self.mark(r.changed(), field);
+        ui.end_row();
+    }
+
+    fn multiline(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut String) {
+        let l = Self::label(ui, label);
+        let r = ui
+            .add(
+                egui::TextEdit::multiline(value)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(l.id);
+        self.mark(r.changed(), field);
+        ui.end_row();
+    }
+
+    /// A field whose text must parse before it reaches the document: `show` writes the
+    /// value as text, `parse` reads it back, `explain` says what a valid text means.
+    #[allow(clippy::too_many_arguments)]
+    fn parsed<T>(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        field: &'static str,
+        value: &mut T,
+        show: impl Fn(&T) -> String,
+        parse: impl Fn(&str) -> Result<T, String>,
+        explain: impl Fn(&T) -> Option<String>,
+    ) {
+        let l = Self::label(ui, label);
+        let doc = show(value);
+        let buf = self.st.buffer(field, doc);
+        let parsed = parse(&buf.text);
+        ui.vertical(|ui| {
+            let mut edit = egui::TextEdit::singleline(&mut buf.text).desired_width(f32::INFINITY);
+            if parsed.is_err() {
+                edit = edit.text_color(ERROR);
+            }
+            let r = ui.add(edit).labelled_by(l.id);
+            let parsed = parse(&buf.text);
+            match &parsed {
+                Ok(v) => {
+                    if let Some(e) = explain(v) {
+                        ui.label(RichText::new(e).small().weak());
+                    }
+                }
+                Err(e) => {
+                    ui.label(
+                        RichText::new(format!("⚠ {e} — not saved until it is valid"))
+                            .small()
+                            .color(ERROR),
+                    );
+                }
+            }
+            if r.changed()
+                && let Ok(v) = parsed
+            {
+                let text = show(&v);
+                *value = v;
+                buf.synced = text;
+                self.changed = Some(field);
+            }
+        });
+        ui.end_row();
+    }
+
+    fn date(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut DateText) {
+        self.parsed(
+            ui,
+            label,
+            field,
+            value,
+            |d| d.text().to_string(),
+            |s| {
+                PartialDate::parse(s)
+                    .map(DateText::Valid)
+                    .map_err(|e| e.to_string())
+            },
+            |d| d.valid().map(explain_date),
+        );
+    }
+
+    fn opt_date(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        field: &'static str,
+        value: &mut Option<DateText>,
+    ) {
+        self.parsed(
+            ui,
+            label,
+            field,
+            value,
+            |d| d.as_ref().map(|d| d.text().to_string()).unwrap_or_default(),
+            |s| {
+                if s.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    PartialDate::parse(s)
+                        .map(|d| Some(DateText::Valid(d)))
+                        .map_err(|e| e.to_string())
+                }
+            },
+            |d| d.as_ref().and_then(|d| d.valid()).map(explain_date),
+        );
+    }
+
+    fn number<T: FromStr + ToString + Copy>(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        field: &'static str,
+        value: &mut Option<T>,
+        what: &'static str,
+    ) {
+        self.parsed(
+            ui,
+            label,
+            field,
+            value,
+            |v| v.map(|n| n.to_string()).unwrap_or_default(),
+            |s| {
+                let s = s.trim().replace([',', '_', ' '], "");
+                if s.is_empty() {
+                    Ok(None)
+                } else {
+                    s.parse::<T>().map(Some).map_err(|_| format!("not {what}"))
+                }
+            },
+            |_| None,
+        );
+    }
+
+    fn pick(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        field: &'static str,
+        value: &mut Option<String>,
+        items: &[(String, String, Option<Color32>)],
+        allow_none: bool,
+    ) {
+        let l = Self::label(ui, label);
+        let before = value.clone();
+        let shown = match value {
+            None => "(none)".to_string(),
+            Some(v) => items
+                .iter()
+                .find(|(id, _, _)| id == v)
+                .map_or(format!("⚠ unknown: {v}"), |(_, n, _)| n.clone()),
+        };
+        egui::ComboBox::from_id_salt(("pick", field))
+            .selected_text(shown)
+            .width(ui.available_width() - 8.0)
+            .height(320.0)
+            .show_ui(ui, |ui| {
+                if allow_none {
+                    ui.selectable_value(value, None, "(none)");
+                }
+                for (id, name, color) in items {
+                    let text = match color {
+                        Some(c) => RichText::new(name).color(*c),
+                        None => RichText::new(name),
+                    };
+                    ui.selectable_value(value, Some(id.clone()), text);
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        self.mark(*value != before, field);
+        ui.end_row();
+    }
+
+    fn pick_required(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        field: &'static str,
+        value: &mut String,
+        items: &[(String, String, Option<Color32>)],
+    ) {
+        let mut v = Some(value.clone());
+        self.pick(ui, label, field, &mut v, items, false);
+        if let Some(v) = v {
+            *value = v;
+        }
+    }
+
+    fn choose<T: PartialEq + Clone>(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        field: &'static str,
+        value: &mut T,
+        options: &[(T, &str)],
+    ) {
+        let l = Self::label(ui, label);
+        let before = value.clone();
+        let shown = options
+            .iter()
+            .find(|(o, _)| o == value)
+            .map_or("other", |(_, n)| *n);
+        egui::ComboBox::from_id_salt(("choose", field))
+            .selected_text(shown)
+            .width(ui.available_width() - 8.0)
+            .show_ui(ui, |ui| {
+                for (o, name) in options {
+                    ui.selectable_value(value, o.clone(), *name);
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        self.mark(*value != before, field);
+        ui.end_row();
+    }
+
+    fn actors(&self, dark: bool) -> Vec<(String, String, Option<Color32>)> {
+        let mut v: Vec<_> = self
+            .ds
+            .actors
+            .iter()
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    a.name.clone(),
+                    Some(readable(actor_color(self.ds, &a.id), dark)),
+                )
+            })
+            .collect();
+        v.sort_by_key(|(_, n, _)| n.to_lowercase());
+        v
+    }
+
+    fn sources(&self) -> Vec<(String, String, Option<Color32>)> {
+        let mut v: Vec<_> = self
+            .ds
+            .sources
+            .iter()
+            .map(|s| {
+                let name = if s.outlet.is_empty() {
+                    s.title.clone()
+                } else {
+                    format!("{} — {}", s.outlet, s.title)
+                };
+                (s.id.clone(), name, None)
+            })
+            .collect();
+        v.sort_by_key(|(_, n, _)| n.to_lowercase());
+        v
+    }
+
+    fn citations(&mut self, ui: &mut Ui, field: &'static str, list: &mut Vec<Citation>) {
+        let l = Self::label(ui, "Sources");
+        let sources = self.sources();
+        let mut remove = None;
+        ui.vertical(|ui| {
+            for (i, c) in list.iter_mut().enumerate() {
+                ui.group(|ui| {
+                    ui.horizontal(|ui| {
+                        let mut v = Some(c.source.clone());
+                        let shown = sources
+                            .iter()
+                            .find(|(id, _, _)| *id == c.source)
+                            .map_or(format!("⚠ unknown: {}", c.source), |(_, n, _)| n.clone());
+                        let before = v.clone();
+                        let sl = ui.label(format!("Source {}", i + 1));
+                        egui::ComboBox::from_id_salt(("citation", field, i))
+                            .selected_text(shown)
+                            .width(ui.available_width() - 80.0)
+                            .show_ui(ui, |ui| {
+                                for (id, name, _) in &sources {
+                                    ui.selectable_value(&mut v, Some(id.clone()), name);
+                                }
+                            })
+                            .response
+                            .labelled_by(sl.id);
+                        if v != before
+                            && let Some(v) = v
+                        {
+                            c.source = v;
+                            self.changed = Some(field);
+                        }
+                        if ui
+                            .small_button("Remove")
+                            .on_hover_text("Remove this source from the record")
+                            .clicked()
+                        {
+                            remove = Some(i);
+                        }
+                    });
+                    for (name, text, rows) in [
+                        ("Quote", &mut c.quote, 3),
+                        ("Translation", &mut c.translation, 1),
+                        ("Locator", &mut c.locator, 1),
+                    ] {
+                        let ql = ui.label(RichText::new(format!("{name} ({})", i + 1)).small());
+                        let r = ui
+                            .add(
+                                egui::TextEdit::multiline(text)
+                                    .desired_rows(rows)
+                                    .desired_width(f32::INFINITY),
+                            )
+                            .labelled_by(ql.id);
+                        if r.changed() {
+                            self.changed = Some(field);
+                        }
+                    }
+                });
+            }
+            if ui.button("+ Add source").labelled_by(l.id).clicked() {
+                list.push(Citation {
+                    source: sources.first().map(|s| s.0.clone()).unwrap_or_default(),
+                    ..Citation::default()
+                });
+                self.changed = Some(field);
+            }
+        });
+        if let Some(i) = remove {
+            list.remove(i);
+            self.changed = Some(field);
+        }
+        ui.end_row();
+    }
+}
+
+fn explain_date(d: &PartialDate) -> String {
+    let e = d
+        .earliest()
+        .date()
+        .map_or("open".to_string(), |d| d.format("%Y-%m-%d").to_string());
+    let l = d
+        .latest()
+        .date()
+        .map_or("open".to_string(), |d| d.format("%Y-%m-%d").to_string());
+    if e == l {
+        format!("{} ({e})", d.display())
+    } else {
+        format!("{} ({e} – {l})", d.display())
+    }
+}
+
+const QUALIFIERS: [(Qualifier, &str); 9] = [
+    (Qualifier::Exact, "exactly"),
+    (Qualifier::Approx, "approximately (≈)"),
+    (Qualifier::AtLeast, "at least"),
+    (Qualifier::MoreThan, "more than"),
+    (Qualifier::AtMost, "at most"),
+    (Qualifier::FewerThan, "fewer than"),
+    (Qualifier::Range, "range (low–high)"),
+    (Qualifier::Unknown, "unknown number"),
+    (Qualifier::None, "no number"),
+];
+
+fn reliability_options() -> Vec<(Option<Reliability>, &'static str)> {
+    vec![
+        (None, "(not graded)"),
+        (Some(Reliability::A), "A — completely reliable"),
+        (Some(Reliability::B), "B — usually reliable"),
+        (Some(Reliability::C), "C — fairly reliable"),
+        (Some(Reliability::D), "D — not usually reliable"),
+        (Some(Reliability::E), "E — unreliable"),
+        (Some(Reliability::F), "F — cannot be judged"),
+    ]
+}
+
+/// Draws the editor for the selected record.
+pub fn show(
+    ui: &mut Ui,
+    st: &mut EditorState,
+    ds: &Dataset,
+    findings: &[Finding],
+    selected: Option<Target>,
+    out: &mut Vec<Command>,
+) {
+    if st.target != selected {
+        st.buffers.clear();
+        st.target = selected;
+    }
+    let Some(target) = selected else {
+        ui.add_space(8.0);
+        ui.label("Select a record in a list to edit it here, or add one:");
+        ui.horizontal_wrapped(|ui| {
+            for kind in [Kind::Claim, Kind::Event, Kind::Source, Kind::Actor] {
+                if ui.button(format!("+ New {}", kind.noun())).clicked() {
+                    out.push(Command::NewRecord(kind));
+                }
+            }
+        });
+        return;
+    };
+    let Some(record) = record_at(ds, target) else {
+        ui.label("The selected record no longer exists.");
+        return;
+    };
+    ui.horizontal(|ui| {
+        let noun = target.kind.noun();
+        ui.heading(format!("{}{}", noun[..1].to_uppercase(), &noun[1..]));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("Delete")
+                .on_hover_text("Delete this record (Del)")
+                .clicked()
+            {
+                out.push(Command::Delete(target));
+            }
+            if ui
+                .button("Duplicate")
+                .on_hover_text("Copy this record under a new id (Ctrl+D)")
+                .clicked()
+            {
+                out.push(Command::Duplicate(target));
+            }
+        });
+    });
+    let mine: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| {
+            f.record
+                .as_ref()
+                .is_some_and(|(k, id)| *k == target.kind && id == record.id())
+        })
+        .collect();
+    for f in &mine {
+        let (icon, color) = match f.severity {
+            Severity::Error => ("⛔", ERROR),
+            Severity::Warning => ("⚠", WARNING),
+        };
+        ui.label(RichText::new(format!("{icon} {}", f.message)).color(color));
+    }
+    if mine.is_empty() {
+        ui.label(RichText::new("✔ No problems found").weak());
+    }
+    ui.separator();
+    let dark = ui.visuals().dark_mode;
+    let mut form = Form {
+        ds,
+        st,
+        changed: None,
+    };
+    let mut edited = record.clone();
+    egui::ScrollArea::vertical()
+        .id_salt("editor-scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new(("editor-grid", target.kind.noun()))
+                .num_columns(2)
+                .spacing([8.0, 6.0])
+                .min_col_width(90.0)
+                .show(ui, |ui| match &mut edited {
+                    AnyRecord::Claim(c) => claim_form(ui, &mut form, c, dark),
+                    AnyRecord::Event(e) => event_form(ui, &mut form, e, dark),
+                    AnyRecord::Actor(a) => actor_form(ui, &mut form, a, dark),
+                    AnyRecord::Source(s) => source_form(ui, &mut form, s),
+                });
+        });
+    if let Some(field) = form.changed
+        && edited != record
+    {
+        out.push(Command::Edit {
+            edit: Box::new(Edit::Replace {
+                index: target.index,
+                record: edited,
+            }),
+            coalesce: Some(format!("{}:{}:{field}", target.kind.noun(), target.index)),
+        });
+    }
+}
+
+fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
+    let ds = f.ds;
+    let actors = f.actors(dark);
+    f.text(ui, "Id", "id", &mut c.id);
+    f.pick_required(ui, "Claimant", "claimant", &mut c.claimant, &actors);
+    f.pick(ui, "Via", "via", &mut c.via, &actors, true);
+    let metrics: Vec<_> = ds
+        .manifest
+        .metrics
+        .iter()
+        .map(|m| (m.id.clone(), m.name.clone(), None))
+        .collect();
+    f.pick_required(ui, "Metric", "metric", &mut c.metric, &metrics);
+    f.pick_required(ui, "Subject", "subject", &mut c.subject, &actors);
+    f.choose(
+        ui,
+        "Qualifier",
+        "qualifier",
+        &mut c.value.qualifier,
+        &QUALIFIERS,
+    );
+    if c.value.qualifier.has_number() {
+        f.number(ui, "Best", "best", &mut c.value.best, "a whole number");
+        f.number(ui, "Low", "low", &mut c.value.low, "a whole number");
+        f.number(ui, "High", "high", &mut c.value.high, "a whole number");
+        ui.label("");
+        ui.label(RichText::new(format!("Shown as: {}", c.value.stated())).weak());
+        ui.end_row();
+    }
+    f.choose(
+        ui,
+        "Scope",
+        "scope",
+        &mut c.scope,
+        &[
+            (Scope::Cumulative, "cumulative total"),
+            (Scope::Period, "count for a period"),
+            (Scope::Snapshot, "snapshot"),
+        ],
+    );
+    f.date(ui, "Stated on", "stated_on", &mut c.stated_on);
+    f.opt_date(ui, "Refers to", "refers_to", &mut c.refers_to);
+    f.citations(ui, "sources", &mut c.sources);
+    f.choose(
+        ui,
+        "Reliability",
+        "reliability",
+        &mut c.reliability,
+        &reliability_options(),
+    );
+    f.choose(
+        ui,
+        "Credibility",
+        "credibility",
+        &mut c.credibility,
+        &[
+            (None, "(not graded)"),
+            (Some(1), "1 — confirmed"),
+            (Some(2), "2 — probably true"),
+            (Some(3), "3 — possibly true"),
+            (Some(4), "4 — doubtful"),
+            (Some(5), "5 — improbable"),
+            (Some(6), "6 — cannot be judged"),
+        ],
+    );
+    f.choose(
+        ui,
+        "Rank",
+        "rank",
+        &mut c.rank,
+        &[
+            (Rank::Preferred, "preferred"),
+            (Rank::Normal, "normal"),
+            (Rank::Deprecated, "deprecated"),
+        ],
+    );
+    f.choose(
+        ui,
+        "Rank reason",
+        "rank_reason",
+        &mut c.rank_reason,
+        &[
+            (None, "(none)"),
+            (Some(RankReason::Superseded), "superseded"),
+            (Some(RankReason::Retracted), "retracted"),
+            (Some(RankReason::Misattributed), "misattributed"),
+            (Some(RankReason::ErrorInSource), "error in source"),
+            (Some(RankReason::Duplicate), "duplicate"),
+            (Some(RankReason::MostRecent), "most recent"),
+        ],
+    );
+    let mut claims: Vec<_> = ds
+        .claims
+        .iter()
+        .filter(|o| o.id != c.id && o.claimant == c.claimant)
+        .map(|o| {
+            (
+                o.id.clone(),
+                format!(
+                    "{} — {} {}",
+                    o.stated_on.display(),
+                    o.metric,
+                    o.value.stated()
+                ),
+                None,
+            )
+        })
+        .collect();
+    claims.sort_by(|a, b| a.1.cmp(&b.1));
+    f.pick(
+        ui,
+        "Supersedes",
+        "supersedes",
+        &mut c.supersedes,
+        &claims,
+        true,
+    );
+    let mut events: Vec<_> = ds
+        .events
+        .iter()
+        .map(|e| {
+            (
+                e.id.clone(),
+                format!("{} — {}", e.date.display(), e.title),
+                None,
+            )
+        })
+        .collect();
+    events.sort_by(|a, b| a.1.cmp(&b.1));
+    f.pick(ui, "Event", "event", &mut c.event, &events, true);
+    f.choose(
+        ui,
+        "Method",
+        "method",
+        &mut c.method,
+        &[
+            (None, "(none)"),
+            (Some(Method::Reported), "reported figure"),
+            (Some(Method::Estimate), "estimate"),
+            (
+                Some(Method::Derived),
+                "derived from a ratio or other figure",
+            ),
+            (Some(Method::NamedCount), "count of confirmed names"),
+        ],
+    );
+    f.multiline(ui, "Notes", "notes", &mut c.notes);
+}
+
+fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
+    let ds = f.ds;
+    f.text(ui, "Id", "id", &mut e.id);
+    f.date(ui, "Date", "date", &mut e.date);
+    f.text(ui, "Title", "title", &mut e.title);
+    let types: Vec<_> = ds
+        .manifest
+        .event_types
+        .iter()
+        .map(|t| (t.id.clone(), t.name.clone(), None))
+        .collect();
+    f.pick_required(ui, "Event type", "event_type", &mut e.event_type, &types);
+    f.multiline(ui, "Description", "description", &mut e.description);
+    let mut place = e.place.clone().unwrap_or_default();
+    f.text(ui, "Place", "place.name", &mut place.name);
+    f.text(ui, "Region", "place.region", &mut place.region);
+    f.text(ui, "Country", "place.country", &mut place.country);
+    let mut lat = place.coordinates.map(|c| c.0);
+    let mut lon = place.coordinates.map(|c| c.1);
+    f.number(ui, "Latitude", "place.lat", &mut lat, "a number");
+    f.number(ui, "Longitude", "place.lon", &mut lon, "a number");
+    place.coordinates = match (lat, lon) {
+        (Some(a), Some(b)) => Some((a, b)),
+        (Some(a), None) => Some((a, 0.0)),
+        (None, Some(b)) => Some((0.0, b)),
+        (None, None) => None,
+    };
+    f.choose(
+        ui,
+        "Precision",
+        "place.precision",
+        &mut place.precision,
+        &[
+            (None, "(not given)"),
+            (Some(GeoPrecision::Exact), "exact"),
+            (Some(GeoPrecision::Settlement), "settlement"),
+            (Some(GeoPrecision::District), "district"),
+            (Some(GeoPrecision::Region), "region"),
+            (Some(GeoPrecision::Country), "country"),
+        ],
+    );
+    e.place = if place == Place::default() {
+        None
+    } else {
+        Some(place)
+    };
+    let mut tags = e.tags.clone();
+    f.parsed(
+        ui,
+        "Tags",
+        "tags",
+        &mut tags,
+        |t| t.join(", "),
+        |s| {
+            Ok(s.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect())
+        },
+        |_| Some("separated by commas".into()),
+    );
+    e.tags = tags;
+    let actors = f.actors(dark);
+    let mut remove = None;
+    for (i, a) in e.actors.iter_mut().enumerate() {
+        let mut v = Some(a.clone());
+        let label = format!("Actor {}", i + 1);
+        f.pick(ui, &label, "actors", &mut v, &actors, true);
+        match v {
+            Some(v) => *a = v,
+            None => remove = Some(i),
+        }
+    }
+    if let Some(i) = remove {
+        e.actors.remove(i);
+    }
+    ui.label("");
+    if ui.button("+ Add actor").clicked()
+        && let Some(first) = actors.first()
+    {
+        e.actors.push(first.0.clone());
+        f.changed = Some("actors");
+    }
+    ui.end_row();
+    f.citations(ui, "sources", &mut e.sources);
+    f.multiline(ui, "Notes", "notes", &mut e.notes);
+}
+
+fn actor_form(ui: &mut Ui, f: &mut Form<'_>, a: &mut Actor, dark: bool) {
+    f.text(ui, "Id", "id", &mut a.id);
+    f.text(ui, "Name", "name", &mut a.name);
+    f.parsed(
+        ui,
+        "Aliases",
+        "aliases",
+        &mut a.aliases,
+        |v| v.join("; "),
+        |s| {
+            Ok(s.split(';')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .collect())
+        },
+        |_| Some("separated by semicolons; include the name in its own script".into()),
+    );
+    let kinds = [
+        (ActorKind::Government, "government"),
+        (ActorKind::HeadOfState, "head of state"),
+        (ActorKind::Military, "military"),
+        (ActorKind::ArmedForce, "armed force"),
+        (ActorKind::IntelligenceService, "intelligence service"),
+        (ActorKind::Ministry, "ministry"),
+        (ActorKind::Legislator, "legislator"),
+        (ActorKind::Official, "official"),
+        (ActorKind::Media, "media"),
+        (ActorKind::Ngo, "NGO"),
+        (ActorKind::Researcher, "researcher"),
+    ];
+    f.choose(ui, "Kind", "kind", &mut a.kind, &kinds);
+    f.text(ui, "Country", "country", &mut a.country);
+    f.text(ui, "Side", "side", &mut a.side);
+    let actors: Vec<_> = f
+        .actors(dark)
+        .into_iter()
+        .filter(|(id, _, _)| *id != a.id)
+        .collect();
+    f.pick(ui, "Part of", "part_of", &mut a.part_of, &actors, true);
+    f.choose(
+        ui,
+        "Default reliability",
+        "default_reliability",
+        &mut a.default_reliability,
+        &reliability_options(),
+    );
+    let l = ui.label("Colour");
+    ui.horizontal(|ui| {
+        let mut rgb = crate::model::record::parse_color(&a.color).unwrap_or_else(|| {
+            let c = actor_color(f.ds, &a.id);
+            [c.r(), c.g(), c.b()]
+        });
+        if ui
+            .color_edit_button_srgb(&mut rgb)
+            .labelled_by(l.id)
+            .changed()
+        {
+            a.color = format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]);
+            f.changed = Some("color");
+        }
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut a.color)
+                    .desired_width(80.0)
+                    .hint_text("#rrggbb"),
+            )
+            .labelled_by(l.id);
+        if r.changed() {
+            f.changed = Some("color");
+        }
+    });
+    ui.end_row();
+    f.multiline(ui, "Notes", "notes", &mut a.notes);
+}
+
+fn source_form(ui: &mut Ui, f: &mut Form<'_>, s: &mut Source) {
+    f.text(ui, "Id", "id", &mut s.id);
+    f.text(ui, "Title", "title", &mut s.title);
+    f.text(ui, "Outlet", "outlet", &mut s.outlet);
+    f.text(ui, "Author", "author", &mut s.author);
+    f.text(ui, "URL", "url", &mut s.url);
+    f.text(ui, "Archive URL", "archive_url", &mut s.archive_url);
+    f.opt_date(ui, "Published", "published", &mut s.published);
+    f.opt_date(ui, "Accessed", "accessed", &mut s.accessed);
+    f.text(ui, "Language", "language", &mut s.language);
+    f.multiline(ui, "Notes", "notes", &mut s.notes);
+}

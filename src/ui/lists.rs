@@ -1,0 +1,363 @@
+//! The four lists — events, claims, sources, actors — as virtualized tables with sortable
+//! columns and an "N of M shown" count. Sorting works on index vectors, never on records.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use egui::{Color32, RichText, Sense, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::{Command, Sort, actor_color, actor_name, readable};
+use crate::model::edit::Target;
+use crate::model::{Dataset, Kind, Rank};
+
+/// The memory key of a record a list should scroll to once.
+pub const REVEAL: &str = "list-reveal";
+
+/// The columns of each list, in order.
+pub fn columns(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Claim => &[
+            "Claimant",
+            "Metric",
+            "Value",
+            "Stated on",
+            "Refers to",
+            "Grade",
+            "Rank",
+        ],
+        Kind::Event => &["Date", "Title", "Type", "Place", "Claims"],
+        Kind::Source => &["Published", "Title", "Outlet", "Lang."],
+        Kind::Actor => &["Name", "Kind", "Country", "Claims"],
+    }
+}
+
+/// Counts that the lists show and sort by, computed once per version of the dataset.
+#[derive(Debug, Default, Clone)]
+pub struct Counts {
+    /// Claims per claimant id.
+    pub claims_by_actor: HashMap<String, usize>,
+    /// Claims per event id.
+    pub claims_by_event: HashMap<String, usize>,
+}
+
+impl Counts {
+    pub fn build(ds: &Dataset) -> Counts {
+        let mut c = Counts::default();
+        for claim in &ds.claims {
+            *c.claims_by_actor.entry(claim.claimant.clone()).or_default() += 1;
+            if let Some(e) = &claim.event {
+                *c.claims_by_event.entry(e.clone()).or_default() += 1;
+            }
+        }
+        c
+    }
+}
+
+fn lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// Sorts `order` (indices into the kind's records) by a column. Ties keep dataset order.
+pub fn sort(ds: &Dataset, counts: &Counts, kind: Kind, sort: Sort, order: &mut [usize]) {
+    let col = sort.column;
+    type Cmp<'a> = Box<dyn Fn(&usize, &usize) -> Ordering + 'a>;
+    let cmp: Cmp<'_> = match kind {
+        Kind::Claim => {
+            let c = &ds.claims;
+            match col {
+                0 => Box::new(|a, b| {
+                    lower(actor_name(ds, &c[*a].claimant))
+                        .cmp(&lower(actor_name(ds, &c[*b].claimant)))
+                }),
+                1 => Box::new(|a, b| c[*a].metric.cmp(&c[*b].metric)),
+                2 => Box::new(|a, b| {
+                    let (x, y) = (c[*a].value.figure(), c[*b].value.figure());
+                    x.is_none().cmp(&y.is_none()).then(x.cmp(&y))
+                }),
+                3 => Box::new(|a, b| c[*a].stated_on.cmp_key().cmp(&c[*b].stated_on.cmp_key())),
+                4 => Box::new(|a, b| {
+                    let k = |i: usize| c[i].refers_to.as_ref().map(|d| d.cmp_key());
+                    let (x, y) = (k(*a), k(*b));
+                    x.is_none().cmp(&y.is_none()).then(x.cmp(&y))
+                }),
+                5 => Box::new(|a, b| {
+                    let k = |i: usize| {
+                        (
+                            c[i].reliability.is_none(),
+                            c[i].reliability,
+                            c[i].credibility.is_none(),
+                            c[i].credibility,
+                        )
+                    };
+                    k(*a).cmp(&k(*b))
+                }),
+                _ => Box::new(|a, b| c[*a].rank.cmp(&c[*b].rank)),
+            }
+        }
+        Kind::Event => {
+            let e = &ds.events;
+            match col {
+                0 => Box::new(|a, b| e[*a].date.cmp_key().cmp(&e[*b].date.cmp_key())),
+                1 => Box::new(|a, b| lower(&e[*a].title).cmp(&lower(&e[*b].title))),
+                2 => Box::new(|a, b| e[*a].event_type.cmp(&e[*b].event_type)),
+                3 => Box::new(|a, b| {
+                    let p = |i: usize| {
+                        e[i].place
+                            .as_ref()
+                            .map(|p| lower(&p.name))
+                            .unwrap_or_default()
+                    };
+                    p(*a).cmp(&p(*b))
+                }),
+                _ => Box::new(|a, b| {
+                    let n = |i: usize| counts.claims_by_event.get(&e[i].id).copied().unwrap_or(0);
+                    n(*a).cmp(&n(*b))
+                }),
+            }
+        }
+        Kind::Source => {
+            let s = &ds.sources;
+            match col {
+                0 => Box::new(|a, b| {
+                    let k = |i: usize| s[i].published.as_ref().map(|d| d.cmp_key());
+                    let (x, y) = (k(*a), k(*b));
+                    x.is_none().cmp(&y.is_none()).then(x.cmp(&y))
+                }),
+                1 => Box::new(|a, b| lower(&s[*a].title).cmp(&lower(&s[*b].title))),
+                2 => Box::new(|a, b| lower(&s[*a].outlet).cmp(&lower(&s[*b].outlet))),
+                _ => Box::new(|a, b| s[*a].language.cmp(&s[*b].language)),
+            }
+        }
+        Kind::Actor => {
+            let r = &ds.actors;
+            match col {
+                0 => Box::new(|a, b| lower(&r[*a].name).cmp(&lower(&r[*b].name))),
+                1 => Box::new(|a, b| r[*a].kind.as_str().cmp(r[*b].kind.as_str())),
+                2 => Box::new(|a, b| r[*a].country.cmp(&r[*b].country)),
+                _ => Box::new(|a, b| {
+                    let n = |i: usize| counts.claims_by_actor.get(&r[i].id).copied().unwrap_or(0);
+                    n(*a).cmp(&n(*b))
+                }),
+            }
+        }
+    };
+    order.sort_by(|a, b| {
+        let o = cmp(a, b);
+        let o = if sort.descending { o.reverse() } else { o };
+        o.then(a.cmp(b))
+    });
+}
+
+/// What a list needs to draw itself.
+pub struct ListView<'a> {
+    pub ds: &'a Dataset,
+    pub counts: &'a Counts,
+    pub kind: Kind,
+    /// Shown records, sorted.
+    pub order: &'a [usize],
+    pub selected: Option<Target>,
+    /// Claims of this event are highlighted.
+    pub highlight_event: Option<&'a str>,
+}
+
+fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
+    ui.add(egui::Label::new(text).selectable(false).truncate());
+}
+
+/// Draws the count line and the table. Header clicks change `sort`; row clicks select.
+pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Command>) {
+    let ds = view.ds;
+    let total = ds.count(view.kind);
+    let noun = match view.kind {
+        Kind::Claim => "claims",
+        Kind::Event => "events",
+        Kind::Source => "sources",
+        Kind::Actor => "actors",
+    };
+    ui.horizontal(|ui| {
+        ui.label(format!("{} of {total} {noun} shown", view.order.len()));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let new = match view.kind {
+                Kind::Claim => "New claim",
+                Kind::Event => "New event",
+                Kind::Source => "New source",
+                Kind::Actor => "New actor",
+            };
+            if ui
+                .small_button(format!("+ {new}"))
+                .on_hover_text(format!("Add a {}", view.kind.noun()))
+                .clicked()
+            {
+                out.push(Command::NewRecord(view.kind));
+            }
+        });
+    });
+    let cols = columns(view.kind);
+    let dark = ui.visuals().dark_mode;
+    let highlight = if dark {
+        Color32::from_rgba_unmultiplied(255, 210, 80, 40)
+    } else {
+        Color32::from_rgba_unmultiplied(255, 200, 0, 60)
+    };
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let ctx = ui.ctx().clone();
+    let mut table = TableBuilder::new(ui)
+        .id_salt(("list", view.kind.noun()))
+        .striped(true)
+        .sense(Sense::click())
+        .resizable(true)
+        .auto_shrink([false, false])
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    for (i, _) in cols.iter().enumerate() {
+        let c = match (view.kind, i) {
+            (Kind::Claim, 0) => Column::initial(150.0).at_least(60.0),
+            (Kind::Claim, 1) => Column::initial(110.0).at_least(50.0),
+            (Kind::Claim, 2) => Column::initial(105.0).at_least(50.0),
+            (Kind::Claim, 3 | 4) => Column::initial(85.0).at_least(40.0),
+            (Kind::Event, 1) | (Kind::Source, 1) => Column::initial(230.0).at_least(80.0),
+            (Kind::Actor, 0) => Column::initial(240.0).at_least(80.0),
+            (_, n) if n + 1 == cols.len() => Column::remainder().at_least(40.0),
+            _ => Column::initial(90.0).at_least(40.0),
+        };
+        table = table.column(c.clip(true));
+    }
+    if let Some(sel) = view.selected.filter(|s| s.kind == view.kind)
+        && let Some(row) = view.order.iter().position(|&i| i == sel.index)
+        && ctx.memory(|m| m.data.get_temp::<Target>(egui::Id::unique(REVEAL)) == Some(sel))
+    {
+        table = table.scroll_to_row(row, Some(egui::Align::Center));
+        ctx.memory_mut(|m| m.data.remove::<Target>(egui::Id::unique(REVEAL)));
+    }
+    table
+        .header(row_h + 2.0, |mut header| {
+            for (i, name) in cols.iter().enumerate() {
+                header.col(|ui| {
+                    let arrow = if sort.column == i {
+                        if sort.descending { " ⏷" } else { " ⏶" }
+                    } else {
+                        ""
+                    };
+                    let b = egui::Button::new(RichText::new(format!("{name}{arrow}")).strong())
+                        .frame(false);
+                    if ui
+                        .add(b)
+                        .on_hover_text(format!("Sort by {}", name.to_lowercase()))
+                        .clicked()
+                    {
+                        if sort.column == i {
+                            sort.descending = !sort.descending;
+                        } else {
+                            *sort = Sort {
+                                column: i,
+                                descending: false,
+                            };
+                        }
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(row_h, view.order.len(), |mut row| {
+                let i = view.order[row.index()];
+                let target = Target {
+                    kind: view.kind,
+                    index: i,
+                };
+                row.set_selected(view.selected == Some(target));
+                match view.kind {
+                    Kind::Claim => {
+                        let c = &ds.claims[i];
+                        let lit = view
+                            .highlight_event
+                            .is_some_and(|e| c.event.as_deref() == Some(e));
+                        let faded = c.rank == Rank::Deprecated;
+                        row.col(|ui| {
+                            if lit {
+                                ui.painter().rect_filled(ui.max_rect(), 0.0, highlight);
+                            }
+                            let color = readable(actor_color(ds, &c.claimant), dark);
+                            let mut t = RichText::new(actor_name(ds, &c.claimant)).color(color);
+                            if faded {
+                                t = t.strikethrough();
+                            }
+                            cell(ui, t);
+                        });
+                        row.col(|ui| cell(ui, &c.metric));
+                        row.col(|ui| cell(ui, c.value.stated()));
+                        row.col(|ui| cell(ui, c.stated_on.display()));
+                        row.col(|ui| {
+                            cell(
+                                ui,
+                                c.refers_to
+                                    .as_ref()
+                                    .map(|d| d.display())
+                                    .unwrap_or_default(),
+                            )
+                        });
+                        row.col(|ui| cell(ui, c.grading()));
+                        row.col(|ui| cell(ui, c.rank.as_str()));
+                    }
+                    Kind::Event => {
+                        let e = &ds.events[i];
+                        row.col(|ui| cell(ui, e.date.display()));
+                        row.col(|ui| cell(ui, &e.title));
+                        row.col(|ui| cell(ui, &e.event_type));
+                        row.col(|ui| {
+                            cell(ui, e.place.as_ref().map(|p| p.name.as_str()).unwrap_or(""))
+                        });
+                        row.col(|ui| {
+                            cell(
+                                ui,
+                                view.counts
+                                    .claims_by_event
+                                    .get(&e.id)
+                                    .copied()
+                                    .unwrap_or(0)
+                                    .to_string(),
+                            )
+                        });
+                    }
+                    Kind::Source => {
+                        let s = &ds.sources[i];
+                        row.col(|ui| {
+                            cell(
+                                ui,
+                                s.published
+                                    .as_ref()
+                                    .map(|d| d.display())
+                                    .unwrap_or_default(),
+                            )
+                        });
+                        row.col(|ui| cell(ui, &s.title));
+                        row.col(|ui| cell(ui, &s.outlet));
+                        row.col(|ui| cell(ui, &s.language));
+                    }
+                    Kind::Actor => {
+                        let a = &ds.actors[i];
+                        row.col(|ui| {
+                            let color = readable(actor_color(ds, &a.id), dark);
+                            cell(ui, RichText::new("⏺ ").color(color));
+                            cell(ui, &a.name);
+                        });
+                        row.col(|ui| cell(ui, a.kind.as_str()));
+                        row.col(|ui| cell(ui, &a.country));
+                        row.col(|ui| {
+                            cell(
+                                ui,
+                                view.counts
+                                    .claims_by_actor
+                                    .get(&a.id)
+                                    .copied()
+                                    .unwrap_or(0)
+                                    .to_string(),
+                            )
+                        });
+                    }
+                }
+                if row.response().clicked() {
+                    out.push(Command::Select(Some(target)));
+                }
+            });
+        });
+}
