@@ -152,6 +152,7 @@ pub struct App {
     title: String,
     theme_applied: Option<ThemeChoice>,
     folder_dialog: Option<mpsc::Receiver<(PathMode, Option<PathBuf>)>>,
+    save_next_frame: bool,
 }
 
 /// Opens the window on `dir`, or on the last dataset, or on the bundled sample.
@@ -191,6 +192,7 @@ impl App {
             title: String::new(),
             theme_applied: None,
             folder_dialog: None,
+            save_next_frame: false,
         };
         let path = dir.unwrap_or_else(|| {
             app.prefs
@@ -458,7 +460,16 @@ impl App {
             Command::Undo => self.undo_redo(false),
             Command::Redo => self.undo_redo(true),
             Command::Save => {
-                self.save(OnConflict::Refuse);
+                // A field being typed in commits when it loses focus: let it, then save on
+                // the next frame.
+                let focused = ctx.memory(|m| m.focused());
+                if let Some(id) = focused {
+                    ctx.memory_mut(|m| m.surrender_focus(id));
+                    self.save_next_frame = true;
+                    ctx.request_repaint();
+                } else {
+                    self.save(OnConflict::Refuse);
+                }
             }
             Command::Open(p) => self.guard(Pending::Open(p), ctx),
             Command::Create(p) => self.guard(Pending::Create(p), ctx),
@@ -722,6 +733,7 @@ impl eframe::App for App {
         let ctx = ui.ctx().clone();
         self.apply_theme(&ctx);
         let mut out = Vec::new();
+        let deferred_save = std::mem::take(&mut self.save_next_frame);
         let find = menu::consume_shortcuts(&ctx, self.selected, &mut out);
         self.poll_folder_dialog(&ctx);
         if ctx.input(|i| i.viewport().close_requested()) && self.is_dirty() && !self.allow_close {
@@ -764,6 +776,10 @@ impl eframe::App for App {
         }
         self.panels(ui, &mut out);
         self.dialogs(&ctx, &mut out);
+        if deferred_save {
+            // After the edit that the field committed on losing focus.
+            out.push(Command::Save);
+        }
         for cmd in out {
             self.handle(cmd, &ctx);
         }
@@ -821,7 +837,7 @@ impl App {
                                     .strong(),
                             );
                         } else {
-                            ui.label(RichText::new("✔ All changes saved").weak());
+                            ui.label(RichText::new("✓ All changes saved").weak());
                         }
                         ui.separator();
                         ui.label(doc.store.root().display().to_string());
@@ -879,7 +895,7 @@ impl App {
         if self.prefs.show_lists {
             egui::Panel::left("lists")
                 .resizable(true)
-                .default_size(660.0)
+                .default_size(760.0)
                 .min_size(320.0)
                 .show(ui, |ui| {
                     ui.add_space(4.0);
@@ -914,7 +930,7 @@ impl App {
         if self.prefs.show_editor {
             egui::Panel::right("editor")
                 .resizable(true)
-                .default_size(440.0)
+                .default_size(430.0)
                 .min_size(300.0)
                 .show(ui, |ui| {
                     crate::ui::editor::show(
@@ -1201,11 +1217,11 @@ fn centre(
         .id_salt("problems")
         .show(ui, |ui| {
             if findings.is_empty() {
-                ui.label("✔ The dataset passes every check.");
+                ui.label("✓ The dataset passes every check.");
             }
             for f in findings {
                 let (icon, color) = match f.severity {
-                    Severity::Error => ("⛔", Color32::from_rgb(0xd0, 0x30, 0x30)),
+                    Severity::Error => ("⊘", Color32::from_rgb(0xd0, 0x30, 0x30)),
                     Severity::Warning => ("⚠", Color32::from_rgb(0xc0, 0x80, 0x00)),
                 };
                 let label = match &f.record {

@@ -114,8 +114,14 @@ impl Form<'_> {
             let parsed = parse(&buf.text);
             match &parsed {
                 Ok(v) => {
-                    if let Some(e) = explain(v) {
-                        ui.label(RichText::new(e).small().weak());
+                    let mut note = explain(v).unwrap_or_default();
+                    if buf.text != buf.synced {
+                        note = format!("{note}  — press Enter to apply")
+                            .trim_start()
+                            .to_string();
+                    }
+                    if !note.is_empty() {
+                        ui.label(RichText::new(note).small().weak());
                     }
                 }
                 Err(e) => {
@@ -126,11 +132,16 @@ impl Form<'_> {
                     );
                 }
             }
-            if r.changed()
+            // Commit when the field is left (Enter, Tab, a click elsewhere, or Save): a
+            // half-typed value such as `2025` on the way to `2025-02-14` never reaches the
+            // document.
+            if r.lost_focus()
+                && buf.text != buf.synced
                 && let Ok(v) = parsed
             {
                 let text = show(&v);
                 *value = v;
+                buf.text = text.clone();
                 buf.synced = text;
                 self.changed = Some(field);
             }
@@ -497,13 +508,13 @@ pub fn show(
         .collect();
     for f in &mine {
         let (icon, color) = match f.severity {
-            Severity::Error => ("⛔", ERROR),
+            Severity::Error => ("⊘", ERROR),
             Severity::Warning => ("⚠", WARNING),
         };
         ui.label(RichText::new(format!("{icon} {}", f.message)).color(color));
     }
     if mine.is_empty() {
-        ui.label(RichText::new("✔ No problems found").weak());
+        ui.label(RichText::new("✓ No problems found").weak());
     }
     ui.separator();
     let dark = ui.visuals().dark_mode;

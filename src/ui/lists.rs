@@ -211,10 +211,11 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
     for (i, _) in cols.iter().enumerate() {
         let c = match (view.kind, i) {
-            (Kind::Claim, 0) => Column::initial(150.0).at_least(60.0),
-            (Kind::Claim, 1) => Column::initial(110.0).at_least(50.0),
+            (Kind::Claim, 0) => Column::initial(200.0).at_least(60.0),
+            (Kind::Claim, 1) => Column::initial(125.0).at_least(50.0),
             (Kind::Claim, 2) => Column::initial(105.0).at_least(50.0),
             (Kind::Claim, 3 | 4) => Column::initial(85.0).at_least(40.0),
+            (Kind::Claim, 5) => Column::initial(50.0).at_least(30.0),
             (Kind::Event, 1) | (Kind::Source, 1) => Column::initial(230.0).at_least(80.0),
             (Kind::Actor, 0) => Column::initial(240.0).at_least(80.0),
             (_, n) if n + 1 == cols.len() => Column::remainder().at_least(40.0),
@@ -234,7 +235,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
             for (i, name) in cols.iter().enumerate() {
                 header.col(|ui| {
                     let arrow = if sort.column == i {
-                        if sort.descending { " ⏷" } else { " ⏶" }
+                        if sort.descending { " ▼" } else { " ▲" }
                     } else {
                         ""
                     };
@@ -337,7 +338,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                         let a = &ds.actors[i];
                         row.col(|ui| {
                             let color = readable(actor_color(ds, &a.id), dark);
-                            cell(ui, RichText::new("⏺ ").color(color));
+                            cell(ui, RichText::new("● ").color(color));
                             cell(ui, &a.name);
                         });
                         row.col(|ui| cell(ui, a.kind.as_str()));

@@ -1,0 +1,408 @@
+//! The real window, driven headlessly by egui_kittest on temporary copies of the sample:
+//! filtering, editing and saving, undo, deleting referenced records, invalid dates, closing
+//! with unsaved changes, and files changed behind the app's back.
+
+use std::fs;
+use std::path::Path;
+
+use crosscheck::app::{App, Pending};
+use crosscheck::model::Kind;
+use crosscheck::model::filter::{Filter, SearchIndex, apply};
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+use crate::common::{sample_copy, snapshot};
+
+fn open(dir: &Path, size: (f32, f32)) -> Harness<'static, App> {
+    let dir = dir.to_path_buf();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(size.0, size.1))
+        .build_eframe(move |cc| App::new(cc, Some(dir)));
+    h.run();
+    h
+}
+
+fn claim<'a>(app: &'a App, id: &str) -> &'a crosscheck::model::Claim {
+    let doc = app.doc.as_ref().expect("a dataset is open");
+    doc.dataset
+        .claims
+        .iter()
+        .find(|c| c.id == id)
+        .expect("claim")
+}
+
+/// Types into the field labelled `label`, replacing its text.
+fn replace_text(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label).focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run();
+}
+
+/// Narrows the claims list to the JCS claim and selects it.
+fn select_jcs_claim(h: &mut Harness<'static, App>) {
+    replace_text(h, "Search", "JCS");
+    h.get_by_label("1 of 21 claims shown");
+    h.get_by_label("Joint Chiefs of Staff of South Korea (JCS)")
+        .click();
+    h.run();
+    let app = h.state();
+    let sel = app.selected.expect("selected");
+    let doc = app.doc.as_ref().expect("doc");
+    assert_eq!(
+        doc.dataset.claims[sel.index].id,
+        "jcs-2024-12-23-killed-or-wounded"
+    );
+}
+
+#[test]
+fn the_text_filter_narrows_the_claims_list_and_the_count_follows() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.get_by_label("21 of 21 claims shown");
+    replace_text(&mut h, "Search", "zelensky");
+    let app = h.state();
+    let doc = app.doc.as_ref().expect("doc");
+    let expected = apply(
+        &doc.dataset,
+        &SearchIndex::build(&doc.dataset),
+        &Filter {
+            text: "zelensky".into(),
+            ..Filter::default()
+        },
+    )
+    .claims
+    .len();
+    assert!((3..21).contains(&expected), "{expected}");
+    assert_eq!(app.shown(Kind::Claim).len(), expected);
+    h.get_by_label(&format!("{expected} of 21 claims shown"));
+    // Every claim of Zelensky's is among them.
+    for id in [
+        "zelensky-2024-12-23-killed-or-wounded",
+        "zelensky-2024-12-27-captured",
+        "zelensky-2025-02-07-offensive",
+    ] {
+        let index = doc
+            .dataset
+            .claims
+            .iter()
+            .position(|c| c.id == id)
+            .expect("claim");
+        assert!(app.shown(Kind::Claim).contains(&index), "{id}");
+    }
+    // Clearing the filters brings everything back.
+    h.get_by_label("Clear filters").click();
+    h.run();
+    h.get_by_label("21 of 21 claims shown");
+}
+
+#[test]
+fn editing_a_value_and_saving_writes_that_value_and_nothing_else() {
+    let (_tmp, ds) = sample_copy();
+    let before = snapshot(&ds);
+    let mut h = open(&ds, (1600.0, 1000.0));
+    select_jcs_claim(&mut h);
+    replace_text(&mut h, "Best", "1200");
+    // Save straight from the field: the value is applied first.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(!h.state().is_dirty());
+    assert_eq!(
+        claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
+            .value
+            .best,
+        Some(1200)
+    );
+    let after = snapshot(&ds);
+    for (rel, bytes) in &before {
+        if rel != Path::new("claims/2024.ron") {
+            assert_eq!(&after[rel], bytes, "{} changed", rel.display());
+        }
+    }
+    let old = String::from_utf8(before[Path::new("claims/2024.ron")].clone()).expect("utf8");
+    let new = String::from_utf8(after[Path::new("claims/2024.ron")].clone()).expect("utf8");
+    let diff: Vec<(&str, &str)> = old
+        .lines()
+        .zip(new.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        diff,
+        vec![("            best: 1100,", "            best: 1200,")]
+    );
+    assert_eq!(old.lines().count(), new.lines().count());
+}
+
+#[test]
+fn undo_restores_the_value_and_the_saved_state() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.get_by_label("✓ All changes saved");
+    select_jcs_claim(&mut h);
+    replace_text(&mut h, "Best", "1200");
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().is_dirty());
+    h.get_by_label("● Unsaved changes");
+    assert_eq!(
+        claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
+            .value
+            .best,
+        Some(1200)
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(
+        claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
+            .value
+            .best,
+        Some(1100)
+    );
+    assert!(!h.state().is_dirty(), "back at the saved state");
+    h.get_by_label("✓ All changes saved");
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "Best")
+            .value()
+            .as_deref(),
+        Some("1100")
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(
+        claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
+            .value
+            .best,
+        Some(1200)
+    );
+    assert!(h.state().is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(
+        claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
+            .value
+            .best,
+        Some(1200)
+    );
+}
+
+#[test]
+fn deleting_an_actor_that_claims_refer_to_asks_first() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.get_by_label("Actors (15)").click();
+    h.run();
+    h.get_by_label("Volodymyr Zelensky").click();
+    h.run();
+    h.get_by_label("Delete").click();
+    h.run();
+    let (_, refs) = h.state().dialogs.delete.clone().expect("asked first");
+    assert!(
+        refs.iter()
+            .any(|(k, id)| *k == Kind::Claim && id == "zelensky-2024-12-23-killed-or-wounded")
+    );
+    h.get_by_label("• claim zelensky-2024-12-23-killed-or-wounded");
+    let actors =
+        |h: &Harness<'static, App>| h.state().doc.as_ref().expect("doc").dataset.actors.len();
+    assert_eq!(actors(&h), 15, "nothing deleted before the answer");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.state().dialogs.delete.is_none());
+    assert_eq!(actors(&h), 15);
+
+    h.get_by_label("Delete").click();
+    h.run();
+    h.get_by_label("Delete anyway").click();
+    h.run();
+    assert_eq!(actors(&h), 14);
+    assert!(h.state().is_dirty());
+    // Undo brings it back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(actors(&h), 15);
+}
+
+#[test]
+fn an_invalid_date_shows_the_error_and_is_not_saved() {
+    let (_tmp, ds) = sample_copy();
+    let before = snapshot(&ds);
+    let mut h = open(&ds, (1600.0, 1000.0));
+    select_jcs_claim(&mut h);
+    replace_text(&mut h, "Stated on", "2025-02-30");
+    h.get_by_label_contains("not saved until it is valid");
+    h.key_press(Key::Enter);
+    h.run();
+    h.get_by_label_contains("not saved until it is valid");
+    assert_eq!(
+        claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
+            .stated_on
+            .text(),
+        "2024-12-23"
+    );
+    assert!(!h.state().is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.run();
+    assert_eq!(snapshot(&ds), before);
+
+    // A valid date is applied, and shown with what it means.
+    replace_text(&mut h, "Stated on", "2024-12-21/2024-12-31");
+    h.get_by_label_contains("late Dec 2024 (2024-12-21 – 2024-12-31)");
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(
+        claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
+            .stated_on
+            .text(),
+        "2024-12-21/2024-12-31"
+    );
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    select_jcs_claim(&mut h);
+    replace_text(&mut h, "Best", "1300");
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().is_dirty());
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.run();
+    assert_eq!(h.state().dialogs.unsaved, Some(Pending::Close));
+    h.get_by_label("Save your changes?");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().dialogs.unsaved, None);
+    assert!(h.state().is_dirty(), "cancel keeps the changes");
+
+    // Quit from the keyboard asks the same question; Save saves.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    h.run();
+    assert_eq!(h.state().dialogs.unsaved, Some(Pending::Close));
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(!h.state().is_dirty());
+    let text = fs::read_to_string(ds.join("claims/2024.ron")).expect("read");
+    assert!(text.contains("best: 1300,"));
+}
+
+#[test]
+fn a_file_changed_on_disk_is_not_overwritten_silently() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    let path = ds.join("claims/2024.ron");
+    let theirs = fs::read_to_string(&path)
+        .expect("read")
+        .replace("best: 500,", "best: 501,");
+    fs::write(&path, &theirs).expect("edit behind the app's back");
+
+    select_jcs_claim(&mut h);
+    replace_text(&mut h, "Best", "1200");
+    h.key_press(Key::Enter);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let conflict = h.state().dialogs.conflict.clone().expect("asked");
+    assert_eq!(conflict, vec![path.clone()]);
+    assert_eq!(
+        fs::read_to_string(&path).expect("read"),
+        theirs,
+        "not overwritten"
+    );
+    assert!(h.state().is_dirty());
+
+    h.get_by_label("Keep both (write mine beside theirs)")
+        .click();
+    h.run();
+    assert_eq!(fs::read_to_string(&path).expect("read"), theirs);
+    let mine = fs::read_to_string(ds.join("claims/2024.ron.mine")).expect("mine written beside");
+    assert!(mine.contains("best: 1200,") && mine.contains("best: 500,"));
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label("Overwrite theirs").click();
+    h.run();
+    let now = fs::read_to_string(&path).expect("read");
+    assert!(now.contains("best: 1200,"));
+    assert!(!h.state().is_dirty());
+}
+
+#[test]
+fn a_dataset_with_a_broken_file_opens_with_a_banner() {
+    let (_tmp, ds) = sample_copy();
+    let path = ds.join("events/2025.ron");
+    let text = fs::read_to_string(&path).expect("read");
+    fs::write(&path, &text[..text.len() / 2]).expect("break");
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.get_by_label_contains("will not write these files until they parse again");
+    h.get_by_label_contains(&format!("{}:", path.display()));
+    // The rest is there; saving after an edit leaves the broken file alone.
+    h.get_by_label("21 of 21 claims shown");
+    select_jcs_claim(&mut h);
+    replace_text(&mut h, "Best", "1250");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(!h.state().is_dirty());
+    assert_eq!(
+        fs::read_to_string(&path).expect("read"),
+        text[..text.len() / 2]
+    );
+}
+
+#[test]
+fn korean_russian_and_ukrainian_names_render_at_the_small_size() {
+    let (_tmp, ds) = sample_copy();
+    // The harness fails on any glyph the fonts lack; the aliases field holds all three scripts.
+    let mut h = open(&ds, (1024.0, 700.0));
+    h.get_by_label("Actors (15)").click();
+    h.run();
+    h.get_by_label("National Intelligence Service of South Korea (NIS)")
+        .click();
+    h.run();
+    let aliases = h
+        .get_by_role_and_label(Role::TextInput, "Aliases")
+        .value()
+        .unwrap_or_default();
+    assert!(aliases.contains("국가정보원"), "{aliases}");
+    h.get_by_label("Volodymyr Zelensky").click();
+    h.run();
+    let aliases = h
+        .get_by_role_and_label(Role::TextInput, "Aliases")
+        .value()
+        .unwrap_or_default();
+    assert!(aliases.contains("Володимир Зеленський"), "{aliases}");
+}
+
+#[test]
+fn new_and_duplicate_records_get_unique_ids_and_are_selected() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    let app = h.state();
+    let sel = app.selected.expect("new claim selected");
+    let doc = app.doc.as_ref().expect("doc");
+    assert_eq!(sel.kind, Kind::Claim);
+    assert_eq!(doc.dataset.claims[sel.index].id, "new-claim");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    h.run();
+    let app = h.state();
+    let doc = app.doc.as_ref().expect("doc");
+    assert_eq!(doc.dataset.claims.len(), 23);
+    assert_eq!(doc.dataset.claims[22].id, "new-claim-copy");
+    h.get_by_label("23 of 23 claims shown");
+}
