@@ -892,11 +892,14 @@ impl App {
             .filter(|t| t.kind == Kind::Event)
             .and_then(|t| ds.events.get(t.index))
             .map(|e| e.id.as_str());
+        // Panel sizes follow the window, so that a small window still shows all three.
+        let total = ui.available_width();
         if self.prefs.show_lists {
             egui::Panel::left("lists")
                 .resizable(true)
-                .default_size(760.0)
-                .min_size(320.0)
+                .default_size(total * 0.42)
+                .min_size(260.0_f32.min(total * 0.3))
+                .max_size(total * 0.6)
                 .show(ui, |ui| {
                     ui.add_space(4.0);
                     ui.horizontal(|ui| {
@@ -930,8 +933,9 @@ impl App {
         if self.prefs.show_editor {
             egui::Panel::right("editor")
                 .resizable(true)
-                .default_size(430.0)
-                .min_size(300.0)
+                .default_size(total * 0.3)
+                .min_size(260.0_f32.min(total * 0.25))
+                .max_size(total * 0.45)
                 .show(ui, |ui| {
                     crate::ui::editor::show(
                         ui,

@@ -406,3 +406,22 @@ fn new_and_duplicate_records_get_unique_ids_and_are_selected() {
     assert_eq!(doc.dataset.claims[22].id, "new-claim-copy");
     h.get_by_label("23 of 23 claims shown");
 }
+
+#[test]
+fn the_editor_pane_keeps_its_width_when_a_record_is_shown() {
+    let (_tmp, ds) = sample_copy();
+    for size in [(1600.0, 1000.0), (1024.0, 700.0)] {
+        let mut h = open(&ds, size);
+        select_jcs_claim(&mut h);
+        let left = h.get_by_role_and_label(Role::TextInput, "Id").rect().min.x;
+        for _ in 0..5 {
+            h.step();
+        }
+        let after = h.get_by_role_and_label(Role::TextInput, "Id").rect();
+        assert_eq!(after.min.x, left, "the pane widened itself at {size:?}");
+        assert!(
+            after.max.x <= size.0,
+            "{after:?} is outside the window at {size:?}"
+        );
+    }
+}

@@ -53,6 +53,8 @@ struct Form<'a> {
     ds: &'a Dataset,
     st: &'a mut EditorState,
     changed: Option<&'static str>,
+    /// The width of the field column, so that the form fits the pane instead of widening it.
+    width: f32,
 }
 
 impl Form<'_> {
@@ -69,7 +71,7 @@ impl Form<'_> {
     fn text(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut String) {
         let l = Self::label(ui, label);
         let r = ui
-            .add(egui::TextEdit::singleline(value).desired_width(f32::INFINITY))
+            .add(egui::TextEdit::singleline(value).desired_width(self.width - 8.0))
             .labelled_by(l.id);
         self.mark(r.changed(), field);
         ui.end_row();
@@ -81,7 +83,7 @@ impl Form<'_> {
             .add(
                 egui::TextEdit::multiline(value)
                     .desired_rows(2)
-                    .desired_width(f32::INFINITY),
+                    .desired_width(self.width - 8.0),
             )
             .labelled_by(l.id);
         self.mark(r.changed(), field);
@@ -102,11 +104,12 @@ impl Form<'_> {
         explain: impl Fn(&T) -> Option<String>,
     ) {
         let l = Self::label(ui, label);
+        let width = self.width;
         let doc = show(value);
         let buf = self.st.buffer(field, doc);
         let parsed = parse(&buf.text);
         ui.vertical(|ui| {
-            let mut edit = egui::TextEdit::singleline(&mut buf.text).desired_width(f32::INFINITY);
+            let mut edit = egui::TextEdit::singleline(&mut buf.text).desired_width(width - 8.0);
             if parsed.is_err() {
                 edit = edit.text_color(ERROR);
             }
@@ -237,7 +240,8 @@ impl Form<'_> {
         };
         egui::ComboBox::from_id_salt(("pick", field))
             .selected_text(shown)
-            .width(ui.available_width() - 8.0)
+            .truncate()
+            .width(self.width - 30.0)
             .height(320.0)
             .show_ui(ui, |ui| {
                 if allow_none {
@@ -288,7 +292,8 @@ impl Form<'_> {
             .map_or("other", |(_, n)| *n);
         egui::ComboBox::from_id_salt(("choose", field))
             .selected_text(shown)
-            .width(ui.available_width() - 8.0)
+            .truncate()
+            .width(self.width - 30.0)
             .show_ui(ui, |ui| {
                 for (o, name) in options {
                     ui.selectable_value(value, o.clone(), *name);
@@ -323,10 +328,17 @@ impl Form<'_> {
             .sources
             .iter()
             .map(|s| {
-                let name = if s.outlet.is_empty() {
-                    s.title.clone()
-                } else {
-                    format!("{} — {}", s.outlet, s.title)
+                // Outlet and date first: they survive truncation and tell sources apart.
+                let date = s
+                    .published
+                    .as_ref()
+                    .map(|d| d.display())
+                    .unwrap_or_default();
+                let name = match (s.outlet.is_empty(), date.is_empty()) {
+                    (false, false) => format!("{}, {date} — {}", s.outlet, s.title),
+                    (false, true) => format!("{} — {}", s.outlet, s.title),
+                    (true, false) => format!("{date} — {}", s.title),
+                    (true, true) => s.title.clone(),
                 };
                 (s.id.clone(), name, None)
             })
@@ -343,36 +355,42 @@ impl Form<'_> {
             for (i, c) in list.iter_mut().enumerate() {
                 ui.group(|ui| {
                     ui.horizontal(|ui| {
-                        let mut v = Some(c.source.clone());
-                        let shown = sources
-                            .iter()
-                            .find(|(id, _, _)| *id == c.source)
-                            .map_or(format!("⚠ unknown: {}", c.source), |(_, n, _)| n.clone());
-                        let before = v.clone();
                         let sl = ui.label(format!("Source {}", i + 1));
-                        egui::ComboBox::from_id_salt(("citation", field, i))
-                            .selected_text(shown)
-                            .width(ui.available_width() - 80.0)
-                            .show_ui(ui, |ui| {
-                                for (id, name, _) in &sources {
-                                    ui.selectable_value(&mut v, Some(id.clone()), name);
-                                }
-                            })
-                            .response
-                            .labelled_by(sl.id);
-                        if v != before
-                            && let Some(v) = v
-                        {
-                            c.source = v;
-                            self.changed = Some(field);
-                        }
-                        if ui
-                            .small_button("Remove")
-                            .on_hover_text("Remove this source from the record")
-                            .clicked()
-                        {
-                            remove = Some(i);
-                        }
+                        // Right to left: the button first, then the picker fills what is left.
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            if ui
+                                .small_button("Remove")
+                                .on_hover_text("Remove this source from the record")
+                                .clicked()
+                            {
+                                remove = Some(i);
+                            }
+                            let mut v = Some(c.source.clone());
+                            let shown = sources
+                                .iter()
+                                .find(|(id, _, _)| *id == c.source)
+                                .map_or(format!("⚠ unknown: {}", c.source), |(_, n, _)| {
+                                    n.clone()
+                                });
+                            let before = v.clone();
+                            egui::ComboBox::from_id_salt(("citation", field, i))
+                                .selected_text(shown)
+                                .truncate()
+                                .width(ui.available_width() - 30.0)
+                                .show_ui(ui, |ui| {
+                                    for (id, name, _) in &sources {
+                                        ui.selectable_value(&mut v, Some(id.clone()), name);
+                                    }
+                                })
+                                .response
+                                .labelled_by(sl.id);
+                            if v != before
+                                && let Some(v) = v
+                            {
+                                c.source = v;
+                                self.changed = Some(field);
+                            }
+                        });
                     });
                     for (name, text, rows) in [
                         ("Quote", &mut c.quote, 3),
@@ -384,7 +402,7 @@ impl Form<'_> {
                             .add(
                                 egui::TextEdit::multiline(text)
                                     .desired_rows(rows)
-                                    .desired_width(f32::INFINITY),
+                                    .desired_width(self.width - 30.0),
                             )
                             .labelled_by(ql.id);
                         if r.changed() {
@@ -518,10 +536,14 @@ pub fn show(
     }
     ui.separator();
     let dark = ui.visuals().dark_mode;
+    // The label column is 110 points wide; with the spacing and the scroll bar the fields get
+    // what is left. Every widget below stays inside `width`, so the pane never widens itself.
+    let width = (ui.available_width() - 150.0).max(160.0);
     let mut form = Form {
         ds,
         st,
         changed: None,
+        width,
     };
     let mut edited = record.clone();
     egui::ScrollArea::vertical()
@@ -531,7 +553,7 @@ pub fn show(
             egui::Grid::new(("editor-grid", target.kind.noun()))
                 .num_columns(2)
                 .spacing([8.0, 6.0])
-                .min_col_width(90.0)
+                .min_col_width(110.0)
                 .show(ui, |ui| match &mut edited {
                     AnyRecord::Claim(c) => claim_form(ui, &mut form, c, dark),
                     AnyRecord::Event(e) => event_form(ui, &mut form, e, dark),

@@ -34,6 +34,7 @@ fn choice(
     let l = ui.label(label);
     egui::ComboBox::from_id_salt(("filter", label))
         .selected_text(shown)
+        .truncate()
         .width(width)
         .show_ui(ui, |ui| {
             ui.selectable_value(value, None, "any");
@@ -61,8 +62,8 @@ pub fn show(ui: &mut Ui, ds: &Dataset, f: &mut Filter) -> bool {
 
         let range_error = f.range().err();
         for (name, text, hint) in [
-            ("From", &mut f.from, "2024-10"),
-            ("To", &mut f.to, "2025-04"),
+            ("From", &mut f.from, "YYYY-MM"),
+            ("To", &mut f.to, "YYYY-MM"),
         ] {
             let l = ui.label(name);
             let bad = range_error

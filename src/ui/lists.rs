@@ -28,14 +28,14 @@ pub fn columns(kind: Kind) -> &'static [&'static str] {
         ],
         Kind::Event => &["Date", "Title", "Type", "Place", "Claims"],
         Kind::Source => &["Published", "Title", "Outlet", "Lang."],
-        Kind::Actor => &["Name", "Kind", "Country", "Claims"],
+        Kind::Actor => &["Name", "Kind", "Country", "Claims made or relayed"],
     }
 }
 
 /// Counts that the lists show and sort by, computed once per version of the dataset.
 #[derive(Debug, Default, Clone)]
 pub struct Counts {
-    /// Claims per claimant id.
+    /// Claims per actor id, made or relayed (`via`).
     pub claims_by_actor: HashMap<String, usize>,
     /// Claims per event id.
     pub claims_by_event: HashMap<String, usize>,
@@ -46,6 +46,9 @@ impl Counts {
         let mut c = Counts::default();
         for claim in &ds.claims {
             *c.claims_by_actor.entry(claim.claimant.clone()).or_default() += 1;
+            if let Some(via) = &claim.via {
+                *c.claims_by_actor.entry(via.clone()).or_default() += 1;
+            }
             if let Some(e) = &claim.event {
                 *c.claims_by_event.entry(e.clone()).or_default() += 1;
             }
@@ -202,6 +205,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
     };
     let row_h = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let ctx = ui.ctx().clone();
+    let table_width = ui.available_width();
     let mut table = TableBuilder::new(ui)
         .id_salt(("list", view.kind.noun()))
         .striped(true)
@@ -209,17 +213,19 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
         .resizable(true)
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    // Initial widths are shares of the pane, so every column fits at any window size; the
+    // user can resize them (the table remembers).
+    let avail = table_width;
+    let shares: &[f32] = match view.kind {
+        Kind::Claim => &[0.25, 0.17, 0.16, 0.12, 0.12, 0.07],
+        Kind::Event => &[0.15, 0.45, 0.13, 0.17],
+        Kind::Source => &[0.15, 0.5, 0.25],
+        Kind::Actor => &[0.45, 0.2, 0.12],
+    };
     for (i, _) in cols.iter().enumerate() {
-        let c = match (view.kind, i) {
-            (Kind::Claim, 0) => Column::initial(200.0).at_least(60.0),
-            (Kind::Claim, 1) => Column::initial(125.0).at_least(50.0),
-            (Kind::Claim, 2) => Column::initial(105.0).at_least(50.0),
-            (Kind::Claim, 3 | 4) => Column::initial(85.0).at_least(40.0),
-            (Kind::Claim, 5) => Column::initial(50.0).at_least(30.0),
-            (Kind::Event, 1) | (Kind::Source, 1) => Column::initial(230.0).at_least(80.0),
-            (Kind::Actor, 0) => Column::initial(240.0).at_least(80.0),
-            (_, n) if n + 1 == cols.len() => Column::remainder().at_least(40.0),
-            _ => Column::initial(90.0).at_least(40.0),
+        let c = match shares.get(i) {
+            Some(share) => Column::initial((avail * share).max(36.0)).at_least(30.0),
+            None => Column::remainder().at_least(30.0),
         };
         table = table.column(c.clip(true));
     }
