@@ -217,7 +217,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
     // user can resize them (the table remembers).
     let avail = table_width;
     let shares: &[f32] = match view.kind {
-        Kind::Claim => &[0.25, 0.17, 0.16, 0.12, 0.12, 0.07],
+        Kind::Claim => &[0.23, 0.17, 0.15, 0.12, 0.12, 0.07],
         Kind::Event => &[0.15, 0.45, 0.13, 0.17],
         Kind::Source => &[0.15, 0.5, 0.25],
         Kind::Actor => &[0.45, 0.2, 0.12],
