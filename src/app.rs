@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::SAMPLE_DATASET;
 use crate::model::edit::{AnyRecord, Edit, History, Target, record_at};
 use crate::model::filter::{self, Filter, SearchIndex, Shown};
+use crate::model::series::{self, Series};
 use crate::model::validate::validate;
 use crate::model::{
     Actor, ActorKind, Claim, Dataset, DateText, Event, FORMAT_VERSION, Finding, Kind, Manifest,
@@ -22,6 +23,7 @@ use crate::store::{self, OnConflict, SaveError, Store};
 use crate::ui::editor::EditorState;
 use crate::ui::lists::{self, Counts, ListView};
 use crate::ui::menu::{self, MenuState, ThemeChoice};
+use crate::ui::plot::{self as plot_ui, Export, PlotPrefs, PlotTab, PlotView};
 use crate::ui::{Command, Sort, filter_bar};
 
 const PREFS_KEY: &str = "crosscheck-prefs";
@@ -39,6 +41,7 @@ pub struct Prefs {
     pub show_editor: bool,
     pub tab: Kind,
     pub sorts: [Sort; 4],
+    pub plot: PlotPrefs,
 }
 
 impl Default for Prefs {
@@ -65,6 +68,7 @@ impl Default for Prefs {
                     descending: false,
                 },
             ],
+            plot: PlotPrefs::default(),
         }
     }
 }
@@ -101,6 +105,11 @@ struct Derived {
     shown: Shown,
     /// Shown records per kind (by [`sort_slot`]), sorted.
     orders: [Vec<usize>; 4],
+    /// What the plot series were built for: they are rebuilt only when this changes.
+    plot_key: Option<(u64, Option<Filter>, PlotPrefs, Option<Target>)>,
+    pub series: Vec<Series>,
+    /// Claimants with claims of the plotted metrics, hidden ones included.
+    pub legend: Vec<String>,
 }
 
 /// What waits for the user's answer before it happens.
@@ -116,6 +125,7 @@ pub enum Pending {
 enum PathMode {
     Open,
     New,
+    Export(Export),
 }
 
 struct PathPrompt {
@@ -208,6 +218,12 @@ impl App {
     /// True when the document has changes not yet saved.
     pub fn is_dirty(&self) -> bool {
         self.doc.as_ref().is_some_and(|d| d.history.is_dirty())
+    }
+
+    /// The series the plot draws (rebuilt when the data, filter, plot settings or selection
+    /// change).
+    pub fn plot_series(&self) -> &[Series] {
+        &self.derived.series
     }
 
     /// The records shown in a list, in display order.
@@ -375,7 +391,12 @@ impl App {
             self.dialogs.path = Some(PathPrompt {
                 mode,
                 text: String::new(),
-                note: "No folder dialog is available here: type the folder's path.".into(),
+                note: match mode {
+                    PathMode::Export(_) => {
+                        "No file dialog is available here: type the file's path.".into()
+                    }
+                    _ => "No folder dialog is available here: type the folder's path.".into(),
+                },
             });
             return;
         }
@@ -384,10 +405,26 @@ impl App {
         let title = match mode {
             PathMode::Open => "Open a Crosscheck dataset (the folder holding dataset.ron)",
             PathMode::New => "Choose an empty folder for the new dataset",
+            PathMode::Export(_) => "Export the plot",
         };
+        let start = self.doc.as_ref().map(|d| d.store.root().to_path_buf());
         std::thread::spawn(move || {
-            let picked =
-                pollster::block_on(rfd::AsyncFileDialog::new().set_title(title).pick_folder());
+            let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
+            if let Some(dir) = start {
+                dialog = dialog.set_directory(dir);
+            }
+            let picked = match mode {
+                PathMode::Export(e) => {
+                    let (name, ext) = export_name(e);
+                    pollster::block_on(
+                        dialog
+                            .set_file_name(name)
+                            .add_filter(ext, &[ext])
+                            .save_file(),
+                    )
+                }
+                _ => pollster::block_on(dialog.pick_folder()),
+            };
             let _ = tx.send((mode, picked.map(|h| h.path().to_path_buf())));
             ctx.request_repaint();
         });
@@ -404,9 +441,14 @@ impl App {
                 let pending = match mode {
                     PathMode::Open => Pending::Open(path),
                     PathMode::New => Pending::Create(path),
+                    PathMode::Export(e) => {
+                        self.export(e, &path);
+                        return;
+                    }
                 };
                 self.guard(pending, ctx);
             }
+            Ok((PathMode::Export(_), None)) => self.folder_dialog = None,
             Ok((mode, None)) => {
                 self.folder_dialog = None;
                 self.dialogs.path = Some(PathPrompt {
@@ -474,9 +516,72 @@ impl App {
             Command::Open(p) => self.guard(Pending::Open(p), ctx),
             Command::Create(p) => self.guard(Pending::Create(p), ctx),
             Command::OpenDialog => self.folder_dialog(PathMode::Open, ctx),
+            Command::ExportDialog(e) => self.folder_dialog(PathMode::Export(e), ctx),
             Command::NewDialog => self.folder_dialog(PathMode::New, ctx),
             Command::Quit => self.guard(Pending::Close, ctx),
         }
+    }
+
+    /// Writes the current plot (SVG, PNG) or its claims (CSV) to `path`.
+    pub fn export(&mut self, what: Export, path: &Path) {
+        let Some(doc) = &self.doc else { return };
+        let ds = &doc.dataset;
+        let result: Result<(), String> = match what {
+            Export::Csv => {
+                let claims = self
+                    .derived
+                    .series
+                    .iter()
+                    .flat_map(|s| s.marks.iter())
+                    .filter(|m| !m.derived)
+                    .filter_map(|m| ds.claims.get(m.claim));
+                store::write_some_claims_csv(ds, claims, path).map_err(|e| e.to_string())
+            }
+            Export::Svg | Export::Png => {
+                let text = self.plot_svg();
+                let bytes = match what {
+                    Export::Png => crate::chart::png(&text, 2.0),
+                    _ => Ok(text.into_bytes()),
+                };
+                bytes.and_then(|b| store::atomic::write_atomic(path, &b).map_err(|e| e.to_string()))
+            }
+        };
+        match result {
+            Ok(()) => self.status = format!("Exported {}", path.display()),
+            Err(e) => {
+                self.dialogs.error = Some(format!("Could not export to {}.\n\n{e}", path.display()))
+            }
+        }
+    }
+
+    /// The current plot as an SVG document.
+    pub fn plot_svg(&self) -> String {
+        let Some(doc) = &self.doc else {
+            return String::new();
+        };
+        let ds = &doc.dataset;
+        let metric = match self.prefs.plot.tab {
+            PlotTab::Casualties => self.prefs.plot.casualty_metric.clone(),
+            _ => "troops_deployed".to_string(),
+        };
+        let name = ds
+            .manifest
+            .metrics
+            .iter()
+            .find(|m| m.id == metric)
+            .map_or(metric.clone(), |m| m.name.clone());
+        let title = format!("{name} — {}", ds.manifest.title);
+        crate::chart::svg(
+            ds,
+            &self.derived.series,
+            &crate::chart::Figure {
+                title: &title,
+                y_label: &name,
+                x: self.prefs.plot.x,
+                width: 1200.0,
+                height: 700.0,
+            },
+        )
     }
 
     /// Scrolls the list to the selected record once.
@@ -633,6 +738,7 @@ impl App {
         let sorts_changed = d.sorts != self.prefs.sorts;
         if doc_changed || filter_changed || sorts_changed || d.orders.iter().all(Vec::is_empty) {
             d.sorts = self.prefs.sorts;
+            d.plot_key = None;
             for kind in Kind::ALL {
                 let mut order = match kind {
                     Kind::Claim => d.shown.claims.clone(),
@@ -650,6 +756,52 @@ impl App {
                 d.orders[sort_slot(kind)] = order;
             }
         }
+    }
+
+    /// Rebuilds the plot series when the data, the filter, the plot settings or the selection
+    /// changed — never on an ordinary frame.
+    fn refresh_plot(&mut self) {
+        let Some(doc) = &self.doc else { return };
+        let d = &mut self.derived;
+        let key = (
+            doc.version,
+            d.filter.clone(),
+            self.prefs.plot.clone(),
+            self.selected,
+        );
+        if d.plot_key.as_ref() == Some(&key) {
+            return;
+        }
+        let ds = &doc.dataset;
+        let metrics = plot_ui::metrics_for(ds, &self.prefs.plot);
+        let selected = self
+            .selected
+            .filter(|t| t.kind == Kind::Claim)
+            .map(|t| t.index);
+        d.series = series::build(
+            ds,
+            &series::Request {
+                claims: &d.shown.claims,
+                metrics: &metrics,
+                x: self.prefs.plot.x,
+                hidden: &self.prefs.plot.hidden,
+                selected,
+                sum_parts: self.prefs.plot.sum_parts,
+            },
+        );
+        let mut legend: Vec<String> = d
+            .shown
+            .claims
+            .iter()
+            .filter_map(|&i| ds.claims.get(i))
+            .filter(|c| metrics.contains(&c.metric) && c.value.qualifier.has_number())
+            .map(|c| c.claimant.clone())
+            .collect();
+        legend.extend(d.series.iter().map(|s| s.claimant.clone()));
+        legend.sort_by_key(|id| ds.actor_name(id).to_lowercase());
+        legend.dedup();
+        d.legend = legend;
+        d.plot_key = Some(key);
     }
 
     fn window_title(&self) -> String {
@@ -741,6 +893,7 @@ impl eframe::App for App {
             self.dialogs.unsaved = Some(Pending::Close);
         }
         self.refresh();
+        self.refresh_plot();
 
         let (can_undo, can_redo) = self.doc.as_ref().map_or((false, false), |d| {
             (d.history.can_undo(), d.history.can_redo())
@@ -948,7 +1101,22 @@ impl App {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            centre(ui, doc, &self.derived.findings, self.selected, out);
+            egui::Panel::bottom("problems")
+                .resizable(true)
+                .default_size(110.0)
+                .min_size(28.0)
+                .show(ui, |ui| problems(ui, doc, &self.derived.findings, out));
+            let view = PlotView {
+                ds,
+                series: &self.derived.series,
+                legend: &self.derived.legend,
+                events: &self.derived.orders[sort_slot(Kind::Event)],
+                claims: &self.derived.shown.claims,
+                selected: self.selected,
+            };
+            if let Some(e) = plot_ui::show(ui, &mut self.prefs.plot, &view, out) {
+                out.push(Command::ExportDialog(e));
+            }
         });
     }
 
@@ -1080,6 +1248,7 @@ impl App {
                 ui.heading(match prompt.mode {
                     PathMode::Open => "Open a dataset",
                     PathMode::New => "New dataset",
+                    PathMode::Export(_) => "Export the plot",
                 });
                 ui.label(&prompt.note);
                 let l = ui.label("Folder");
@@ -1091,6 +1260,7 @@ impl App {
                     let go = match prompt.mode {
                         PathMode::Open => "Open",
                         PathMode::New => "Create",
+                        PathMode::Export(_) => "Save",
                     };
                     if ui.button(go).clicked() || enter {
                         done = Some(true);
@@ -1105,10 +1275,11 @@ impl App {
                 let mode = prompt.mode;
                 self.dialogs.path = None;
                 if go && !path.as_os_str().is_empty() {
-                    out.push(match mode {
-                        PathMode::Open => Command::Open(path),
-                        PathMode::New => Command::Create(path),
-                    });
+                    match mode {
+                        PathMode::Open => out.push(Command::Open(path)),
+                        PathMode::New => out.push(Command::Create(path)),
+                        PathMode::Export(e) => self.export(e, &path),
+                    }
                 }
             }
         }
@@ -1159,89 +1330,49 @@ impl App {
     }
 }
 
-/// The centre: the plots will live here; until then, the dataset's problems and the claims
-/// of the selected event.
-fn centre(
-    ui: &mut Ui,
-    doc: &Document,
-    findings: &[Finding],
-    selected: Option<Target>,
-    out: &mut Vec<Command>,
-) {
+/// The dataset's problems, under the plots: click one to go to its record.
+fn problems(ui: &mut Ui, doc: &Document, findings: &[Finding], out: &mut Vec<Command>) {
     let ds = &doc.dataset;
-    ui.heading(&ds.manifest.title);
-    if !ds.manifest.description.is_empty() {
-        ui.label(RichText::new(&ds.manifest.description).weak());
-    }
-    ui.add_space(6.0);
-    if let Some(t) = selected.filter(|t| t.kind == Kind::Event)
-        && let Some(e) = ds.events.get(t.index)
-    {
-        ui.strong(format!(
-            "Claims about “{}” (highlighted in the claims list)",
-            e.title
-        ));
-        let mut any = false;
-        for (i, c) in ds.claims.iter().enumerate() {
-            if c.event.as_deref() == Some(e.id.as_str()) {
-                any = true;
-                let text = format!(
-                    "{} — {} {} ({})",
-                    crate::ui::actor_name(ds, &c.claimant),
-                    c.metric,
-                    c.value.stated(),
-                    c.stated_on.display()
-                );
-                if ui.link(text).clicked() {
-                    out.push(Command::Select(Some(Target {
-                        kind: Kind::Claim,
-                        index: i,
-                    })));
-                }
-            }
-        }
-        if !any {
-            ui.label("No claim refers to this event.");
-        }
-        ui.separator();
-    }
-    ui.label(
-        RichText::new("Plots of troop and casualty figures by claimant will appear here.").weak(),
-    );
-    ui.separator();
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    ui.strong(format!(
+    let title = format!(
         "Problems: {errors} error(s), {} warning(s)",
         findings.len() - errors
-    ));
-    egui::ScrollArea::vertical()
-        .id_salt("problems")
+    );
+    egui::CollapsingHeader::new(title)
+        .id_salt("problems-header")
+        .default_open(true)
         .show(ui, |ui| {
-            if findings.is_empty() {
-                ui.label("✓ The dataset passes every check.");
-            }
-            for f in findings {
-                let (icon, color) = match f.severity {
-                    Severity::Error => ("⊘", Color32::from_rgb(0xd0, 0x30, 0x30)),
-                    Severity::Warning => ("⚠", Color32::from_rgb(0xc0, 0x80, 0x00)),
-                };
-                let label = match &f.record {
-                    Some((k, id)) => format!("{icon} {} {id}: {}", k.noun(), f.message),
-                    None => format!("{icon} {}", f.message),
-                };
-                let r = ui.add(
-                    egui::Label::new(RichText::new(label).color(color)).sense(egui::Sense::click()),
-                );
-                if r.clicked()
-                    && let Some((k, id)) = &f.record
-                    && let Some(index) = index_of(ds, *k, id)
-                {
-                    out.push(Command::Reveal(Target { kind: *k, index }));
-                }
-            }
+            egui::ScrollArea::vertical()
+                .id_salt("problems")
+                .auto_shrink([false, true])
+                .show(ui, |ui| {
+                    if findings.is_empty() {
+                        ui.label("✓ The dataset passes every check.");
+                    }
+                    for f in findings {
+                        let (icon, color) = match f.severity {
+                            Severity::Error => ("⊘", Color32::from_rgb(0xd0, 0x30, 0x30)),
+                            Severity::Warning => ("⚠", Color32::from_rgb(0xc0, 0x80, 0x00)),
+                        };
+                        let label = match &f.record {
+                            Some((k, id)) => format!("{icon} {} {id}: {}", k.noun(), f.message),
+                            None => format!("{icon} {}", f.message),
+                        };
+                        let r = ui.add(
+                            egui::Label::new(RichText::new(label).color(color))
+                                .sense(egui::Sense::click()),
+                        );
+                        if r.clicked()
+                            && let Some((k, id)) = &f.record
+                            && let Some(index) = index_of(ds, *k, id)
+                        {
+                            out.push(Command::Reveal(Target { kind: *k, index }));
+                        }
+                    }
+                });
         });
 }
 
@@ -1251,5 +1382,14 @@ fn index_of(ds: &Dataset, kind: Kind, id: &str) -> Option<usize> {
         Kind::Source => ds.sources.iter().position(|r| r.id == id),
         Kind::Event => ds.events.iter().position(|r| r.id == id),
         Kind::Claim => ds.claims.iter().position(|r| r.id == id),
+    }
+}
+
+/// The default file name and extension of an export.
+fn export_name(e: Export) -> (&'static str, &'static str) {
+    match e {
+        Export::Svg => ("plot.svg", "svg"),
+        Export::Png => ("plot.png", "png"),
+        Export::Csv => ("plotted-claims.csv", "csv"),
     }
 }

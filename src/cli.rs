@@ -34,6 +34,29 @@ enum Command {
         /// The dataset folder (the one holding dataset.ron).
         dir: PathBuf,
     },
+    /// Draw the claims of one metric by claimant over time, as SVG or PNG (by the extension).
+    Plot {
+        /// The dataset folder.
+        dir: PathBuf,
+        /// The metric to plot (an id of the manifest: troops_deployed, killed, ...).
+        #[arg(long)]
+        metric: String,
+        /// Which date is the x axis.
+        #[arg(long, value_enum, default_value = "refers_to")]
+        x: XArg,
+        /// Only claims whose text contains all these words (as the window's search).
+        #[arg(long)]
+        filter: Option<String>,
+        /// Include deprecated claims (faded).
+        #[arg(long)]
+        deprecated: bool,
+        /// Leave out sums of parts for a combined metric.
+        #[arg(long)]
+        no_sums: bool,
+        /// The file to write: FILE.svg or FILE.png.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print a dataset's claims as a table, and its problems.
     Summary {
         /// The dataset folder.
@@ -65,6 +88,13 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+enum XArg {
+    RefersTo,
+    StatedOn,
+}
+
 /// Writes a line to stdout; a closed pipe (`crosscheck check | head`) is not an error.
 fn out(line: &str) {
     let _ = writeln!(io::stdout().lock(), "{line}");
@@ -91,6 +121,15 @@ pub fn main() -> ExitCode {
         None => window(None),
         Some(Command::Open { dir }) => window(Some(dir)),
         Some(Command::Summary { dir }) => summary(&dir),
+        Some(Command::Plot {
+            dir,
+            metric,
+            x,
+            filter,
+            deprecated,
+            no_sums,
+            out,
+        }) => plot(&dir, &metric, x, filter, deprecated, !no_sums, &out),
         Some(Command::Check { dir, strict }) => check(&dir, strict),
         Some(Command::Fmt { dir, check }) => fmt(&dir, check),
         Some(Command::Export { dir, claims_csv }) => export(&dir, &claims_csv),
@@ -219,6 +258,96 @@ fn export(dir: &Path, csv_path: &Path) -> u8 {
         csv_path.display()
     ));
     if broken_count > 0 { 1 } else { 0 }
+}
+
+fn plot(
+    dir: &Path,
+    metric: &str,
+    x: XArg,
+    text: Option<String>,
+    deprecated: bool,
+    sums: bool,
+    out_path: &Path,
+) -> u8 {
+    use crate::model::filter::{Filter, SearchIndex, apply};
+    use crate::model::series::{Request, XAxis, build};
+    let loaded = match load(dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let ds = &loaded.dataset;
+    let Some(m) = ds.manifest.metrics.iter().find(|m| m.id == metric) else {
+        let known: Vec<&str> = ds.manifest.metrics.iter().map(|m| m.id.as_str()).collect();
+        err(&format!(
+            "crosscheck: error: no metric `{metric}` in this dataset (it has: {})",
+            known.join(", ")
+        ));
+        return 2;
+    };
+    let filter = Filter {
+        text: text.unwrap_or_default(),
+        show_deprecated: deprecated,
+        ..Filter::default()
+    };
+    let shown = apply(ds, &SearchIndex::build(ds), &filter);
+    let x = match x {
+        XArg::RefersTo => XAxis::RefersTo,
+        XArg::StatedOn => XAxis::StatedOn,
+    };
+    let metrics = vec![m.id.clone()];
+    let series = build(
+        ds,
+        &Request {
+            claims: &shown.claims,
+            metrics: &metrics,
+            x,
+            hidden: &[],
+            selected: None,
+            sum_parts: sums,
+        },
+    );
+    let title = format!("{} — {}", m.name, ds.manifest.title);
+    let fig = crate::chart::Figure {
+        title: &title,
+        y_label: &m.name,
+        x,
+        width: 1200.0,
+        height: 700.0,
+    };
+    let svg = crate::chart::svg(ds, &series, &fig);
+    let png = out_path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+    let bytes = if png {
+        match crate::chart::png(&svg, 2.0) {
+            Ok(b) => b,
+            Err(e) => {
+                err(&format!("crosscheck: error: could not draw the PNG: {e}"));
+                return 2;
+            }
+        }
+    } else {
+        svg.into_bytes()
+    };
+    if let Err(e) = crate::store::atomic::write_atomic(out_path, &bytes) {
+        err(&format!("crosscheck: error: {}: {e}", out_path.display()));
+        return 2;
+    }
+    let marks: usize = series
+        .iter()
+        .map(|s| {
+            s.marks
+                .iter()
+                .filter(|m| !m.derived && m.y.is_some())
+                .count()
+        })
+        .sum();
+    err(&format!(
+        "wrote {} ({marks} claims by {} claimants)",
+        out_path.display(),
+        series.len()
+    ));
+    0
 }
 
 fn window(dir: Option<PathBuf>) -> u8 {

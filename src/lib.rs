@@ -6,6 +6,7 @@
 //! `crosscheck` binary.
 
 pub mod app;
+pub mod chart;
 pub mod cli;
 pub mod model;
 pub mod store;

@@ -428,3 +428,105 @@ fn a_save_that_fails_half_way_keeps_the_old_file_and_leaves_no_temporary() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn plot_writes_an_svg_with_a_legend_entry_per_claimant_and_a_mark_per_claim() {
+    use crosscheck::model::filter::{Filter, SearchIndex, apply};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let loaded = crosscheck::store::Store::load(Path::new(SAMPLE)).expect("load");
+    let ds = &loaded.dataset;
+    let shown = apply(ds, &SearchIndex::build(ds), &Filter::default()).claims;
+    for metric in [
+        "troops_deployed",
+        "killed",
+        "wounded",
+        "killed_or_wounded",
+        "captured",
+    ] {
+        let out = tmp.path().join(format!("{metric}.svg"));
+        let o = run(&[
+            "plot",
+            SAMPLE,
+            "--metric",
+            metric,
+            "--out",
+            out.to_str().expect("path"),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{metric}: {}", stderr(&o));
+        let svg = fs::read_to_string(&out).expect("svg");
+        // The claims that carry a number, and their claimants.
+        let plotted: Vec<&crosscheck::model::Claim> = shown
+            .iter()
+            .map(|&i| &ds.claims[i])
+            .filter(|c| c.metric == metric && c.value.qualifier.has_number())
+            .collect();
+        let mut claimants: Vec<&str> = plotted.iter().map(|c| c.claimant.as_str()).collect();
+        if metric == "killed_or_wounded" {
+            claimants.push("kr-nis"); // the sums of NIS's parts
+        }
+        claimants.sort_unstable();
+        claimants.dedup();
+        assert_eq!(
+            svg.matches("class=\"legend-entry\"").count(),
+            claimants.len(),
+            "{metric}"
+        );
+        for id in &claimants {
+            assert!(
+                svg.contains(&format!("data-claimant=\"{id}\"")),
+                "{metric}: {id}"
+            );
+            let name = &ds.actor(id).expect("actor").name;
+            let shown_name: String = name
+                .chars()
+                .take(20)
+                .collect::<String>()
+                .replace('"', "&quot;");
+            assert!(svg.contains(&shown_name), "{metric}: legend lacks {name}");
+        }
+        assert_eq!(
+            svg.matches("class=\"mark\"").count(),
+            plotted.len(),
+            "{metric}"
+        );
+        for c in &plotted {
+            assert!(
+                svg.contains(&format!("data-claim=\"{}\"", c.id)),
+                "{metric}: {}",
+                c.id
+            );
+        }
+    }
+    // The NIS / Zelensky / JCS disagreement in one picture: both sums of NIS's parts.
+    let svg = fs::read_to_string(tmp.path().join("killed_or_wounded.svg")).expect("svg");
+    assert!(svg.contains("data-parts=\"nis-2025-01-13-killed;nis-2025-01-13-wounded\""));
+    assert!(svg.contains("300 + 2,700 (sum)"));
+
+    // PNG, the other axis, a filter.
+    let png = tmp.path().join("k.png");
+    let o = run(&[
+        "plot",
+        SAMPLE,
+        "--metric",
+        "killed",
+        "--x",
+        "stated_on",
+        "--filter",
+        "lee",
+        "--out",
+        png.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = fs::read(&png).expect("png");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let o = run(&[
+        "plot",
+        SAMPLE,
+        "--metric",
+        "eaten",
+        "--out",
+        png.to_str().expect("path"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("troops_deployed"), "{}", stderr(&o));
+}

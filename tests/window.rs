@@ -425,3 +425,86 @@ fn the_editor_pane_keeps_its_width_when_a_record_is_shown() {
         );
     }
 }
+
+#[test]
+fn the_legend_hides_a_claimant_and_the_list_selection_is_marked_in_the_plot() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.get_by_label("Casualties").click();
+    h.run();
+    let claimants = |h: &Harness<'static, App>| -> Vec<String> {
+        h.state()
+            .plot_series()
+            .iter()
+            .map(|s| s.claimant.clone())
+            .collect()
+    };
+    assert!(
+        claimants(&h).contains(&"ua-zelensky".to_string()),
+        "{:?}",
+        claimants(&h)
+    );
+    assert!(claimants(&h).contains(&"kr-jcs".to_string()));
+    // The legend entry of Zelensky hides his series, and shows it again.
+    h.get_by_label("● Volodymyr Zelensky").click();
+    h.run();
+    assert!(!claimants(&h).contains(&"ua-zelensky".to_string()));
+    assert!(
+        h.state()
+            .prefs
+            .plot
+            .hidden
+            .contains(&"ua-zelensky".to_string())
+    );
+    h.get_by_label("○ Volodymyr Zelensky").click();
+    h.run();
+    assert!(claimants(&h).contains(&"ua-zelensky".to_string()));
+
+    // Selecting the JCS claim in the list marks it selected in the plot.
+    select_jcs_claim(&mut h);
+    let series = h.state().plot_series();
+    let selected: Vec<usize> = series
+        .iter()
+        .flat_map(|s| s.marks.iter())
+        .filter(|m| m.selected && !m.derived)
+        .map(|m| m.claim)
+        .collect();
+    let sel = h.state().selected.expect("selected").index;
+    assert_eq!(selected, vec![sel]);
+}
+
+#[test]
+fn a_claim_entered_in_the_editor_appears_in_the_plot() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.get_by_label("Casualties").click();
+    h.run();
+    let count = |h: &Harness<'static, App>| -> usize {
+        h.state()
+            .plot_series()
+            .iter()
+            .flat_map(|s| s.marks.iter())
+            .filter(|m| !m.derived)
+            .count()
+    };
+    let before = count(&h);
+    // A new claim takes the plot's metric when the filter names it; set it in the editor.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    // The editor's metric picker is the rightmost of the two (the filter bar has one too).
+    let pickers = h
+        .get_all_by_role_and_label(Role::ComboBox, "Metric")
+        .collect::<Vec<_>>();
+    let editor = pickers
+        .iter()
+        .max_by(|a, b| a.rect().min.x.total_cmp(&b.rect().min.x))
+        .expect("a metric picker");
+    editor.click();
+    h.run();
+    h.get_by_label("Killed or wounded").click();
+    h.run();
+    replace_text(&mut h, "Best", "4000");
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(count(&h), before + 1);
+}

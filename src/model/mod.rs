@@ -6,6 +6,7 @@ pub mod edit;
 pub mod export;
 pub mod filter;
 pub mod record;
+pub mod series;
 pub mod validate;
 pub mod value;
 
@@ -138,6 +139,11 @@ impl Dataset {
             .map(|n| format!("{base}-{n}"))
             .find(|id| !used.contains(id.as_str()))
             .unwrap_or_default()
+    }
+
+    /// The display name of an actor id (the id itself when unknown).
+    pub fn actor_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.actor(id).map_or(id, |a| a.name.as_str())
     }
 
     /// The number of records of one kind.

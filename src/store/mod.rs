@@ -666,9 +666,18 @@ fn shard_name(kind: Kind, date: Option<&crate::model::DateText>) -> String {
 
 /// Writes every claim as one CSV row with the fixed header.
 pub fn write_claims_csv(ds: &Dataset, out: &Path) -> Result<(), csv::Error> {
+    write_some_claims_csv(ds, ds.claims.iter(), out)
+}
+
+/// Writes the given claims as CSV rows with the fixed header, sorted by statement date.
+pub fn write_some_claims_csv<'a>(
+    ds: &Dataset,
+    claims: impl Iterator<Item = &'a Claim>,
+    out: &Path,
+) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_path(out)?;
     w.write_record(CLAIMS_CSV_HEADER)?;
-    let mut claims: Vec<&Claim> = ds.claims.iter().collect();
+    let mut claims: Vec<&Claim> = claims.collect();
     claims.sort_by(|a, b| {
         a.stated_on
             .earliest()

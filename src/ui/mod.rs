@@ -6,6 +6,7 @@ pub mod editor;
 pub mod filter_bar;
 pub mod lists;
 pub mod menu;
+pub mod plot;
 
 use std::path::PathBuf;
 
@@ -42,6 +43,8 @@ pub enum Command {
     /// Ask for a folder with the native dialog (or a typed path where there is none).
     OpenDialog,
     NewDialog,
+    /// Ask where to export the plot (SVG, PNG) or its claims (CSV), then write it.
+    ExportDialog(plot::Export),
     Quit,
 }
 
@@ -52,16 +55,13 @@ pub struct Sort {
     pub descending: bool,
 }
 
-/// The bundled font for Hangul (the built-in fonts have Latin, Cyrillic and Greek, no Hangul).
-pub const HANGUL_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansKR-Hangul.otf");
-
 /// egui's fonts with the bundled Hangul font as a fallback, so Korean names render the same
 /// on every machine, headless tests included.
 pub fn fonts() -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
     fonts.font_data.insert(
         "noto-sans-kr".into(),
-        std::sync::Arc::new(FontData::from_static(HANGUL_FONT)),
+        std::sync::Arc::new(FontData::from_static(crate::chart::FONT)),
     );
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
         fonts
@@ -73,31 +73,11 @@ pub fn fonts() -> FontDefinitions {
     fonts
 }
 
-const PALETTE: [Color32; 10] = [
-    Color32::from_rgb(0x1f, 0x77, 0xb4),
-    Color32::from_rgb(0xff, 0x7f, 0x0e),
-    Color32::from_rgb(0x2c, 0xa0, 0x2c),
-    Color32::from_rgb(0xd6, 0x27, 0x28),
-    Color32::from_rgb(0x94, 0x67, 0xbd),
-    Color32::from_rgb(0x8c, 0x56, 0x4b),
-    Color32::from_rgb(0xe3, 0x77, 0xc2),
-    Color32::from_rgb(0x7f, 0x7f, 0x7f),
-    Color32::from_rgb(0xbc, 0xbd, 0x22),
-    Color32::from_rgb(0x17, 0xbe, 0xcf),
-];
-
-/// The colour of an actor everywhere in the UI: its own `color`, or one derived from its id.
+/// The colour of an actor everywhere in the UI: its own `color`, or one derived from its id
+/// (the same as in exported figures).
 pub fn actor_color(ds: &Dataset, id: &str) -> Color32 {
-    if let Some([r, g, b]) = ds
-        .actor(id)
-        .and_then(|a| crate::model::record::parse_color(&a.color))
-    {
-        return Color32::from_rgb(r, g, b);
-    }
-    let h = id
-        .bytes()
-        .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
-    PALETTE[h % PALETTE.len()]
+    let [r, g, b] = crate::chart::actor_rgb(ds, id);
+    Color32::from_rgb(r, g, b)
 }
 
 /// The colour an actor's name is written in: the actor's colour, darkened or lightened
@@ -119,5 +99,5 @@ pub fn readable(color: Color32, dark_mode: bool) -> Color32 {
 
 /// The display name of an actor id (the id itself when unknown).
 pub fn actor_name<'a>(ds: &'a Dataset, id: &'a str) -> &'a str {
-    ds.actor(id).map_or(id, |a| a.name.as_str())
+    ds.actor_name(id)
 }

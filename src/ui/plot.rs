@@ -1,0 +1,640 @@
+//! The centre of the window: Troops, Casualties and Timeline plots (egui_plot) drawn from the
+//! cached series — one colour per claimant, a legend that hides and shows claimants, bounds
+//! as open markers with arrows, approximate figures as diamonds, partial dates as bars, low–
+//! high whiskers, sums of parts as dashed squares, a real date axis. Hovering a mark shows the
+//! claim; clicking selects it.
+
+use egui::{Color32, RichText, Stroke, Ui};
+use egui_plot::{
+    GridMark, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon,
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Command, actor_color, actor_name, readable};
+use crate::chart::{count_ticks, date_ticks};
+use crate::model::edit::Target;
+use crate::model::series::{Mark, MarkKind, Series, XAxis, describe_sum};
+use crate::model::{Dataset, Kind};
+
+/// Which plot is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PlotTab {
+    #[default]
+    Troops,
+    Casualties,
+    Timeline,
+}
+
+/// The plot settings, remembered between runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlotPrefs {
+    pub tab: PlotTab,
+    /// The metric of the Casualties tab.
+    pub casualty_metric: String,
+    pub x: XAxis,
+    /// Show sums of parts beside combined figures.
+    pub sum_parts: bool,
+    /// Claimants hidden through the legend.
+    pub hidden: Vec<String>,
+}
+
+impl Default for PlotPrefs {
+    fn default() -> Self {
+        PlotPrefs {
+            tab: PlotTab::Troops,
+            casualty_metric: "killed_or_wounded".into(),
+            x: XAxis::RefersTo,
+            sum_parts: true,
+            hidden: Vec::new(),
+        }
+    }
+}
+
+/// The metrics a troop plot shows: those about deployed personnel.
+pub fn troop_metrics(ds: &Dataset) -> Vec<String> {
+    ds.manifest
+        .metrics
+        .iter()
+        .filter(|m| m.id.starts_with("troops") || m.id.ends_with("_deployed"))
+        .map(|m| m.id.clone())
+        .collect()
+}
+
+/// The metrics the Casualties tab offers: every other metric.
+pub fn casualty_metrics(ds: &Dataset) -> Vec<String> {
+    let troops = troop_metrics(ds);
+    ds.manifest
+        .metrics
+        .iter()
+        .filter(|m| !troops.contains(&m.id))
+        .map(|m| m.id.clone())
+        .collect()
+}
+
+/// The metrics the current tab plots.
+pub fn metrics_for(ds: &Dataset, prefs: &PlotPrefs) -> Vec<String> {
+    match prefs.tab {
+        PlotTab::Troops => troop_metrics(ds)
+            .into_iter()
+            .filter(|m| m == "troops_deployed")
+            .collect::<Vec<_>>(),
+        PlotTab::Casualties => vec![prefs.casualty_metric.clone()],
+        PlotTab::Timeline => Vec::new(),
+    }
+    .into_iter()
+    .collect()
+}
+
+/// What the plot panel draws.
+pub struct PlotView<'a> {
+    pub ds: &'a Dataset,
+    pub series: &'a [Series],
+    /// Claimants that have claims for the plotted metrics (hidden ones included).
+    pub legend: &'a [String],
+    /// Shown events and claims (for the timeline).
+    pub events: &'a [usize],
+    pub claims: &'a [usize],
+    pub selected: Option<Target>,
+}
+
+/// What the user asked the plot panel for, besides commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    Svg,
+    Png,
+    Csv,
+}
+
+fn day_label(x: f64, step: f64) -> String {
+    let Some(d) = crate::model::Day(x.round() as i32).date() else {
+        return String::new();
+    };
+    if step >= 360.0 {
+        d.format("%Y").to_string()
+    } else if step >= 28.0 {
+        d.format("%b %Y").to_string()
+    } else {
+        d.format("%-d %b %Y").to_string()
+    }
+}
+
+fn date_grid(input: egui_plot::GridInput) -> Vec<GridMark> {
+    let (min, max) = input.bounds;
+    let n = ((max - min) / input.base_step_size.max(1e-9) / 40.0).clamp(2.0, 12.0) as usize;
+    let mut marks: Vec<GridMark> = date_ticks(min, max, n)
+        .into_iter()
+        .map(|(value, _, step)| GridMark {
+            value,
+            step_size: step,
+        })
+        .collect();
+    // Finer marks between the labelled ones, for a calmer grid when zoomed.
+    if marks.len() < 4 {
+        marks.extend(
+            date_ticks(min, max, n * 4)
+                .into_iter()
+                .map(|(value, _, step)| GridMark {
+                    value,
+                    step_size: step,
+                }),
+        );
+    }
+    marks
+}
+
+fn faded(c: Color32, m: &Mark) -> Color32 {
+    if m.deprecated {
+        c.gamma_multiply(0.35)
+    } else {
+        c
+    }
+}
+
+/// Draws the plot panel. Returns an export request, if any.
+pub fn show(
+    ui: &mut Ui,
+    prefs: &mut PlotPrefs,
+    view: &PlotView<'_>,
+    out: &mut Vec<Command>,
+) -> Option<Export> {
+    let ds = view.ds;
+    let mut export = None;
+    ui.horizontal_wrapped(|ui| {
+        for (tab, name) in [(PlotTab::Troops, "Troops"), (PlotTab::Casualties, "Casualties"), (PlotTab::Timeline, "Timeline")] {
+            ui.selectable_value(&mut prefs.tab, tab, RichText::new(name).strong());
+        }
+        ui.separator();
+        if prefs.tab == PlotTab::Casualties {
+            let l = ui.label("Plotted metric");
+            let metrics = casualty_metrics(ds);
+            let name = |id: &str| {
+                ds.manifest.metrics.iter().find(|m| m.id == id).map_or(id.to_string(), |m| m.name.clone())
+            };
+            egui::ComboBox::from_id_salt("casualty-metric")
+                .selected_text(name(&prefs.casualty_metric))
+                .show_ui(ui, |ui| {
+                    for m in &metrics {
+                        ui.selectable_value(&mut prefs.casualty_metric, m.clone(), name(m));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            let combined = ds.manifest.metrics.iter().any(|m| m.id == prefs.casualty_metric && !m.parts.is_empty());
+            if combined {
+                ui.checkbox(&mut prefs.sum_parts, "Sums of parts")
+                    .on_hover_text("Where one claimant gives the parts on one date (killed + wounded), show their sum");
+            }
+        }
+        if prefs.tab != PlotTab::Timeline {
+            let l = ui.label("Date");
+            egui::ComboBox::from_id_salt("plot-x")
+                .selected_text(prefs.x.label())
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut prefs.x, XAxis::RefersTo, "refers to");
+                    ui.selectable_value(&mut prefs.x, XAxis::StatedOn, "stated on");
+                })
+                .response
+                .labelled_by(l.id);
+            ui.separator();
+            let l = ui.label("Export");
+            if ui.small_button("SVG").labelled_by(l.id).on_hover_text("Save this plot as SVG").clicked() {
+                export = Some(Export::Svg);
+            }
+            if ui.small_button("PNG").on_hover_text("Save this plot as PNG").clicked() {
+                export = Some(Export::Png);
+            }
+            if ui.small_button("CSV").on_hover_text("Save the plotted claims as CSV").clicked() {
+                export = Some(Export::Csv);
+            }
+        }
+    });
+    if prefs.tab != PlotTab::Timeline {
+        legend(ui, prefs, view);
+        figures(ui, prefs, view, out);
+    } else {
+        timeline(ui, view, out);
+    }
+    export
+}
+
+fn legend(ui: &mut Ui, prefs: &mut PlotPrefs, view: &PlotView<'_>) {
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Claimants:").weak());
+        if view.legend.is_empty() {
+            ui.label(RichText::new("no claim of this metric passes the filter").weak());
+        }
+        for id in view.legend {
+            let hidden = prefs.hidden.contains(id);
+            let color = readable(actor_color(view.ds, id), dark);
+            let text = if hidden {
+                RichText::new(format!("○ {}", actor_name(view.ds, id)))
+                    .weak()
+                    .strikethrough()
+            } else {
+                RichText::new(format!("● {}", actor_name(view.ds, id))).color(color)
+            };
+            let r = ui
+                .add(egui::Button::new(text).frame(false))
+                .on_hover_text(if hidden {
+                    "Show this claimant"
+                } else {
+                    "Hide this claimant"
+                });
+            if r.clicked() {
+                if hidden {
+                    prefs.hidden.retain(|h| h != id);
+                } else {
+                    prefs.hidden.push(id.clone());
+                }
+            }
+        }
+    });
+}
+
+/// The mark nearest to the pointer, within `radius` points: (series, mark).
+fn nearest<'s>(
+    series: &'s [Series],
+    transform: &egui_plot::PlotTransform,
+    pointer: egui::Pos2,
+    radius: f32,
+) -> Option<(&'s Series, &'s Mark)> {
+    let mut best: Option<(f32, &Series, &Mark)> = None;
+    for s in series {
+        for m in &s.marks {
+            let Some(y) = m.y else { continue };
+            let p = transform.position_from_point(&PlotPoint::new(m.x(), y));
+            let d = p.distance(pointer);
+            if d <= radius && best.is_none_or(|(bd, _, _)| d < bd) {
+                best = Some((d, s, m));
+            }
+        }
+    }
+    best.map(|(_, s, m)| (s, m))
+}
+
+fn tooltip(ui: &mut Ui, ds: &Dataset, m: &Mark) {
+    let Some(c) = ds.claims.get(m.claim) else {
+        return;
+    };
+    ui.set_max_width(380.0);
+    let mut who = actor_name(ds, &c.claimant).to_string();
+    if let Some(v) = &c.via {
+        who = format!("{who} (via {})", actor_name(ds, v));
+    }
+    ui.strong(who);
+    if m.derived {
+        ui.label(format!("{}: {}", c.claimant, describe_sum(ds, m)));
+        ui.label(RichText::new("A sum of this claimant's parts, not a figure it stated.").weak());
+        return;
+    }
+    ui.label(format!("{}: {}", c.metric, c.value.stated()));
+    if let Some(r) = &c.refers_to {
+        ui.label(format!("refers to {}", r.display()));
+    }
+    ui.label(format!("stated on {}", c.stated_on.display()));
+    if let Some(cit) = c.sources.first() {
+        if let Some(s) = ds.sources.iter().find(|s| s.id == cit.source) {
+            let outlet = if s.outlet.is_empty() {
+                &s.title
+            } else {
+                &s.outlet
+            };
+            ui.label(format!("source: {outlet}"));
+        }
+        if !cit.quote.is_empty() {
+            let q: String = cit.quote.chars().take(160).collect();
+            let more = if cit.quote.chars().count() > 160 {
+                "…"
+            } else {
+                ""
+            };
+            ui.label(RichText::new(format!("“{q}{more}”")).italics());
+        }
+    }
+    let g = c.grading();
+    if !g.is_empty() {
+        ui.label(format!("grading {g}"));
+    }
+    if m.deprecated {
+        ui.label(RichText::new("deprecated").strong());
+    }
+    if m.superseded {
+        ui.label(RichText::new("superseded by a later claim of the same claimant").weak());
+    }
+    ui.label(RichText::new("Click to select").weak().small());
+}
+
+fn figures(ui: &mut Ui, prefs: &PlotPrefs, view: &PlotView<'_>, out: &mut Vec<Command>) {
+    let ds = view.ds;
+    let dark = ui.visuals().dark_mode;
+    let y_label = match prefs.tab {
+        PlotTab::Troops => "troops".to_string(),
+        _ => ds
+            .manifest
+            .metrics
+            .iter()
+            .find(|m| m.id == prefs.casualty_metric)
+            .map_or(prefs.casualty_metric.clone(), |m| m.name.to_lowercase()),
+    };
+    let plot = Plot::new(("plot", format!("{:?}", prefs.tab)))
+        .x_axis_formatter(|mark, _| day_label(mark.value, mark.step_size))
+        .x_grid_spacer(date_grid)
+        .y_axis_formatter(|mark, _| {
+            if mark.value < 0.0 {
+                String::new()
+            } else {
+                crate::model::value::thousands(mark.value.round() as u64)
+            }
+        })
+        .y_grid_spacer(|input| {
+            count_ticks(input.bounds.1.max(1.0), 8)
+                .into_iter()
+                .map(|(value, _)| GridMark {
+                    value,
+                    step_size: input.bounds.1 / 8.0,
+                })
+                .collect()
+        })
+        .x_axis_label(format!("date ({})", prefs.x.label()))
+        .y_axis_label(y_label)
+        .include_y(0.0)
+        .allow_double_click_reset(true)
+        .show_grid(true)
+        .label_formatter(|_| None);
+    let response = plot.show(ui, |pui| {
+        for s in view.series {
+            let base = readable(actor_color(ds, &s.claimant), dark);
+            if s.line.len() > 1 {
+                pui.line(
+                    Line::new(
+                        actor_name(ds, &s.claimant),
+                        PlotPoints::from(s.line.clone()),
+                    )
+                    .color(base.gamma_multiply(0.8))
+                    .width(1.5)
+                    .allow_hover(false),
+                );
+            }
+            for m in &s.marks {
+                let Some(y) = m.y else { continue };
+                let c = faded(base, m);
+                let x = m.x();
+                if m.x1 > m.x0 {
+                    pui.line(
+                        Line::new("", vec![[m.x0, y], [m.x1, y]])
+                            .color(c.gamma_multiply(0.4))
+                            .width(5.0)
+                            .allow_hover(false),
+                    );
+                }
+                if let (Some(lo), Some(hi)) = (m.low, m.high) {
+                    pui.line(
+                        Line::new("", vec![[x, lo], [x, hi]])
+                            .color(c)
+                            .width(1.5)
+                            .allow_hover(false),
+                    );
+                }
+                let radius = if m.selected { 7.0 } else { 5.0 };
+                let marker = |shape, filled| {
+                    Points::new("", vec![[x, y]])
+                        .shape(shape)
+                        .filled(filled)
+                        .radius(radius)
+                        .color(c)
+                        .allow_hover(false)
+                };
+                match (m.derived, m.kind) {
+                    (true, _) => {
+                        pui.add(marker(MarkerShape::Square, false));
+                    }
+                    (_, MarkKind::Exact) => pui.add(marker(MarkerShape::Circle, true)),
+                    (_, MarkKind::Approx) => pui.add(marker(MarkerShape::Diamond, true)),
+                    (_, MarkKind::Range) => pui.add(marker(MarkerShape::Circle, true).radius(2.5)),
+                    (_, MarkKind::LowerBound | MarkKind::UpperBound) => {
+                        pui.add(marker(MarkerShape::Circle, false))
+                    }
+                    (_, MarkKind::NoNumber) => {}
+                }
+                if matches!(m.kind, MarkKind::LowerBound | MarkKind::UpperBound) {
+                    // An arrow of fixed screen length: 22 points up (or down) from the marker.
+                    let t = pui.transform();
+                    let p = t.position_from_point(&PlotPoint::new(x, y));
+                    let dir = if m.kind == MarkKind::LowerBound {
+                        -1.0
+                    } else {
+                        1.0
+                    };
+                    let tip = t.value_from_position(p + egui::vec2(0.0, dir * 24.0));
+                    let from = t.value_from_position(p + egui::vec2(0.0, dir * radius));
+                    pui.line(
+                        Line::new("", vec![[x, from.y], [x, tip.y]])
+                            .color(c)
+                            .width(2.0)
+                            .allow_hover(false),
+                    );
+                    let head = if dir < 0.0 {
+                        MarkerShape::Up
+                    } else {
+                        MarkerShape::Down
+                    };
+                    pui.add(
+                        Points::new("", vec![[x, tip.y]])
+                            .shape(head)
+                            .filled(true)
+                            .radius(5.0)
+                            .color(c)
+                            .allow_hover(false),
+                    );
+                }
+                if m.derived {
+                    let (l, r, b, tp) = {
+                        let t = pui.transform();
+                        let p = t.position_from_point(&PlotPoint::new(x, y));
+                        let a = t.value_from_position(p + egui::vec2(-radius - 3.0, radius + 3.0));
+                        let z = t.value_from_position(p + egui::vec2(radius + 3.0, -radius - 3.0));
+                        (a.x, z.x, a.y, z.y)
+                    };
+                    pui.polygon(
+                        Polygon::new("", vec![[l, b], [r, b], [r, tp], [l, tp]])
+                            .fill_color(Color32::TRANSPARENT)
+                            .stroke(Stroke::new(1.5, c))
+                            .style(LineStyle::Dashed { length: 4.0 })
+                            .allow_hover(false),
+                    );
+                }
+                if m.selected {
+                    pui.add(
+                        Points::new("", vec![[x, y]])
+                            .shape(MarkerShape::Circle)
+                            .filled(false)
+                            .radius(radius + 4.0)
+                            .color(if dark { Color32::WHITE } else { Color32::BLACK })
+                            .allow_hover(false),
+                    );
+                }
+            }
+        }
+        pui.pointer_coordinate()
+    });
+    let pointer = response.response.hover_pos();
+    if let Some(p) = pointer
+        && let Some((_, m)) = nearest(view.series, &response.transform, p, 10.0)
+    {
+        let m = m.clone();
+        response
+            .response
+            .clone()
+            .on_hover_ui_at_pointer(|ui| tooltip(ui, ds, &m));
+        if response.response.clicked() {
+            out.push(Command::Select(Some(Target {
+                kind: Kind::Claim,
+                index: m.claim,
+            })));
+        }
+    }
+}
+
+fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
+    let ds = view.ds;
+    let dark = ui.visuals().dark_mode;
+    let text = ui.visuals().text_color();
+    ui.label(RichText::new("Events (bars span their dates), and claims that carry no number (acknowledgments, denials) on the lane below.").weak());
+    let mut events: Vec<usize> = view.events.to_vec();
+    events.sort_by_key(|&i| ds.events[i].date.cmp_key());
+    let no_number: Vec<usize> = view
+        .claims
+        .iter()
+        .copied()
+        .filter(|&i| !ds.claims[i].value.qualifier.has_number())
+        .collect();
+    let selected = view.selected;
+    let response = Plot::new("timeline")
+        .x_axis_formatter(|mark, _| day_label(mark.value, mark.step_size))
+        .x_grid_spacer(date_grid)
+        .show_axes([true, false])
+        .show_grid([true, false])
+        .allow_double_click_reset(true)
+        .label_formatter(|_| None)
+        .show(ui, |pui| {
+            let mut hits: Vec<(f64, f64, f64, Target)> = Vec::new();
+            for (row, &i) in events.iter().enumerate() {
+                let e = &ds.events[i];
+                let Some(d) = e.date.valid() else { continue };
+                let (a, b) = (d.earliest(), d.latest());
+                let (x0, x1) = match (a.is_bounded(), b.is_bounded()) {
+                    (true, true) => (f64::from(a.0), f64::from(b.0)),
+                    (true, false) => (f64::from(a.0), f64::from(a.0)),
+                    (false, true) => (f64::from(b.0), f64::from(b.0)),
+                    _ => continue,
+                };
+                let y = -(row as f64);
+                let sel = selected
+                    == Some(Target {
+                        kind: Kind::Event,
+                        index: i,
+                    });
+                let color = if sel {
+                    Color32::from_rgb(0xff, 0xb0, 0x20)
+                } else {
+                    Color32::from_rgb(0x4a, 0x90, 0xd9)
+                };
+                pui.line(
+                    Line::new("", vec![[x0, y], [x1 + 0.9, y]])
+                        .color(color)
+                        .width(8.0)
+                        .allow_hover(false),
+                );
+                pui.text(
+                    egui_plot::Text::new(
+                        "",
+                        PlotPoint::new(x1 + 2.0, y),
+                        RichText::new(&e.title).color(text),
+                    )
+                    .anchor(egui::Align2::LEFT_CENTER)
+                    .allow_hover(false),
+                );
+                hits.push((
+                    (x0 + x1) / 2.0,
+                    y,
+                    (x1 - x0) / 2.0,
+                    Target {
+                        kind: Kind::Event,
+                        index: i,
+                    },
+                ));
+            }
+            let lane = -(events.len() as f64) - 1.0;
+            for &i in &no_number {
+                let c = &ds.claims[i];
+                let Some((x0, x1)) = crate::model::series::span(c, XAxis::StatedOn) else {
+                    continue;
+                };
+                let x = (x0 + x1) / 2.0;
+                let color = readable(actor_color(ds, &c.claimant), dark);
+                let sel = selected
+                    == Some(Target {
+                        kind: Kind::Claim,
+                        index: i,
+                    });
+                pui.add(
+                    Points::new("", vec![[x, lane]])
+                        .shape(MarkerShape::Diamond)
+                        .radius(if sel { 8.0 } else { 6.0 })
+                        .color(color)
+                        .allow_hover(false),
+                );
+                hits.push((
+                    x,
+                    lane,
+                    0.0,
+                    Target {
+                        kind: Kind::Claim,
+                        index: i,
+                    },
+                ));
+            }
+            hits
+        });
+    if let Some(p) = response.response.hover_pos() {
+        let t = &response.transform;
+        let hit = response.inner.iter().find(|(x, y, half, _)| {
+            let a = t.position_from_point(&PlotPoint::new(x - half, *y));
+            let b = t.position_from_point(&PlotPoint::new(x + half, *y));
+            (p.y - a.y).abs() < 8.0 && p.x >= a.x - 8.0 && p.x <= b.x + 8.0
+        });
+        if let Some(&(_, _, _, target)) = hit {
+            response
+                .response
+                .clone()
+                .on_hover_ui_at_pointer(|ui| match target.kind {
+                    Kind::Event => {
+                        let e = &ds.events[target.index];
+                        ui.strong(&e.title);
+                        ui.label(e.date.display());
+                        if !e.description.is_empty() {
+                            ui.label(&e.description);
+                        }
+                    }
+                    _ => {
+                        let c = &ds.claims[target.index];
+                        ui.strong(actor_name(ds, &c.claimant));
+                        ui.label(format!(
+                            "{}: {} — stated on {}",
+                            c.metric,
+                            c.value.stated(),
+                            c.stated_on.display()
+                        ));
+                        if !c.notes.is_empty() {
+                            ui.label(&c.notes);
+                        }
+                    }
+                });
+            if response.response.clicked() {
+                out.push(Command::Select(Some(target)));
+            }
+        }
+    }
+}
