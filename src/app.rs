@@ -1050,7 +1050,7 @@ impl App {
         if self.prefs.show_lists {
             egui::Panel::left("lists")
                 .resizable(true)
-                .default_size(total * 0.42)
+                .default_size(total * 0.36)
                 .min_size(260.0_f32.min(total * 0.3))
                 .max_size(total * 0.6)
                 .show(ui, |ui| {
@@ -1086,7 +1086,7 @@ impl App {
         if self.prefs.show_editor {
             egui::Panel::right("editor")
                 .resizable(true)
-                .default_size(total * 0.3)
+                .default_size(total * 0.27)
                 .min_size(260.0_f32.min(total * 0.25))
                 .max_size(total * 0.45)
                 .show(ui, |ui| {

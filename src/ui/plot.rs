@@ -121,26 +121,14 @@ fn day_label(x: f64, step: f64) -> String {
 
 fn date_grid(input: egui_plot::GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
-    let n = ((max - min) / input.base_step_size.max(1e-9) / 40.0).clamp(2.0, 12.0) as usize;
-    let mut marks: Vec<GridMark> = date_ticks(min, max, n)
+    let n = ((max - min) / input.base_step_size.max(1e-9) / 12.0).clamp(4.0, 12.0) as usize;
+    date_ticks(min, max, n)
         .into_iter()
         .map(|(value, _, step)| GridMark {
             value,
             step_size: step,
         })
-        .collect();
-    // Finer marks between the labelled ones, for a calmer grid when zoomed.
-    if marks.len() < 4 {
-        marks.extend(
-            date_ticks(min, max, n * 4)
-                .into_iter()
-                .map(|(value, _, step)| GridMark {
-                    value,
-                    step_size: step,
-                }),
-        );
-    }
-    marks
+        .collect()
 }
 
 fn faded(c: Color32, m: &Mark) -> Color32 {
@@ -360,6 +348,7 @@ fn figures(ui: &mut Ui, prefs: &PlotPrefs, view: &PlotView<'_>, out: &mut Vec<Co
         .x_axis_label(format!("date ({})", prefs.x.label()))
         .y_axis_label(y_label)
         .include_y(0.0)
+        .set_margin_fraction(egui::vec2(0.08, 0.12))
         .allow_double_click_reset(true)
         .show_grid(true)
         .label_formatter(|_| None);
@@ -450,6 +439,29 @@ fn figures(ui: &mut Ui, prefs: &PlotPrefs, view: &PlotView<'_>, out: &mut Vec<Co
                     );
                 }
                 if m.derived {
+                    let parts: Vec<String> = m
+                        .parts
+                        .iter()
+                        .filter_map(|&i| ds.claims.get(i))
+                        .filter_map(|c| c.value.figure())
+                        .map(crate::model::value::thousands)
+                        .collect();
+                    let at = {
+                        let t = pui.transform();
+                        let p = t.position_from_point(&PlotPoint::new(x, y));
+                        t.value_from_position(p + egui::vec2(0.0, radius + 6.0))
+                    };
+                    pui.text(
+                        egui_plot::Text::new(
+                            "",
+                            at,
+                            RichText::new(format!("{} (sum)", parts.join(" + ")))
+                                .color(c)
+                                .small(),
+                        )
+                        .anchor(egui::Align2::CENTER_TOP)
+                        .allow_hover(false),
+                    );
                     let (l, r, b, tp) = {
                         let t = pui.transform();
                         let p = t.position_from_point(&PlotPoint::new(x, y));
@@ -511,7 +523,32 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
         .filter(|&i| !ds.claims[i].value.qualifier.has_number())
         .collect();
     let selected = view.selected;
+    // Room on the right for the titles written after each bar.
+    let mut lo = f64::MAX;
+    let mut hi = f64::MIN;
+    for &i in &events {
+        if let Some(d) = ds.events[i].date.valid() {
+            for day in [d.earliest(), d.latest()] {
+                if day.is_bounded() {
+                    lo = lo.min(f64::from(day.0));
+                    hi = hi.max(f64::from(day.0));
+                }
+            }
+        }
+    }
+    for &i in &no_number {
+        if let Some((a, b)) = crate::model::series::span(&ds.claims[i], XAxis::StatedOn) {
+            lo = lo.min(a);
+            hi = hi.max(b);
+        }
+    }
+    if lo > hi {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let pad = (hi - lo).max(30.0);
     let response = Plot::new("timeline")
+        .include_x(lo - pad * 0.05)
+        .include_x(hi + pad * 0.45)
         .x_axis_formatter(|mark, _| day_label(mark.value, mark.step_size))
         .x_grid_spacer(date_grid)
         .show_axes([true, false])
@@ -567,6 +604,17 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
                 ));
             }
             let lane = -(events.len() as f64) - 1.0;
+            if !no_number.is_empty() {
+                pui.text(
+                    egui_plot::Text::new(
+                        "",
+                        PlotPoint::new(lo - pad * 0.04, lane + 0.55),
+                        RichText::new("claims with no number").color(text).small(),
+                    )
+                    .anchor(egui::Align2::LEFT_CENTER)
+                    .allow_hover(false),
+                );
+            }
             for &i in &no_number {
                 let c = &ds.claims[i];
                 let Some((x0, x1)) = crate::model::series::span(c, XAxis::StatedOn) else {
