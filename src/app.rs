@@ -528,13 +528,24 @@ impl App {
         let ds = &doc.dataset;
         let result: Result<(), String> = match what {
             Export::Csv => {
-                let claims = self
+                // The claims drawn, and the parts behind each sum.
+                let mut idx: Vec<usize> = self
                     .derived
                     .series
                     .iter()
                     .flat_map(|s| s.marks.iter())
-                    .filter(|m| !m.derived)
-                    .filter_map(|m| ds.claims.get(m.claim));
+                    .filter(|m| m.y.is_some())
+                    .flat_map(|m| {
+                        if m.derived {
+                            m.parts.clone()
+                        } else {
+                            vec![m.claim]
+                        }
+                    })
+                    .collect();
+                idx.sort_unstable();
+                idx.dedup();
+                let claims = idx.into_iter().filter_map(|i| ds.claims.get(i));
                 store::write_some_claims_csv(ds, claims, path).map_err(|e| e.to_string())
             }
             Export::Svg | Export::Png => {
@@ -789,6 +800,8 @@ impl App {
                 sum_parts: self.prefs.plot.sum_parts,
             },
         );
+        // More marks than the plot has pixels: keep each pixel column's extremes.
+        series::thin(&mut d.series, 2_000);
         let mut legend: Vec<String> = d
             .shown
             .claims

@@ -508,3 +508,27 @@ fn a_claim_entered_in_the_editor_appears_in_the_plot() {
     h.run();
     assert_eq!(count(&h), before + 1);
 }
+
+#[test]
+fn the_plot_exports_as_svg_png_and_csv() {
+    use crosscheck::ui::plot::Export;
+    let (tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.get_by_label("Casualties").click();
+    h.run();
+    let svg = tmp.path().join("plot.svg");
+    let png = tmp.path().join("plot.png");
+    let csv = tmp.path().join("plotted.csv");
+    h.state_mut().export(Export::Svg, &svg);
+    h.state_mut().export(Export::Png, &png);
+    h.state_mut().export(Export::Csv, &csv);
+    let text = fs::read_to_string(&svg).expect("svg");
+    for id in ["ua-zelensky", "kr-jcs", "kr-nis"] {
+        assert!(text.contains(&format!("data-claimant=\"{id}\"")), "{id}");
+    }
+    assert_eq!(&fs::read(&png).expect("png")[..4], b"\x89PNG");
+    let rows = csv::Reader::from_path(&csv).expect("csv").records().count();
+    // JCS and Zelensky as stated, and NIS's four parts behind the two sums.
+    assert_eq!(rows, 6);
+    assert!(h.state().dialogs.error.is_none());
+}

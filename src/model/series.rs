@@ -386,6 +386,50 @@ pub fn decimate(marks: &[Mark], x_min: f64, x_max: f64, columns: usize) -> Vec<M
     wanted.into_iter().map(|i| marks[i].clone()).collect()
 }
 
+/// Thins every series for drawing: more than `columns * 2` marks (or line points) become the
+/// extremes of each of `columns` slices of the whole x range. The selected mark always stays.
+pub fn thin(series: &mut [Series], columns: usize) {
+    let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+    for m in series.iter().flat_map(|s| s.marks.iter()) {
+        lo = lo.min(m.x0);
+        hi = hi.max(m.x1);
+    }
+    if lo >= hi {
+        return;
+    }
+    for s in series.iter_mut() {
+        if s.marks.len() > columns * 2 {
+            s.marks = decimate(&s.marks, lo, hi, columns);
+        }
+        if s.line.len() > columns * 2 {
+            let width = (hi - lo) / columns as f64;
+            let col_of = |x: f64| ((x - lo) / width).floor().clamp(0.0, columns as f64 - 1.0);
+            let mut out: Vec<[f64; 2]> = Vec::with_capacity(columns * 2);
+            let mut i = 0;
+            while i < s.line.len() {
+                let col = col_of(s.line[i][0]);
+                let mut j = i;
+                let (mut min, mut max) = (i, i);
+                while j < s.line.len() && col_of(s.line[j][0]) == col {
+                    if s.line[j][1] < s.line[min][1] {
+                        min = j;
+                    }
+                    if s.line[j][1] > s.line[max][1] {
+                        max = j;
+                    }
+                    j += 1;
+                }
+                out.push(s.line[min.min(max)]);
+                if min != max {
+                    out.push(s.line[min.max(max)]);
+                }
+                i = j;
+            }
+            s.line = out;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -911,5 +955,23 @@ mod tests {
         assert!(kept.windows(2).all(|w| w[0].x0 <= w[1].x0), "order is kept");
         // Small series are left alone.
         assert_eq!(decimate(&marks[..50], 0.0, 50.0, 100).len(), 50);
+        // Whole series, line included.
+        let line: Vec<[f64; 2]> = marks.iter().map(|m| [m.x0, m.y.unwrap_or(0.0)]).collect();
+        let mut series = vec![Series {
+            claimant: "a".into(),
+            metric: "m".into(),
+            marks: marks.clone(),
+            line,
+        }];
+        thin(&mut series, 100);
+        assert!(
+            series[0].marks.len() <= 201 && series[0].line.len() <= 200,
+            "{}",
+            series[0].line.len()
+        );
+        assert!(
+            series[0].line.iter().any(|p| p[1] == 999.0)
+                && series[0].line.iter().any(|p| p[1] == 0.0)
+        );
     }
 }
