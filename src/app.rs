@@ -163,6 +163,8 @@ pub struct App {
     theme_applied: Option<ThemeChoice>,
     folder_dialog: Option<mpsc::Receiver<(PathMode, Option<PathBuf>)>>,
     save_next_frame: bool,
+    /// Where the plot drew each mark last frame (screen position, claim).
+    drawn: Vec<(egui::Pos2, usize)>,
 }
 
 /// Opens the window on `dir`, or on the last dataset, or on the bundled sample.
@@ -203,6 +205,7 @@ impl App {
             theme_applied: None,
             folder_dialog: None,
             save_next_frame: false,
+            drawn: Vec::new(),
         };
         let path = dir.unwrap_or_else(|| {
             app.prefs
@@ -224,6 +227,11 @@ impl App {
     /// change).
     pub fn plot_series(&self) -> &[Series] {
         &self.derived.series
+    }
+
+    /// Where the plot drew each mark in the last frame: screen position and claim index.
+    pub fn drawn_marks(&self) -> &[(egui::Pos2, usize)] {
+        &self.drawn
     }
 
     /// The records shown in a list, in display order.
@@ -1127,7 +1135,7 @@ impl App {
                 claims: &self.derived.shown.claims,
                 selected: self.selected,
             };
-            if let Some(e) = plot_ui::show(ui, &mut self.prefs.plot, &view, out) {
+            if let Some(e) = plot_ui::show(ui, &mut self.prefs.plot, &view, out, &mut self.drawn) {
                 out.push(Command::ExportDialog(e));
             }
         });

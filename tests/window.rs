@@ -532,3 +532,42 @@ fn the_plot_exports_as_svg_png_and_csv() {
     assert_eq!(rows, 6);
     assert!(h.state().dialogs.error.is_none());
 }
+
+#[test]
+fn hovering_a_mark_reads_the_claim_and_clicking_selects_it() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.get_by_label("Casualties").click();
+    h.run();
+    let (pos, claim) = {
+        let app = h.state();
+        let doc = app.doc.as_ref().expect("doc");
+        *app.drawn_marks()
+            .iter()
+            .find(|(_, i)| doc.dataset.claims[*i].id == "zelensky-2024-12-23-killed-or-wounded")
+            .expect("Zelensky's claim is drawn")
+    };
+    h.hover_at(pos);
+    h.run();
+    h.get_by_label("killed_or_wounded: more than 3,000");
+    h.get_by_label("stated on 23 Dec 2024");
+    h.get_by_label("source: The Kyiv Independent");
+    h.get_by_label("grading C3");
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    assert_eq!(
+        h.state().selected.map(|t| (t.kind, t.index)),
+        Some((Kind::Claim, claim))
+    );
+}

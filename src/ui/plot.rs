@@ -139,13 +139,16 @@ fn faded(c: Color32, m: &Mark) -> Color32 {
     }
 }
 
-/// Draws the plot panel. Returns an export request, if any.
+/// Draws the plot panel. Returns an export request, if any. `drawn` receives the screen
+/// position of every mark drawn, with its claim (what hovering and clicking can reach).
 pub fn show(
     ui: &mut Ui,
     prefs: &mut PlotPrefs,
     view: &PlotView<'_>,
     out: &mut Vec<Command>,
+    drawn: &mut Vec<(egui::Pos2, usize)>,
 ) -> Option<Export> {
+    drawn.clear();
     let ds = view.ds;
     let mut export = None;
     ui.horizontal_wrapped(|ui| {
@@ -199,7 +202,7 @@ pub fn show(
     });
     if prefs.tab != PlotTab::Timeline {
         legend(ui, prefs, view);
-        figures(ui, prefs, view, out);
+        figures(ui, prefs, view, out, drawn);
     } else {
         timeline(ui, view, out);
     }
@@ -314,7 +317,13 @@ fn tooltip(ui: &mut Ui, ds: &Dataset, m: &Mark) {
     ui.label(RichText::new("Click to select").weak().small());
 }
 
-fn figures(ui: &mut Ui, prefs: &PlotPrefs, view: &PlotView<'_>, out: &mut Vec<Command>) {
+fn figures(
+    ui: &mut Ui,
+    prefs: &PlotPrefs,
+    view: &PlotView<'_>,
+    out: &mut Vec<Command>,
+    drawn: &mut Vec<(egui::Pos2, usize)>,
+) {
     let ds = view.ds;
     let dark = ui.visuals().dark_mode;
     let y_label = match prefs.tab {
@@ -491,6 +500,19 @@ fn figures(ui: &mut Ui, prefs: &PlotPrefs, view: &PlotView<'_>, out: &mut Vec<Co
         }
         pui.pointer_coordinate()
     });
+    let frame = *response.transform.frame();
+    for s in view.series {
+        for m in &s.marks {
+            if let Some(y) = m.y {
+                let p = response
+                    .transform
+                    .position_from_point(&PlotPoint::new(m.x(), y));
+                if frame.contains(p) {
+                    drawn.push((p, m.claim));
+                }
+            }
+        }
+    }
     let pointer = response.response.hover_pos();
     if let Some(p) = pointer
         && let Some((_, m)) = nearest(view.series, &response.transform, p, 10.0)
