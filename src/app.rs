@@ -1362,6 +1362,7 @@ fn problems(ui: &mut Ui, doc: &Document, findings: &[Finding], out: &mut Vec<Com
         "Problems: {errors} error(s), {} warning(s)",
         findings.len() - errors
     );
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
     egui::CollapsingHeader::new(title)
         .id_salt("problems-header")
         .default_open(true)
@@ -1369,11 +1370,12 @@ fn problems(ui: &mut Ui, doc: &Document, findings: &[Finding], out: &mut Vec<Com
             egui::ScrollArea::vertical()
                 .id_salt("problems")
                 .auto_shrink([false, true])
-                .show(ui, |ui| {
+                // Only the visible rows are laid out: a large dataset can have many findings.
+                .show_rows(ui, row_h, findings.len().max(1), |ui, rows| {
                     if findings.is_empty() {
                         ui.label("✓ The dataset passes every check.");
                     }
-                    for f in findings {
+                    for f in findings.get(rows).unwrap_or_default() {
                         let (icon, color) = match f.severity {
                             Severity::Error => ("⊘", Color32::from_rgb(0xd0, 0x30, 0x30)),
                             Severity::Warning => ("⚠", Color32::from_rgb(0xc0, 0x80, 0x00)),
@@ -1384,6 +1386,7 @@ fn problems(ui: &mut Ui, doc: &Document, findings: &[Finding], out: &mut Vec<Com
                         };
                         let r = ui.add(
                             egui::Label::new(RichText::new(label).color(color))
+                                .truncate()
                                 .sense(egui::Sense::click()),
                         );
                         if r.clicked()

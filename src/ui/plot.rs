@@ -361,6 +361,14 @@ fn figures(
         .allow_double_click_reset(true)
         .show_grid(true)
         .label_formatter(|_| None);
+    // Label sums of parts only while they are few enough to read.
+    let label_sums = view
+        .series
+        .iter()
+        .flat_map(|s| s.marks.iter())
+        .filter(|m| m.derived)
+        .count()
+        <= 40;
     let response = plot.show(ui, |pui| {
         for s in view.series {
             let base = readable(actor_color(ds, &s.claimant), dark);
@@ -447,7 +455,7 @@ fn figures(
                             .allow_hover(false),
                     );
                 }
-                if m.derived {
+                if m.derived && label_sums {
                     let parts: Vec<String> = m
                         .parts
                         .iter()
