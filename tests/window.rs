@@ -571,3 +571,27 @@ fn hovering_a_mark_reads_the_claim_and_clicking_selects_it() {
         Some((Kind::Claim, claim))
     );
 }
+
+#[test]
+fn an_event_lists_its_claims_and_a_click_goes_to_one() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.get_by_label("Events (8)").click();
+    h.run();
+    h.get_by_label("Ukrainian forces capture two DPRK soldiers")
+        .click();
+    h.run();
+    h.get_by_label_contains("Claims about this event (1)");
+    h.get_by_label("Defense Forces of Ukraine: captured 2 (Jan 2025)")
+        .click();
+    h.run();
+    let app = h.state();
+    let sel = app.selected.expect("selected");
+    assert_eq!(sel.kind, Kind::Claim);
+    assert_eq!(app.prefs.tab, Kind::Claim);
+    let doc = app.doc.as_ref().expect("doc");
+    assert_eq!(
+        doc.dataset.claims[sel.index].id,
+        "ua-defense-forces-2025-01-captured"
+    );
+}

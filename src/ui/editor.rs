@@ -560,6 +560,9 @@ pub fn show(
                     AnyRecord::Actor(a) => actor_form(ui, &mut form, a, dark),
                     AnyRecord::Source(s) => source_form(ui, &mut form, s),
                 });
+            if let AnyRecord::Event(e) = &record {
+                linked_claims(ui, ds, &e.id, out);
+            }
         });
     if let Some(field) = form.changed
         && edited != record
@@ -571,6 +574,36 @@ pub fn show(
             }),
             coalesce: Some(format!("{}:{}:{field}", target.kind.noun(), target.index)),
         });
+    }
+}
+
+/// The claims that refer to an event, each a link that selects it.
+fn linked_claims(ui: &mut Ui, ds: &Dataset, event: &str, out: &mut Vec<Command>) {
+    ui.separator();
+    let claims: Vec<(usize, &Claim)> = ds
+        .claims
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.event.as_deref() == Some(event))
+        .collect();
+    ui.strong(format!(
+        "Claims about this event ({}) — highlighted in the claims list",
+        claims.len()
+    ));
+    for (i, c) in claims {
+        let text = format!(
+            "{}: {} {} ({})",
+            ds.actor_name(&c.claimant),
+            c.metric,
+            c.value.stated(),
+            c.stated_on.display()
+        );
+        if ui.link(text).clicked() {
+            out.push(Command::Reveal(Target {
+                kind: Kind::Claim,
+                index: i,
+            }));
+        }
     }
 }
 
