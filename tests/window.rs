@@ -595,3 +595,25 @@ fn an_event_lists_its_claims_and_a_click_goes_to_one() {
         "ua-defense-forces-2025-01-captured"
     );
 }
+
+#[test]
+fn every_record_of_the_sample_opens_in_the_editor_cleanly() {
+    // The harness fails on a missing glyph and on widgets that clash (egui then paints a
+    // warning); every record of every kind is shown once, in both themes.
+    use crosscheck::model::edit::Target;
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    for theme in [egui::Theme::Dark, egui::Theme::Light] {
+        h.ctx.set_theme(theme);
+        for kind in [Kind::Claim, Kind::Event, Kind::Source, Kind::Actor] {
+            let n = h.state().doc.as_ref().expect("doc").dataset.count(kind);
+            for index in 0..n {
+                h.state_mut().selected = Some(Target { kind, index });
+                h.state_mut().prefs.tab = kind;
+                h.run();
+                h.get_by_role_and_label(Role::TextInput, "Id");
+            }
+        }
+    }
+    assert!(!h.state().is_dirty(), "showing records changes nothing");
+}

@@ -238,7 +238,7 @@ impl Form<'_> {
                 .find(|(id, _, _)| id == v)
                 .map_or(format!("⚠ unknown: {v}"), |(_, n, _)| n.clone()),
         };
-        egui::ComboBox::from_id_salt(("pick", field))
+        egui::ComboBox::from_id_salt(("pick", field, label))
             .selected_text(shown)
             .truncate()
             .width(self.width - 30.0)
