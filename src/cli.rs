@@ -57,6 +57,17 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write a deterministic synthetic dataset (for benchmarks and scale tests) to a new folder.
+    Gen {
+        /// The folder to create (it must not hold a dataset yet).
+        dir: PathBuf,
+        #[arg(long, default_value_t = 1_000)]
+        events: usize,
+        #[arg(long, default_value_t = 10_000)]
+        claims: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print a dataset's claims as a table, and its problems.
     Summary {
         /// The dataset folder.
@@ -121,6 +132,12 @@ pub fn main() -> ExitCode {
         None => window(None),
         Some(Command::Open { dir }) => window(Some(dir)),
         Some(Command::Summary { dir }) => summary(&dir),
+        Some(Command::Gen {
+            dir,
+            events,
+            claims,
+            seed,
+        }) => generate(&dir, events, claims, seed),
         Some(Command::Plot {
             dir,
             metric,
@@ -348,6 +365,38 @@ fn plot(
         series.len()
     ));
     0
+}
+
+fn generate(dir: &Path, events: usize, claims: usize, seed: u64) -> u8 {
+    let ds = crate::synth::generate(crate::synth::Size {
+        events,
+        claims,
+        seed,
+    });
+    if let Err(e) = crate::store::create(dir, &ds.manifest) {
+        err(&format!("crosscheck: error: {e}"));
+        return 2;
+    }
+    let mut loaded = match load(dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    loaded.dataset = ds;
+    match loaded.store.save(&mut loaded.dataset, OnConflict::Refuse) {
+        Ok(report) => {
+            err(&format!(
+                "wrote {} files: {claims} claims, {events} events, {} actors, {} sources",
+                report.written.len(),
+                loaded.dataset.actors.len(),
+                loaded.dataset.sources.len()
+            ));
+            0
+        }
+        Err(e) => {
+            err(&format!("crosscheck: error: {e}"));
+            2
+        }
+    }
 }
 
 fn window(dir: Option<PathBuf>) -> u8 {

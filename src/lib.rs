@@ -10,4 +10,5 @@ pub mod chart;
 pub mod cli;
 pub mod model;
 pub mod store;
+pub mod synth;
 pub mod ui;

@@ -530,3 +530,40 @@ fn plot_writes_an_svg_with_a_legend_entry_per_claimant_and_a_mark_per_claim() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("troops_deployed"), "{}", stderr(&o));
 }
+
+#[test]
+fn gen_is_deterministic_and_writes_a_clean_dataset() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
+    for (dir, seed) in [(&a, "5"), (&b, "5"), (&c, "6")] {
+        let o = run(&[
+            "gen",
+            dir.to_str().expect("path"),
+            "--events",
+            "50",
+            "--claims",
+            "1000",
+            "--seed",
+            seed,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert_eq!(snapshot(&a), snapshot(&b), "same seed, same bytes");
+    assert_ne!(snapshot(&a), snapshot(&c));
+    let o = run(&["check", a.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("1000 claims, 50 events"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["fmt", a.to_str().expect("path"), "--check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // It refuses to write over a dataset.
+    let o = run(&["gen", a.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2));
+}
