@@ -628,80 +628,53 @@ impl App {
             .format("%Y-%m-%d")
             .to_string();
         let record = match kind {
-            Kind::Claim => AnyRecord::Claim(Claim {
-                id: ds.unique_id("new-claim"),
-                metric: f
+            Kind::Claim => {
+                let metric = f
                     .metric
                     .clone()
                     .or_else(|| ds.manifest.metrics.first().map(|m| m.id.clone()))
-                    .unwrap_or_default(),
-                subject: ds
+                    .unwrap_or_default();
+                let subject = ds
                     .actors
                     .iter()
                     .find(|a| a.kind == ActorKind::ArmedForce)
                     .map(|a| a.id.clone())
-                    .unwrap_or_else(first_actor),
-                value: Value::new(Qualifier::Exact, 0),
-                scope: Default::default(),
-                stated_on: DateText::new(&today),
-                refers_to: None,
-                claimant: f.claimant.clone().unwrap_or_else(first_actor),
-                via: None,
-                sources: Vec::new(),
-                reliability: None,
-                credibility: None,
-                rank: Default::default(),
-                rank_reason: None,
-                supersedes: None,
-                event: None,
-                method: None,
-                notes: String::new(),
-                origin: None,
-            }),
-            Kind::Event => AnyRecord::Event(Event {
-                id: ds.unique_id("new-event"),
-                date: DateText::new(&today),
-                title: "New event".into(),
-                description: String::new(),
-                place: None,
-                event_type: ds
+                    .unwrap_or_else(first_actor);
+                let claimant = f.claimant.clone().unwrap_or_else(first_actor);
+                AnyRecord::Claim(Claim::new(
+                    &ds.unique_id("new-claim"),
+                    &metric,
+                    &subject,
+                    &claimant,
+                    Value::new(Qualifier::Exact, 0),
+                    DateText::new(&today),
+                ))
+            }
+            Kind::Event => {
+                let ty = ds
                     .manifest
                     .event_types
                     .first()
                     .map(|t| t.id.clone())
-                    .unwrap_or_default(),
-                tags: Vec::new(),
-                actors: Vec::new(),
-                sources: Vec::new(),
-                notes: String::new(),
-                origin: None,
-            }),
+                    .unwrap_or_default();
+                AnyRecord::Event(Event::new(
+                    &ds.unique_id("new-event"),
+                    DateText::new(&today),
+                    "New event",
+                    &ty,
+                ))
+            }
             Kind::Source => AnyRecord::Source(Source {
-                id: ds.unique_id("new-source"),
-                title: "New source".into(),
-                outlet: String::new(),
-                author: String::new(),
-                url: String::new(),
-                archive_url: String::new(),
                 published: Some(DateText::new(&today)),
                 accessed: Some(DateText::new(&today)),
                 language: "en".into(),
-                notes: String::new(),
-                origin: None,
+                ..Source::new(&ds.unique_id("new-source"), "New source")
             }),
-            Kind::Actor => AnyRecord::Actor(Actor {
-                id: ds.unique_id("new-actor"),
-                name: "New actor".into(),
-                aliases: Vec::new(),
-                kind: ActorKind::Government,
-                country: String::new(),
-                side: String::new(),
-                part_of: None,
-                default_reliability: None,
-                color: String::new(),
-                notes: String::new(),
-                origin: None,
-            }),
+            Kind::Actor => AnyRecord::Actor(Actor::new(
+                &ds.unique_id("new-actor"),
+                "New actor",
+                ActorKind::Government,
+            )),
         };
         let index = doc.dataset.count(kind);
         self.apply(Edit::Insert { index, record }, None);

@@ -332,40 +332,29 @@ pub fn generate(size: Size) -> Dataset {
     for i in 0..n_claimants {
         let (code, country) = *g.pick(&COUNTRIES);
         let kind = g.pick(&kinds).clone();
+        let name = format!("{country} {} {i}", kind.as_str().replace('_', " "));
         actors.push(Actor {
-            id: format!("a{i:04}"),
-            name: format!("{country} {} {i}", kind.as_str().replace('_', " ")),
             aliases: vec![format!("{code}-{i}")],
-            kind,
             country: code.into(),
-            side: String::new(),
-            part_of: None,
             default_reliability: Some(*g.pick(&[
                 Reliability::A,
                 Reliability::B,
                 Reliability::C,
                 Reliability::D,
             ])),
-            color: String::new(),
-            notes: String::new(),
-            origin: None,
+            ..Actor::new(&format!("a{i:04}"), &name, kind)
         });
     }
     let n_subjects = 20;
     for i in 0..n_subjects {
         let (code, country) = *g.pick(&COUNTRIES);
         actors.push(Actor {
-            id: format!("s{i:03}"),
-            name: format!("{country} forces, group {i}"),
-            aliases: Vec::new(),
-            kind: ActorKind::ArmedForce,
             country: code.into(),
-            side: String::new(),
-            part_of: None,
-            default_reliability: None,
-            color: String::new(),
-            notes: String::new(),
-            origin: None,
+            ..Actor::new(
+                &format!("s{i:03}"),
+                &format!("{country} forces, group {i}"),
+                ActorKind::ArmedForce,
+            )
         });
     }
     // The span of the data: 2014-01-01 .. 2025-12-31.

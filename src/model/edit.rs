@@ -274,19 +274,7 @@ mod tests {
     use crate::model::{ActorKind, DateText, Qualifier, Value};
 
     fn actor(id: &str) -> Actor {
-        Actor {
-            id: id.into(),
-            name: id.into(),
-            aliases: vec![],
-            kind: ActorKind::Media,
-            country: String::new(),
-            side: String::new(),
-            part_of: None,
-            default_reliability: None,
-            color: String::new(),
-            notes: String::new(),
-            origin: None,
-        }
+        Actor::new(id, id, ActorKind::Media)
     }
 
     fn ds() -> Dataset {
@@ -383,27 +371,14 @@ mod tests {
     fn typing_in_one_field_is_one_undo_step() {
         let mut d = Dataset::default();
         let mut h = History::default();
-        let claim = Claim {
-            id: "c".into(),
-            metric: "killed".into(),
-            subject: "s".into(),
-            value: Value::new(Qualifier::Exact, 1),
-            scope: Default::default(),
-            stated_on: DateText::new("2025"),
-            refers_to: None,
-            claimant: "a".into(),
-            via: None,
-            sources: vec![],
-            reliability: None,
-            credibility: None,
-            rank: Default::default(),
-            rank_reason: None,
-            supersedes: None,
-            event: None,
-            method: None,
-            notes: String::new(),
-            origin: None,
-        };
+        let claim = Claim::new(
+            "c",
+            "killed",
+            "s",
+            "a",
+            Value::new(Qualifier::Exact, 1),
+            DateText::new("2025"),
+        );
         h.apply(
             &mut d,
             Edit::Insert {

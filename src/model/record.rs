@@ -419,6 +419,97 @@ pub struct Source {
     pub origin: Option<Origin>,
 }
 
+impl Claim {
+    /// A claim with the given essentials and every optional field empty.
+    pub fn new(
+        id: &str,
+        metric: &str,
+        subject: &str,
+        claimant: &str,
+        value: Value,
+        stated_on: DateText,
+    ) -> Claim {
+        Claim {
+            id: id.into(),
+            metric: metric.into(),
+            subject: subject.into(),
+            value,
+            scope: Scope::default(),
+            stated_on,
+            refers_to: None,
+            claimant: claimant.into(),
+            via: None,
+            sources: Vec::new(),
+            reliability: None,
+            credibility: None,
+            rank: Rank::default(),
+            rank_reason: None,
+            supersedes: None,
+            event: None,
+            method: None,
+            notes: String::new(),
+            origin: None,
+        }
+    }
+}
+
+impl Actor {
+    /// An actor with a name and kind and every optional field empty.
+    pub fn new(id: &str, name: &str, kind: ActorKind) -> Actor {
+        Actor {
+            id: id.into(),
+            name: name.into(),
+            aliases: Vec::new(),
+            kind,
+            country: String::new(),
+            side: String::new(),
+            part_of: None,
+            default_reliability: None,
+            color: String::new(),
+            notes: String::new(),
+            origin: None,
+        }
+    }
+}
+
+impl Event {
+    /// An event with a date, title and type and every optional field empty.
+    pub fn new(id: &str, date: DateText, title: &str, event_type: &str) -> Event {
+        Event {
+            id: id.into(),
+            date,
+            title: title.into(),
+            description: String::new(),
+            place: None,
+            event_type: event_type.into(),
+            tags: Vec::new(),
+            actors: Vec::new(),
+            sources: Vec::new(),
+            notes: String::new(),
+            origin: None,
+        }
+    }
+}
+
+impl Source {
+    /// A source with a title and every optional field empty.
+    pub fn new(id: &str, title: &str) -> Source {
+        Source {
+            id: id.into(),
+            title: title.into(),
+            outlet: String::new(),
+            author: String::new(),
+            url: String::new(),
+            archive_url: String::new(),
+            published: None,
+            accessed: None,
+            language: String::new(),
+            notes: String::new(),
+            origin: None,
+        }
+    }
+}
+
 /// Parses a `#rrggbb` colour.
 pub fn parse_color(s: &str) -> Option<[u8; 3]> {
     let hex = s.strip_prefix('#')?;

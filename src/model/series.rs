@@ -444,25 +444,9 @@ mod tests {
         refers: Option<&str>,
     ) -> Claim {
         Claim {
-            id: id.into(),
-            metric: metric.into(),
-            subject: "dprk".into(),
-            value,
-            scope: Scope::Cumulative,
-            stated_on: DateText::new(stated),
             refers_to: refers.map(DateText::new),
-            claimant: claimant.into(),
-            via: None,
             sources: vec![Citation::default()],
-            reliability: None,
-            credibility: None,
-            rank: Rank::Normal,
-            rank_reason: None,
-            supersedes: None,
-            event: None,
-            method: None,
-            notes: String::new(),
-            origin: None,
+            ..Claim::new(id, metric, "dprk", claimant, value, DateText::new(stated))
         }
     }
 

@@ -563,45 +563,16 @@ mod tests {
     };
 
     fn actor(id: &str) -> Actor {
-        Actor {
-            id: id.into(),
-            name: id.to_uppercase(),
-            aliases: vec![],
-            kind: ActorKind::Government,
-            country: String::new(),
-            side: String::new(),
-            part_of: None,
-            default_reliability: None,
-            color: String::new(),
-            notes: String::new(),
-            origin: None,
-        }
+        Actor::new(id, &id.to_uppercase(), ActorKind::Government)
     }
 
     fn claim(id: &str, claimant: &str, metric: &str, value: Value, stated: &str) -> Claim {
         Claim {
-            id: id.into(),
-            metric: metric.into(),
-            subject: "troops".into(),
-            value,
-            scope: Scope::Cumulative,
-            stated_on: DateText::new(stated),
-            refers_to: None,
-            claimant: claimant.into(),
-            via: None,
             sources: vec![Citation {
                 source: "src".into(),
                 ..Citation::default()
             }],
-            reliability: None,
-            credibility: None,
-            rank: Rank::Normal,
-            rank_reason: None,
-            supersedes: None,
-            event: None,
-            method: None,
-            notes: String::new(),
-            origin: None,
+            ..Claim::new(id, metric, "troops", claimant, value, DateText::new(stated))
         }
     }
 
@@ -634,30 +605,12 @@ mod tests {
             },
             actors: vec![actor("nis"), actor("zelensky"), actor("troops")],
             sources: vec![Source {
-                id: "src".into(),
-                title: "A report".into(),
-                outlet: String::new(),
-                author: String::new(),
-                url: String::new(),
-                archive_url: String::new(),
                 published: Some(DateText::new("2025-01-13")),
-                accessed: None,
-                language: String::new(),
-                notes: String::new(),
-                origin: None,
+                ..Source::new("src", "A report")
             }],
             events: vec![Event {
-                id: "ev".into(),
-                date: DateText::new("2025-01"),
-                title: "Something".into(),
-                description: String::new(),
-                place: None,
-                event_type: "battle".into(),
-                tags: vec![],
                 actors: vec!["troops".into()],
-                sources: vec![],
-                notes: String::new(),
-                origin: None,
+                ..Event::new("ev", DateText::new("2025-01"), "Something", "battle")
             }],
             claims: vec![
                 claim(
