@@ -110,6 +110,8 @@ struct Derived {
     pub series: Vec<Series>,
     /// Claimants with claims of the plotted metrics, hidden ones included.
     pub legend: Vec<String>,
+    /// The tags of the events, for the filter bar.
+    tags: Vec<String>,
 }
 
 /// What waits for the user's answer before it happens.
@@ -720,6 +722,7 @@ impl App {
             d.version = doc.version;
             d.index = SearchIndex::build(&doc.dataset);
             d.counts = Counts::build(&doc.dataset);
+            d.tags = filter_bar::tags(&doc.dataset);
             d.findings = validate(&doc.dataset, doc.store.manifest_loaded());
         }
         let filter_changed = d.filter.as_ref() != Some(&self.prefs.filter);
@@ -913,7 +916,7 @@ impl eframe::App for App {
         if let Some(doc) = &self.doc {
             egui::Panel::top("filter-bar").show(ui, |ui| {
                 ui.add_space(2.0);
-                filter_bar::show(ui, &doc.dataset, &mut self.prefs.filter);
+                filter_bar::show(ui, &doc.dataset, &self.derived.tags, &mut self.prefs.filter);
                 ui.add_space(2.0);
             });
             if find {

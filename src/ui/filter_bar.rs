@@ -47,8 +47,14 @@ fn choice(
     *value != before
 }
 
+/// The tags of a dataset's events, sorted (computed once per version, not every frame).
+pub fn tags(ds: &Dataset) -> Vec<String> {
+    let tags: BTreeSet<&String> = ds.events.iter().flat_map(|e| e.tags.iter()).collect();
+    tags.into_iter().cloned().collect()
+}
+
 /// Draws the filter bar. Returns true when the filter changed.
-pub fn show(ui: &mut Ui, ds: &Dataset, f: &mut Filter) -> bool {
+pub fn show(ui: &mut Ui, ds: &Dataset, tags: &[String], f: &mut Filter) -> bool {
     let before = f.clone();
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("Search");
@@ -102,9 +108,7 @@ pub fn show(ui: &mut Ui, ds: &Dataset, f: &mut Filter) -> bool {
             .map(|t| (t.id.clone(), t.name.clone()))
             .collect();
         choice(ui, "Event type", &mut f.event_type, &types, 110.0);
-        let tags: BTreeSet<&String> = ds.events.iter().flat_map(|e| e.tags.iter()).collect();
-        let tags: Vec<(String, String)> =
-            tags.into_iter().map(|t| (t.clone(), t.clone())).collect();
+        let tags: Vec<(String, String)> = tags.iter().map(|t| (t.clone(), t.clone())).collect();
         choice(ui, "Tag", &mut f.tag, &tags, 90.0);
 
         let l = ui.label("Min. grade");
