@@ -211,37 +211,54 @@ pub fn show(
 
 fn legend(ui: &mut Ui, prefs: &mut PlotPrefs, view: &PlotView<'_>) {
     let dark = ui.visuals().dark_mode;
-    ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("Claimants:").weak());
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(format!("Claimants ({}):", view.legend.len())).weak());
         if view.legend.is_empty() {
             ui.label(RichText::new("no claim of this metric passes the filter").weak());
         }
-        for id in view.legend {
-            let hidden = prefs.hidden.contains(id);
-            let color = readable(actor_color(view.ds, id), dark);
-            let text = if hidden {
-                RichText::new(format!("○ {}", actor_name(view.ds, id)))
-                    .weak()
-                    .strikethrough()
-            } else {
-                RichText::new(format!("● {}", actor_name(view.ds, id))).color(color)
-            };
-            let r = ui
-                .add(egui::Button::new(text).frame(false))
-                .on_hover_text(if hidden {
-                    "Show this claimant"
-                } else {
-                    "Hide this claimant"
-                });
-            if r.clicked() {
-                if hidden {
-                    prefs.hidden.retain(|h| h != id);
-                } else {
-                    prefs.hidden.push(id.clone());
-                }
+        if view.legend.len() > 1 {
+            if ui.small_button("show all").clicked() {
+                prefs.hidden.clear();
+            }
+            if ui.small_button("hide all").clicked() {
+                prefs.hidden = view.legend.to_vec();
             }
         }
     });
+    // Many claimants: the legend scrolls instead of pushing the plot away.
+    egui::ScrollArea::vertical()
+        .id_salt("plot-legend")
+        .max_height(ui.text_style_height(&egui::TextStyle::Body) * 3.6)
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                for id in view.legend {
+                    let hidden = prefs.hidden.contains(id);
+                    let color = readable(actor_color(view.ds, id), dark);
+                    let text = if hidden {
+                        RichText::new(format!("○ {}", actor_name(view.ds, id)))
+                            .weak()
+                            .strikethrough()
+                    } else {
+                        RichText::new(format!("● {}", actor_name(view.ds, id))).color(color)
+                    };
+                    let r = ui
+                        .add(egui::Button::new(text).frame(false))
+                        .on_hover_text(if hidden {
+                            "Show this claimant"
+                        } else {
+                            "Hide this claimant"
+                        });
+                    if r.clicked() {
+                        if hidden {
+                            prefs.hidden.retain(|h| h != id);
+                        } else {
+                            prefs.hidden.push(id.clone());
+                        }
+                    }
+                }
+            });
+        });
 }
 
 /// The mark nearest to the pointer, within `radius` points: (series, mark).
