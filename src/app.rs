@@ -5,7 +5,8 @@
 //! store) and where the native folder dialog runs, off the UI thread.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, mpsc};
 
 use egui::{Color32, RichText, Ui, ViewportCommand};
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,7 @@ use crate::model::{
     Actor, ActorKind, Claim, Dataset, DateText, Event, FORMAT_VERSION, Finding, Kind, Manifest,
     Metric, Qualifier, Severity, Source, Term, Value,
 };
-use crate::store::{self, OnConflict, SaveError, Store};
+use crate::store::{self, Loaded, OnConflict, Progress, SaveError, Store, StoreError};
 use crate::ui::editor::EditorState;
 use crate::ui::lists::{self, Counts, ListView};
 use crate::ui::menu::{self, MenuState, ThemeChoice};
@@ -80,6 +81,48 @@ fn sort_slot(kind: Kind) -> usize {
         Kind::Event => 2,
         Kind::Claim => 3,
     }
+}
+
+/// A dataset read on the loading thread, with what the window derives from it.
+pub struct Opened {
+    loaded: Loaded,
+    index: SearchIndex,
+    counts: Counts,
+    findings: Vec<Finding>,
+    tags: Vec<String>,
+}
+
+impl Opened {
+    /// Validates and indexes a loaded dataset (on the loading thread).
+    fn prepare(loaded: Loaded) -> Opened {
+        let ds = &loaded.dataset;
+        let (index, (counts, findings)) = rayon::join(
+            || SearchIndex::build(ds),
+            || {
+                (
+                    Counts::build(ds),
+                    validate(ds, loaded.store.manifest_loaded()),
+                )
+            },
+        );
+        let tags = filter_bar::tags(ds);
+        Opened {
+            loaded,
+            index,
+            counts,
+            findings,
+            tags,
+        }
+    }
+}
+
+/// A dataset being opened on another thread.
+struct Opening {
+    path: PathBuf,
+    progress: Arc<Progress>,
+    rx: mpsc::Receiver<Result<Opened, StoreError>>,
+    /// Cancel was pressed: whatever arrives is dropped.
+    cancelled: bool,
 }
 
 /// An open dataset: the records, where they live on disk, and their undo history.
@@ -167,6 +210,9 @@ pub struct App {
     save_next_frame: bool,
     /// Where the plot drew each mark last frame (screen position, claim).
     drawn: Vec<(egui::Pos2, usize)>,
+    /// A dataset being opened in the background.
+    opening: Option<Opening>,
+    ctx: egui::Context,
 }
 
 /// Opens the window on `dir`, or on the last dataset, or on the bundled sample.
@@ -208,6 +254,8 @@ impl App {
             folder_dialog: None,
             save_next_frame: false,
             drawn: Vec::new(),
+            opening: None,
+            ctx: cc.egui_ctx.clone(),
         };
         let path = dir.unwrap_or_else(|| {
             app.prefs
@@ -241,39 +289,115 @@ impl App {
         &self.derived.orders[sort_slot(kind)]
     }
 
+    /// Starts opening `path` on another thread: reading, validating and indexing happen there
+    /// while the window keeps painting and shows a progress bar with a Cancel button. The open
+    /// dataset, if any, stays until the new one is ready.
     fn open_now(&mut self, path: &Path) {
-        match Store::load(path) {
-            Ok(loaded) => {
-                let errors = loaded
-                    .load_findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Error)
-                    .count();
-                self.doc = Some(Document {
-                    store: loaded.store,
-                    dataset: loaded.dataset,
-                    history: History::default(),
-                    load_findings: loaded.load_findings,
-                    version: 1,
-                });
-                self.derived = Derived::default();
-                self.selected = None;
-                let path = path.to_path_buf();
-                self.prefs.recent.retain(|p| *p != path);
-                self.prefs.recent.insert(0, path.clone());
-                self.prefs.recent.truncate(MAX_RECENT);
-                self.prefs.last_dataset = Some(path.clone());
-                self.status = if errors > 0 {
-                    format!(
-                        "Opened {} — {errors} file(s) could not be read",
-                        path.display()
-                    )
-                } else {
-                    format!("Opened {}", path.display())
-                };
-            }
-            Err(e) => self.dialogs.error = Some(format!("Could not open the dataset.\n\n{e}")),
+        self.cancel_opening();
+        let progress = Arc::new(Progress::default());
+        let (tx, rx) = mpsc::channel();
+        let (job, ctx, dir) = (progress.clone(), self.ctx.clone(), path.to_path_buf());
+        std::thread::spawn(move || {
+            let result = Store::load_with(&dir, &job).map(Opened::prepare);
+            let _ = tx.send(result);
+            ctx.request_repaint();
+        });
+        self.opening = Some(Opening {
+            path: path.to_path_buf(),
+            progress,
+            rx,
+            cancelled: false,
+        });
+    }
+
+    /// Stops the dataset being opened, if any; the open one stays.
+    pub fn cancel_opening(&mut self) {
+        if let Some(o) = &mut self.opening {
+            o.progress.cancel.store(true, Ordering::Relaxed);
+            o.cancelled = true;
         }
+    }
+
+    /// True while a dataset is being opened.
+    pub fn is_opening(&self) -> bool {
+        self.opening.is_some()
+    }
+
+    /// Waits for the dataset being opened and shows it (for tests and scripts; the window
+    /// polls instead).
+    pub fn finish_opening(&mut self) {
+        if let Some(o) = &self.opening {
+            let result = o.rx.recv().unwrap_or(Err(StoreError::Cancelled));
+            self.opened(result);
+        }
+    }
+
+    fn poll_opening(&mut self) {
+        let Some(o) = &self.opening else { return };
+        match o.rx.try_recv() {
+            Ok(result) => self.opened(result),
+            Err(mpsc::TryRecvError::Empty) => {}
+            Err(mpsc::TryRecvError::Disconnected) => self.opened(Err(StoreError::Cancelled)),
+        }
+    }
+
+    /// Installs a dataset that finished opening (unless the opening was cancelled).
+    fn opened(&mut self, result: Result<Opened, StoreError>) {
+        let Some(o) = self.opening.take() else { return };
+        let path = o.path;
+        let opened = match result {
+            Ok(_) | Err(StoreError::Cancelled) if o.cancelled => {
+                self.status = format!("Opening {} was cancelled", path.display());
+                return;
+            }
+            Ok(opened) => opened,
+            Err(StoreError::Cancelled) => return,
+            Err(e) => {
+                self.dialogs.error = Some(format!("Could not open the dataset.\n\n{e}"));
+                return;
+            }
+        };
+        let Opened {
+            loaded,
+            index,
+            counts,
+            findings,
+            tags,
+        } = opened;
+        let errors = loaded
+            .load_findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        self.doc = Some(Document {
+            store: loaded.store,
+            dataset: loaded.dataset,
+            history: History::default(),
+            load_findings: loaded.load_findings,
+            version: 1,
+        });
+        // What the loading thread derived already: nothing is rebuilt on the UI thread.
+        self.derived = Derived {
+            version: 1,
+            index,
+            counts,
+            findings,
+            tags,
+            ..Derived::default()
+        };
+        self.selected = None;
+        self.prefs.recent.retain(|p| *p != path);
+        self.prefs.recent.insert(0, path.clone());
+        self.prefs.recent.truncate(MAX_RECENT);
+        self.prefs.last_dataset = Some(path.clone());
+        self.status = if errors > 0 {
+            format!(
+                "Opened {} — {errors} file(s) could not be read",
+                path.display()
+            )
+        } else {
+            format!("Opened {}", path.display())
+        };
     }
 
     /// Applies one edit to the document: the one place the document changes.
@@ -885,6 +1009,7 @@ impl eframe::App for App {
         let deferred_save = std::mem::take(&mut self.save_next_frame);
         let find = menu::consume_shortcuts(&ctx, self.selected, &mut out);
         self.poll_folder_dialog(&ctx);
+        self.poll_opening();
         if ctx.input(|i| i.viewport().close_requested()) && self.is_dirty() && !self.allow_close {
             ctx.send_viewport_cmd(ViewportCommand::CancelClose);
             self.dialogs.unsaved = Some(Pending::Close);
@@ -1118,6 +1243,41 @@ impl App {
     }
 
     fn dialogs(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) {
+        if let Some(o) = self.opening.as_ref().filter(|o| !o.cancelled) {
+            let fraction = o.progress.fraction();
+            let mb = |b: u64| b as f64 / 1_048_576.0;
+            let (done, total) = (
+                o.progress.done.load(Ordering::Relaxed),
+                o.progress.total.load(Ordering::Relaxed),
+            );
+            let mut cancel = false;
+            egui::Modal::new(egui::Id::unique("opening")).show(ctx, |ui| {
+                ui.set_width(440.0);
+                ui.heading("Opening dataset");
+                ui.label(o.path.display().to_string());
+                ui.add(egui::ProgressBar::new(fraction).text(format!(
+                    "{:.0} of {:.0} MB read",
+                    mb(done),
+                    mb(total)
+                )));
+                if fraction >= 1.0 {
+                    ui.label(RichText::new("Checking and indexing…").weak());
+                }
+                if ui
+                    .button("Cancel")
+                    .on_hover_text("Stop; the open dataset stays")
+                    .clicked()
+                {
+                    cancel = true;
+                }
+            });
+            if cancel {
+                self.cancel_opening();
+            } else {
+                // Only while opening: the bar moves without any input.
+                ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            }
+        }
         if let Some((target, refs)) = self.dialogs.delete.clone() {
             let name = self
                 .doc

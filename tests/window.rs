@@ -20,6 +20,7 @@ fn open(dir: &Path, size: (f32, f32)) -> Harness<'static, App> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(size.0, size.1))
         .build_eframe(move |cc| App::new(cc, Some(dir)));
+    h.state_mut().finish_opening();
     h.run();
     h
 }
@@ -616,4 +617,58 @@ fn every_record_of_the_sample_opens_in_the_editor_cleanly() {
         }
     }
     assert!(!h.state().is_dirty(), "showing records changes nothing");
+}
+
+#[test]
+fn opening_in_the_background_gives_the_same_dataset_and_cancelling_keeps_the_open_one() {
+    let (tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    let foreground = crosscheck::store::Store::load(&ds).expect("load");
+    assert_eq!(
+        h.state().doc.as_ref().expect("doc").dataset,
+        foreground.dataset
+    );
+    assert!(!h.state().is_opening());
+
+    // Another dataset starts opening, and is cancelled: the sample stays open.
+    let other = tmp.path().join("other");
+    let o = crate::common::run(&[
+        "gen",
+        other.to_str().expect("path"),
+        "--claims",
+        "3000",
+        "--events",
+        "100",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .handle(crosscheck::ui::Command::Open(other.clone()), &ctx);
+    assert!(h.state().is_opening());
+    h.run();
+    h.get_by_label("Opening dataset");
+    h.get_by_label("Cancel").click();
+    h.run();
+    h.state_mut().finish_opening();
+    h.run();
+    assert!(!h.state().is_opening());
+    assert_eq!(
+        h.state().doc.as_ref().expect("doc").dataset.claims.len(),
+        21
+    );
+    assert!(
+        h.state().status.contains("cancelled"),
+        "{}",
+        h.state().status
+    );
+
+    // Not cancelled, it replaces the open dataset.
+    h.state_mut()
+        .handle(crosscheck::ui::Command::Open(other), &ctx);
+    h.state_mut().finish_opening();
+    h.run();
+    assert_eq!(
+        h.state().doc.as_ref().expect("doc").dataset.claims.len(),
+        3000
+    );
 }

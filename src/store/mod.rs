@@ -16,6 +16,7 @@ use std::fs;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use ron::extensions::Extensions;
@@ -59,6 +60,30 @@ pub enum StoreError {
     NoManifest(PathBuf),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    #[error("opening was cancelled")]
+    Cancelled,
+}
+
+/// How far a load has got, and a way to stop it; shared with the thread that loads.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes of the dataset's files read so far.
+    pub done: AtomicU64,
+    /// Bytes of all the dataset's files.
+    pub total: AtomicU64,
+    /// Set to stop the load.
+    pub cancel: AtomicBool,
+}
+
+impl Progress {
+    /// The fraction read, 0 to 1.
+    pub fn fraction(&self) -> f32 {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            return 0.0;
+        }
+        (self.done.load(Ordering::Relaxed) as f64 / total as f64).min(1.0) as f32
+    }
 }
 
 /// Why a save did not complete. Files written before the failure stay written.
@@ -282,6 +307,12 @@ impl Store {
     /// Opens the dataset folder `root`. Fails only when the folder is not a dataset at all;
     /// files that do not parse are reported in [`Loaded::load_findings`].
     pub fn load(root: &Path) -> Result<Loaded, StoreError> {
+        Store::load_with(root, &Progress::default())
+    }
+
+    /// Like [`Store::load`], reporting the bytes read so far in `progress` and stopping with
+    /// [`StoreError::Cancelled`] as soon as its `cancel` flag is set.
+    pub fn load_with(root: &Path, progress: &Progress) -> Result<Loaded, StoreError> {
         if !root.is_dir() {
             return Err(StoreError::NotAFolder(root.to_path_buf()));
         }
@@ -304,11 +335,33 @@ impl Store {
                 broken: None,
             }));
         }
+        let sizes: Vec<u64> = files
+            .iter()
+            .map(|f| fs::metadata(root.join(&f.rel)).map_or(0, |m| m.len()))
+            .collect();
+        progress.total.store(sizes.iter().sum(), Ordering::Relaxed);
         let results: Vec<_> = files
             .par_iter()
             .enumerate()
-            .map(|(i, f)| parse_file(root, &f.rel, f.role, u32::try_from(i).unwrap_or(u32::MAX)))
+            .map(|(i, f)| {
+                if progress.cancel.load(Ordering::Relaxed) {
+                    return (
+                        None,
+                        Err(ParseFailure {
+                            line: 1,
+                            col: 1,
+                            message: String::new(),
+                        }),
+                    );
+                }
+                let r = parse_file(root, &f.rel, f.role, u32::try_from(i).unwrap_or(u32::MAX));
+                progress.done.fetch_add(sizes[i], Ordering::Relaxed);
+                r
+            })
             .collect();
+        if progress.cancel.load(Ordering::Relaxed) {
+            return Err(StoreError::Cancelled);
+        }
 
         let mut dataset = Dataset::default();
         let mut load_findings = Vec::new();
