@@ -1143,9 +1143,14 @@ impl App {
 
     fn panels(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
         let Some(doc) = &self.doc else {
+            let opening = self.opening.is_some();
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.vertical_centered(|ui| {
                     ui.add_space(80.0);
+                    if opening {
+                        ui.heading("Opening the dataset…");
+                        return;
+                    }
                     ui.heading("No dataset is open");
                     ui.add_space(12.0);
                     if ui.button("Open dataset…").clicked() {
