@@ -235,11 +235,16 @@ pub fn run(dir: Option<PathBuf>) -> Result<(), eframe::Error> {
 impl App {
     /// Creates the app and opens `dir` (or the last dataset, or the sample).
     pub fn new(cc: &eframe::CreationContext<'_>, dir: Option<PathBuf>) -> App {
-        cc.egui_ctx.set_fonts(crate::ui::fonts());
         let prefs: Prefs = cc
             .storage
             .and_then(|s| eframe::get_value(s, PREFS_KEY))
             .unwrap_or_default();
+        App::with_context(&cc.egui_ctx, prefs, dir)
+    }
+
+    /// Creates the app on an egui context (a window's, or a headless one for `bench-ui`).
+    pub fn with_context(ctx: &egui::Context, prefs: Prefs, dir: Option<PathBuf>) -> App {
+        ctx.set_fonts(crate::ui::fonts());
         let mut app = App {
             doc: None,
             prefs,
@@ -255,7 +260,7 @@ impl App {
             save_next_frame: false,
             drawn: Vec::new(),
             opening: None,
-            ctx: cc.egui_ctx.clone(),
+            ctx: ctx.clone(),
         };
         let path = dir.unwrap_or_else(|| {
             app.prefs
@@ -1003,6 +1008,17 @@ pub fn default_manifest(title: &str) -> Manifest {
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.draw(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PREFS_KEY, &self.prefs);
+    }
+}
+
+impl App {
+    /// One frame of the whole window.
+    pub fn draw(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.apply_theme(&ctx);
         let mut out = Vec::new();
@@ -1063,10 +1079,6 @@ impl eframe::App for App {
             ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
             self.title = title;
         }
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, PREFS_KEY, &self.prefs);
     }
 }
 

@@ -68,6 +68,14 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Run the window headlessly on a dataset and print per-frame CPU time and vertices.
+    BenchUi {
+        /// The dataset folder.
+        dir: PathBuf,
+        /// Frames per phase (scroll, hover, pan, type).
+        #[arg(long, default_value_t = 300)]
+        frames: usize,
+    },
     /// Print a dataset's claims as a table, and its problems.
     Summary {
         /// The dataset folder.
@@ -132,6 +140,7 @@ pub fn main() -> ExitCode {
         None => window(None),
         Some(Command::Open { dir }) => window(Some(dir)),
         Some(Command::Summary { dir }) => summary(&dir),
+        Some(Command::BenchUi { dir, frames }) => bench_ui(&dir, frames),
         Some(Command::Gen {
             dir,
             events,
@@ -390,6 +399,39 @@ fn generate(dir: &Path, events: usize, claims: usize, seed: u64) -> u8 {
                 loaded.dataset.actors.len(),
                 loaded.dataset.sources.len()
             ));
+            0
+        }
+        Err(e) => {
+            err(&format!("crosscheck: error: {e}"));
+            2
+        }
+    }
+}
+
+fn bench_ui(dir: &Path, frames: usize) -> u8 {
+    let t0 = std::time::Instant::now();
+    match crate::bench_ui::run(dir, frames) {
+        Ok(phases) => {
+            out(&format!(
+                "{} ({frames} frames per phase, opened and warmed up in {:.1} s)",
+                dir.display(),
+                t0.elapsed().as_secs_f64()
+            ));
+            out(&format!(
+                "{:<24} {:>8} {:>8} {:>8} {:>12} {:>12}",
+                "phase", "p50 ms", "p95 ms", "max ms", "vertices p50", "vertices max"
+            ));
+            for p in &phases {
+                let (p50, p95, max) = p.summary();
+                let mut v = p.vertices.clone();
+                v.sort_unstable();
+                let vmax = v.last().copied().unwrap_or(0);
+                out(&format!(
+                    "{:<24} {p50:>8.2} {p95:>8.2} {max:>8.2} {:>12} {vmax:>12}",
+                    p.name,
+                    v.get(v.len() / 2).copied().unwrap_or(0)
+                ));
+            }
             0
         }
         Err(e) => {

@@ -6,6 +6,7 @@
 //! `crosscheck` binary.
 
 pub mod app;
+pub mod bench_ui;
 pub mod chart;
 pub mod cli;
 pub mod model;

@@ -567,3 +567,28 @@ fn gen_is_deterministic_and_writes_a_clean_dataset() {
     let o = run(&["gen", a.to_str().expect("path")]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn bench_ui_runs_every_phase_headless() {
+    // Not timed: it must run the real window without a display and report each phase.
+    let o = run(&["bench-ui", SAMPLE, "--frames", "5"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    for phase in [
+        "scroll the claims list",
+        "hover the plot",
+        "pan the plot",
+        "type a filter",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(phase))
+            .unwrap_or_else(|| panic!("{phase}: {text}"));
+        let numbers: Vec<f64> = line[phase.len()..]
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        assert_eq!(numbers.len(), 5, "{line}");
+        assert!(numbers[3] > 0.0, "no vertices: {line}");
+    }
+}

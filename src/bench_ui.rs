@@ -1,0 +1,163 @@
+//! `crosscheck bench-ui`: the real application run headlessly (an `egui::Context`, no window,
+//! no GPU) on a dataset, with the lists and plots visible, through four phases — scrolling
+//! the claims list, hovering the plot, panning the plot, typing a filter — measuring the CPU
+//! time of each frame (UI plus tessellation) and the vertices it produces.
+
+use std::path::Path;
+use std::time::Instant;
+
+use egui::{Event, Modifiers, PointerButton, Pos2, RawInput, Rect, Vec2};
+
+use crate::app::{App, Prefs};
+use crate::ui::plot::PlotTab;
+
+/// Frame times and vertex counts of one phase.
+#[derive(Debug, Clone)]
+pub struct Phase {
+    pub name: &'static str,
+    /// Milliseconds per frame.
+    pub millis: Vec<f64>,
+    pub vertices: Vec<usize>,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+impl Phase {
+    /// p50, p95 and max of the frame times, in milliseconds.
+    pub fn summary(&self) -> (f64, f64, f64) {
+        let mut t = self.millis.clone();
+        t.sort_by(f64::total_cmp);
+        (
+            percentile(&t, 0.5),
+            percentile(&t, 0.95),
+            t.last().copied().unwrap_or(0.0),
+        )
+    }
+}
+
+/// Runs `frames` frames per phase on the dataset in `dir` at 1600×1000 points.
+pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
+    let ctx = egui::Context::default();
+    let prefs = Prefs {
+        plot: crate::ui::plot::PlotPrefs {
+            tab: PlotTab::Casualties,
+            ..Default::default()
+        },
+        ..Prefs::default()
+    };
+    let mut app = App::with_context(&ctx, prefs, Some(dir.to_path_buf()));
+    app.finish_opening();
+    if app.doc.is_none() {
+        return Err(app
+            .dialogs
+            .error
+            .clone()
+            .unwrap_or_else(|| "the dataset did not open".into()));
+    }
+    let size = Vec2::new(1600.0, 1000.0);
+    let mut time = 0.0;
+    let mut frame = |app: &mut App, events: Vec<Event>| -> (f64, usize) {
+        time += 1.0 / 60.0;
+        let input = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, size)),
+            time: Some(time),
+            events,
+            ..RawInput::default()
+        };
+        let t0 = Instant::now();
+        let mut out = ctx.run_ui(input, |ui| app.draw(ui));
+        let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+        // No GPU to upload font textures to: drop them knowingly.
+        out.textures_delta.clear();
+        let ms = t0.elapsed().as_secs_f64() * 1000.0;
+        let vertices = prims
+            .iter()
+            .map(|p| match &p.primitive {
+                egui::epaint::Primitive::Mesh(m) => m.vertices.len(),
+                egui::epaint::Primitive::Callback(_) => 0,
+            })
+            .sum();
+        (ms, vertices)
+    };
+    // Warm up: fonts, layout caches, the first build of the series.
+    for _ in 0..10 {
+        frame(&mut app, Vec::new());
+    }
+    let list = Pos2::new(250.0, 500.0);
+    let plot = Pos2::new(780.0, 450.0);
+    let mut phases = Vec::new();
+    for name in [
+        "scroll the claims list",
+        "hover the plot",
+        "pan the plot",
+        "type a filter",
+    ] {
+        let mut phase = Phase {
+            name,
+            millis: Vec::with_capacity(frames),
+            vertices: Vec::with_capacity(frames),
+        };
+        for i in 0..frames {
+            let t = i as f32 / frames.max(1) as f32;
+            let events = match name {
+                "scroll the claims list" => vec![
+                    Event::PointerMoved(list),
+                    Event::MouseWheel {
+                        unit: egui::MouseWheelUnit::Point,
+                        delta: Vec2::new(0.0, if i % 200 < 100 { -120.0 } else { 120.0 }),
+                        modifiers: Modifiers::NONE,
+                        phase: egui::TouchPhase::Move,
+                        source: egui::MouseWheelSource::Wheel,
+                    },
+                ],
+                "hover the plot" => vec![Event::PointerMoved(
+                    plot + Vec2::new(-250.0 + 500.0 * t, 150.0 * (t * 12.0).sin()),
+                )],
+                "pan the plot" => {
+                    let p = plot + Vec2::new(-100.0 + 200.0 * ((t * 6.0).sin()), 0.0);
+                    let mut e = vec![Event::PointerMoved(p)];
+                    if i == 0 {
+                        e.push(Event::PointerButton {
+                            pos: p,
+                            button: PointerButton::Primary,
+                            pressed: true,
+                            modifiers: Modifiers::NONE,
+                        });
+                    }
+                    if i + 1 == frames {
+                        e.push(Event::PointerButton {
+                            pos: p,
+                            button: PointerButton::Primary,
+                            pressed: false,
+                            modifiers: Modifiers::NONE,
+                        });
+                    }
+                    e
+                }
+                _ => {
+                    // A researcher typing and erasing a search, one keystroke a frame.
+                    let word = "killed 2024 nis";
+                    let n = i % (2 * word.len());
+                    let len = if n < word.len() {
+                        n + 1
+                    } else {
+                        2 * word.len() - n - 1
+                    };
+                    app.prefs.filter.text = word[..len].to_string();
+                    vec![Event::PointerMoved(plot)]
+                }
+            };
+            let (ms, v) = frame(&mut app, events);
+            phase.millis.push(ms);
+            phase.vertices.push(v);
+        }
+        phases.push(phase);
+    }
+    Ok(phases)
+}
