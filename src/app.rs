@@ -914,7 +914,7 @@ impl App {
             },
         );
         // More marks than the plot has pixels: keep each pixel column's extremes.
-        series::thin(&mut d.series, 2_000);
+        series::thin(&mut d.series, 800);
         let mut legend: Vec<String> = d
             .shown
             .claims

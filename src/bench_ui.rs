@@ -87,7 +87,10 @@ pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
     };
     // Warm up: fonts, layout caches, the first build of the series.
     for _ in 0..10 {
-        frame(&mut app, Vec::new());
+        let (ms, _) = frame(&mut app, Vec::new());
+        if std::env::var_os("CROSSCHECK_BENCH_DEBUG").is_some() {
+            eprintln!("warm-up frame: {ms:.1} ms");
+        }
     }
     let list = Pos2::new(250.0, 500.0);
     let plot = Pos2::new(780.0, 450.0);

@@ -413,7 +413,7 @@ fn bench_ui(dir: &Path, frames: usize) -> u8 {
     match crate::bench_ui::run(dir, frames) {
         Ok(phases) => {
             out(&format!(
-                "{} ({frames} frames per phase, opened and warmed up in {:.1} s)",
+                "{} ({frames} frames per phase; the whole run, opening included, took {:.1} s)",
                 dir.display(),
                 t0.elapsed().as_secs_f64()
             ));

@@ -386,6 +386,10 @@ fn figures(
         .filter(|m| m.derived)
         .count()
         <= 40;
+    // Many marks: draw them as a few batched items (one per shape and style) without spans,
+    // whiskers or arrow shafts; egui_plot's cost grows with the number of items.
+    let total: usize = view.series.iter().map(|s| s.marks.len()).sum();
+    let detailed = total <= 1_500;
     let response = plot.show(ui, |pui| {
         for s in view.series {
             let base = readable(actor_color(ds, &s.claimant), dark);
@@ -399,6 +403,10 @@ fn figures(
                     .width(1.5)
                     .allow_hover(false),
                 );
+            }
+            if !detailed {
+                batched(pui, s, base, dark);
+                continue;
             }
             for m in &s.marks {
                 let Some(y) = m.y else { continue };
@@ -553,6 +561,72 @@ fn figures(
                 index: m.claim,
             })));
         }
+    }
+}
+
+/// Draws a series' marks as one item per (shape, fill, fade), arrowheads included.
+fn batched(pui: &mut egui_plot::PlotUi<'_>, s: &Series, base: Color32, dark: bool) {
+    // (shape index, filled, faded) -> positions
+    let mut groups: std::collections::BTreeMap<(u8, bool, bool), Vec<[f64; 2]>> =
+        Default::default();
+    const SHAPES: [MarkerShape; 5] = [
+        MarkerShape::Circle,
+        MarkerShape::Diamond,
+        MarkerShape::Square,
+        MarkerShape::Up,
+        MarkerShape::Down,
+    ];
+    let t = *pui.transform();
+    for m in &s.marks {
+        let Some(y) = m.y else { continue };
+        let x = m.x();
+        let (shape, filled) = match (m.derived, m.kind) {
+            (true, _) => (2, false),
+            (_, MarkKind::Exact | MarkKind::Range) => (0, true),
+            (_, MarkKind::Approx) => (1, true),
+            (_, MarkKind::LowerBound | MarkKind::UpperBound) => (0, false),
+            (_, MarkKind::NoNumber) => continue,
+        };
+        groups
+            .entry((shape, filled, m.deprecated))
+            .or_default()
+            .push([x, y]);
+        if matches!(m.kind, MarkKind::LowerBound | MarkKind::UpperBound) {
+            let up = m.kind == MarkKind::LowerBound;
+            let p = t.position_from_point(&PlotPoint::new(x, y));
+            let tip = t.value_from_position(p + egui::vec2(0.0, if up { -10.0 } else { 10.0 }));
+            groups
+                .entry((if up { 3 } else { 4 }, true, m.deprecated))
+                .or_default()
+                .push([x, tip.y]);
+        }
+    }
+    for ((shape, filled, faded), points) in groups {
+        let color = if faded {
+            base.gamma_multiply(0.35)
+        } else {
+            base
+        };
+        pui.add(
+            Points::new("", points)
+                .shape(SHAPES[shape as usize])
+                .filled(filled)
+                .radius(if shape >= 3 { 3.5 } else { 4.0 })
+                .color(color)
+                .allow_hover(false),
+        );
+    }
+    if let Some(m) = s.marks.iter().find(|m| m.selected)
+        && let Some(y) = m.y
+    {
+        pui.add(
+            Points::new("", vec![[m.x(), y]])
+                .shape(MarkerShape::Circle)
+                .filled(false)
+                .radius(9.0)
+                .color(if dark { Color32::WHITE } else { Color32::BLACK })
+                .allow_hover(false),
+        );
     }
 }
 
