@@ -1529,10 +1529,7 @@ fn problems(ui: &mut Ui, doc: &Document, findings: &[Finding], out: &mut Vec<Com
                         ui.label("✓ The dataset passes every check.");
                     }
                     for f in findings.get(rows).unwrap_or_default() {
-                        let (icon, color) = match f.severity {
-                            Severity::Error => ("⊘", Color32::from_rgb(0xd0, 0x30, 0x30)),
-                            Severity::Warning => ("⚠", Color32::from_rgb(0xc0, 0x80, 0x00)),
-                        };
+                        let (icon, color) = crate::ui::severity_style(f.severity);
                         let label = match &f.record {
                             Some((k, id)) => format!("{icon} {} {id}: {}", k.noun(), f.message),
                             None => format!("{icon} {}", f.message),

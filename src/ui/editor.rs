@@ -13,7 +13,7 @@ use super::{Command, actor_color, readable};
 use crate::model::edit::{AnyRecord, Edit, Target, record_at};
 use crate::model::{
     Actor, ActorKind, Citation, Claim, Dataset, DateText, Event, Finding, GeoPrecision, Kind,
-    Method, PartialDate, Place, Qualifier, Rank, RankReason, Reliability, Scope, Severity, Source,
+    Method, PartialDate, Place, Qualifier, Rank, RankReason, Reliability, Scope, Source,
 };
 
 /// Text being typed into fields whose value must parse first (dates, numbers, lists).
@@ -46,7 +46,6 @@ impl EditorState {
 }
 
 const ERROR: Color32 = Color32::from_rgb(0xd0, 0x30, 0x30);
-const WARNING: Color32 = Color32::from_rgb(0xc0, 0x80, 0x00);
 
 /// A form being drawn: the record's fields, and which one changed this frame.
 struct Form<'a> {
@@ -525,10 +524,7 @@ pub fn show(
         })
         .collect();
     for f in &mine {
-        let (icon, color) = match f.severity {
-            Severity::Error => ("⊘", ERROR),
-            Severity::Warning => ("⚠", WARNING),
-        };
+        let (icon, color) = super::severity_style(f.severity);
         ui.label(RichText::new(format!("{icon} {}", f.message)).color(color));
     }
     if mine.is_empty() {

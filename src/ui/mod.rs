@@ -97,6 +97,14 @@ pub fn readable(color: Color32, dark_mode: bool) -> Color32 {
     }
 }
 
+/// How a finding is marked everywhere: its icon and colour.
+pub fn severity_style(s: crate::model::Severity) -> (&'static str, Color32) {
+    match s {
+        crate::model::Severity::Error => ("⊘", Color32::from_rgb(0xd0, 0x30, 0x30)),
+        crate::model::Severity::Warning => ("⚠", Color32::from_rgb(0xc0, 0x80, 0x00)),
+    }
+}
+
 /// The display name of an actor id (the id itself when unknown).
 pub fn actor_name<'a>(ds: &'a Dataset, id: &'a str) -> &'a str {
     ds.actor_name(id)
