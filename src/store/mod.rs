@@ -599,19 +599,17 @@ impl Store {
         }
         for (i, text) in pending {
             let path = self.root.join(&self.files[i].rel);
-            let io_err = |source| SaveError::Io {
-                path: path.clone(),
-                source,
-            };
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).map_err(io_err)?;
-            }
-            atomic::write_atomic(&path, text.as_bytes()).map_err(io_err)?;
-            self.files[i].disk_hash = Some(hash(text.as_bytes()));
-            relocate(ds, &self.files[i], i, &text);
+            write_file(&path, &text)?;
+            self.written(ds, i, &text);
             report.written.push(path);
         }
         Ok(report)
+    }
+
+    /// Records that file `i` now holds `text`: its hash, and where its records stand.
+    fn written(&mut self, ds: &mut Dataset, i: usize, text: &str) {
+        self.files[i].disk_hash = Some(hash(text.as_bytes()));
+        relocate(ds, &self.files[i], i, text);
     }
 
     /// Like [`Store::save`], but a file changed on disk since it was loaded is left as it is
@@ -627,26 +625,15 @@ impl Store {
         for (i, text) in pending {
             let path = self.root.join(&self.files[i].rel);
             let changed = self.changed_on_disk(&self.files[i]);
-            let target = if changed {
-                let mut name = path.clone().into_os_string();
-                name.push(".mine");
-                PathBuf::from(name)
-            } else {
-                path.clone()
-            };
-            let io_err = |source| SaveError::Io {
-                path: target.clone(),
-                source,
-            };
-            if let Some(dir) = target.parent() {
-                fs::create_dir_all(dir).map_err(io_err)?;
-            }
-            atomic::write_atomic(&target, text.as_bytes()).map_err(io_err)?;
             if changed {
-                copies.push(target);
+                let mut name = path.into_os_string();
+                name.push(".mine");
+                let mine = PathBuf::from(name);
+                write_file(&mine, &text)?;
+                copies.push(mine);
             } else {
-                self.files[i].disk_hash = Some(hash(text.as_bytes()));
-                relocate(ds, &self.files[i], i, &text);
+                write_file(&path, &text)?;
+                self.written(ds, i, &text);
                 report.written.push(path);
             }
         }
@@ -662,6 +649,18 @@ impl Store {
             (Err(_), None) => false,
         }
     }
+}
+
+/// Writes one file atomically, making its folder if needed.
+fn write_file(path: &Path, text: &str) -> Result<(), SaveError> {
+    let io_err = |source| SaveError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(io_err)?;
+    }
+    atomic::write_atomic(path, text.as_bytes()).map_err(io_err)
 }
 
 /// Updates the line and column of the records of a file just written.
