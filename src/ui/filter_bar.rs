@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 
 use egui::{Color32, RichText, Ui};
 
-use super::actor_name;
 use crate::model::filter::Filter;
 use crate::model::{Dataset, Reliability};
 
@@ -158,7 +157,7 @@ pub fn show(ui: &mut Ui, ds: &Dataset, tags: &[String], f: &mut Filter) -> bool 
             *f = Filter::default();
         }
         if let Some(c) = &f.claimant {
-            ui.label(RichText::new(format!("claims by or via {}", actor_name(ds, c))).weak());
+            ui.label(RichText::new(format!("claims by or via {}", ds.actor_name(c))).weak());
         }
     });
     *f != before

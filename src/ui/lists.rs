@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use egui::{Color32, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::{Command, Sort, actor_color, actor_name, readable};
+use super::{Command, Sort, actor_color, readable};
 use crate::model::edit::Target;
 use crate::model::{Dataset, Kind, Rank};
 
@@ -70,8 +70,8 @@ pub fn sort(ds: &Dataset, counts: &Counts, kind: Kind, sort: Sort, order: &mut [
             let c = &ds.claims;
             match col {
                 0 => Box::new(|a, b| {
-                    lower(actor_name(ds, &c[*a].claimant))
-                        .cmp(&lower(actor_name(ds, &c[*b].claimant)))
+                    lower(ds.actor_name(&c[*a].claimant))
+                        .cmp(&lower(ds.actor_name(&c[*b].claimant)))
                 }),
                 1 => Box::new(|a, b| c[*a].metric.cmp(&c[*b].metric)),
                 2 => Box::new(|a, b| {
@@ -284,7 +284,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                                 ui.painter().rect_filled(ui.max_rect(), 0.0, highlight);
                             }
                             let color = readable(actor_color(ds, &c.claimant), dark);
-                            let mut t = RichText::new(actor_name(ds, &c.claimant)).color(color);
+                            let mut t = RichText::new(ds.actor_name(&c.claimant)).color(color);
                             if faded {
                                 t = t.strikethrough();
                             }

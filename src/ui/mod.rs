@@ -104,8 +104,3 @@ pub fn severity_style(s: crate::model::Severity) -> (&'static str, Color32) {
         crate::model::Severity::Warning => ("⚠", Color32::from_rgb(0xc0, 0x80, 0x00)),
     }
 }
-
-/// The display name of an actor id (the id itself when unknown).
-pub fn actor_name<'a>(ds: &'a Dataset, id: &'a str) -> &'a str {
-    ds.actor_name(id)
-}

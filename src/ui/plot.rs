@@ -10,7 +10,7 @@ use egui_plot::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::{Command, actor_color, actor_name, readable};
+use super::{Command, actor_color, readable};
 use crate::chart::{count_ticks, date_ticks};
 use crate::model::edit::Target;
 use crate::model::series::{Mark, MarkKind, Series, XAxis, describe_sum};
@@ -236,11 +236,11 @@ fn legend(ui: &mut Ui, prefs: &mut PlotPrefs, view: &PlotView<'_>) {
                     let hidden = prefs.hidden.contains(id);
                     let color = readable(actor_color(view.ds, id), dark);
                     let text = if hidden {
-                        RichText::new(format!("○ {}", actor_name(view.ds, id)))
+                        RichText::new(format!("○ {}", view.ds.actor_name(id)))
                             .weak()
                             .strikethrough()
                     } else {
-                        RichText::new(format!("● {}", actor_name(view.ds, id))).color(color)
+                        RichText::new(format!("● {}", view.ds.actor_name(id))).color(color)
                     };
                     let r = ui
                         .add(egui::Button::new(text).frame(false))
@@ -287,9 +287,9 @@ fn tooltip(ui: &mut Ui, ds: &Dataset, m: &Mark) {
         return;
     };
     ui.set_max_width(380.0);
-    let mut who = actor_name(ds, &c.claimant).to_string();
+    let mut who = ds.actor_name(&c.claimant).to_string();
     if let Some(v) = &c.via {
-        who = format!("{who} (via {})", actor_name(ds, v));
+        who = format!("{who} (via {})", ds.actor_name(v));
     }
     ui.strong(who);
     if m.derived {
@@ -395,13 +395,10 @@ fn figures(
             let base = readable(actor_color(ds, &s.claimant), dark);
             if s.line.len() > 1 {
                 pui.line(
-                    Line::new(
-                        actor_name(ds, &s.claimant),
-                        PlotPoints::from(s.line.clone()),
-                    )
-                    .color(base.gamma_multiply(0.8))
-                    .width(1.5)
-                    .allow_hover(false),
+                    Line::new(ds.actor_name(&s.claimant), PlotPoints::from(s.line.clone()))
+                        .color(base.gamma_multiply(0.8))
+                        .width(1.5)
+                        .allow_hover(false),
                 );
             }
             if !detailed {
@@ -789,7 +786,7 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
                     }
                     _ => {
                         let c = &ds.claims[target.index];
-                        ui.strong(actor_name(ds, &c.claimant));
+                        ui.strong(ds.actor_name(&c.claimant));
                         ui.label(format!(
                             "{}: {} — stated on {}",
                             c.metric,
