@@ -21,7 +21,7 @@ use crate::model::{
     Metric, Qualifier, Severity, Source, Term, Value,
 };
 use crate::store::{self, Loaded, OnConflict, Progress, SaveError, Store, StoreError};
-use crate::ui::editor::EditorState;
+use crate::ui::editor::{EditorState, Pickers};
 use crate::ui::lists::{self, Counts, ListView};
 use crate::ui::menu::{self, MenuState, ThemeChoice};
 use crate::ui::plot::{self as plot_ui, Export, PlotPrefs, PlotTab, PlotView};
@@ -155,6 +155,9 @@ struct Derived {
     pub legend: Vec<String>,
     /// The tags of the events, for the filter bar.
     tags: Vec<String>,
+    /// The editor's large picker lists, and the version they were built for.
+    pickers: Pickers,
+    pickers_version: u64,
 }
 
 /// What waits for the user's answer before it happens.
@@ -854,6 +857,11 @@ impl App {
             d.tags = filter_bar::tags(&doc.dataset);
             d.findings = validate(&doc.dataset, doc.store.manifest_loaded());
         }
+        // Only while a record is being edited: the editor is what uses them.
+        if self.selected.is_some() && d.pickers_version != doc.version {
+            d.pickers = Pickers::build(&doc.dataset);
+            d.pickers_version = doc.version;
+        }
         let filter_changed = d.filter.as_ref() != Some(&self.prefs.filter);
         if doc_changed || filter_changed {
             d.filter = Some(self.prefs.filter.clone());
@@ -1233,6 +1241,7 @@ impl App {
                         ui,
                         &mut self.editor,
                         ds,
+                        &self.derived.pickers,
                         &self.derived.findings,
                         self.selected,
                         out,

@@ -11,7 +11,7 @@ use crosscheck::model::filter::{Filter, SearchIndex, apply};
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::common::{sample_copy, snapshot};
 
@@ -670,5 +670,50 @@ fn opening_in_the_background_gives_the_same_dataset_and_cancelling_keeps_the_ope
     assert_eq!(
         h.state().doc.as_ref().expect("doc").dataset.claims.len(),
         3000
+    );
+}
+
+#[test]
+fn the_supersedes_picker_offers_the_claimants_earlier_claims_of_the_metric() {
+    use crosscheck::model::edit::Target;
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    let index = {
+        let doc = h.state().doc.as_ref().expect("doc");
+        doc.dataset
+            .claims
+            .iter()
+            .position(|c| c.id == "nis-2025-01-13-killed")
+            .expect("claim")
+    };
+    h.state_mut().selected = Some(Target {
+        kind: Kind::Claim,
+        index,
+    });
+    h.run();
+    let shown = h
+        .get_by_role_and_label(Role::ComboBox, "Supersedes")
+        .value()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("19 Dec 2024 — killed at least 100"),
+        "{shown:?}"
+    );
+    h.get_by_role_and_label(Role::ComboBox, "Supersedes")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "Supersedes")
+        .click();
+    h.run();
+    // The list: "(none)" and NIS's one earlier "killed" claim — not its wounded or later ones.
+    let options: Vec<String> = h
+        .query_all_by_label_contains(" — ")
+        .filter_map(|n| n.accesskit_node().label().or(n.value()))
+        .filter(|l| l.contains("killed") || l.contains("wounded"))
+        .collect();
+    assert_eq!(
+        options,
+        vec!["19 Dec 2024 — killed at least 100".to_string()],
+        "{options:?}"
     );
 }

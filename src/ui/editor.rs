@@ -16,6 +16,48 @@ use crate::model::{
     Method, PartialDate, Place, Qualifier, Rank, RankReason, Reliability, Scope, Source,
 };
 
+/// Picker items that would cost a pass over the whole dataset to build: made once per
+/// version of the dataset, not every frame.
+#[derive(Default)]
+pub struct Pickers {
+    /// Every event as (id, "date — title"), in date order.
+    pub events: Vec<(String, String, Option<Color32>)>,
+    /// The claims of each claimant, in statement-date order.
+    pub claims_by_claimant: HashMap<String, Vec<usize>>,
+}
+
+impl Pickers {
+    pub fn build(ds: &Dataset) -> Pickers {
+        let mut order: Vec<usize> = (0..ds.events.len()).collect();
+        order.sort_by_key(|&i| ds.events[i].date.cmp_key());
+        let events = order
+            .into_iter()
+            .map(|i| {
+                let e = &ds.events[i];
+                (
+                    e.id.clone(),
+                    format!("{} — {}", e.date.display(), e.title),
+                    None,
+                )
+            })
+            .collect();
+        let mut claims_by_claimant: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, c) in ds.claims.iter().enumerate() {
+            claims_by_claimant
+                .entry(c.claimant.clone())
+                .or_default()
+                .push(i);
+        }
+        for list in claims_by_claimant.values_mut() {
+            list.sort_by_key(|&i| ds.claims[i].stated_on.cmp_key());
+        }
+        Pickers {
+            events,
+            claims_by_claimant,
+        }
+    }
+}
+
 /// Text being typed into fields whose value must parse first (dates, numbers, lists).
 #[derive(Default)]
 pub struct EditorState {
@@ -50,6 +92,7 @@ const ERROR: Color32 = Color32::from_rgb(0xd0, 0x30, 0x30);
 /// A form being drawn: the record's fields, and which one changed this frame.
 struct Form<'a> {
     ds: &'a Dataset,
+    pickers: &'a Pickers,
     st: &'a mut EditorState,
     changed: Option<&'static str>,
     /// The width of the field column, so that the form fits the pane instead of widening it.
@@ -471,6 +514,7 @@ pub fn show(
     ui: &mut Ui,
     st: &mut EditorState,
     ds: &Dataset,
+    pickers: &Pickers,
     findings: &[Finding],
     selected: Option<Target>,
     out: &mut Vec<Command>,
@@ -537,6 +581,7 @@ pub fn show(
     let width = (ui.available_width() - 150.0).max(160.0);
     let mut form = Form {
         ds,
+        pickers,
         st,
         changed: None,
         width,
@@ -694,24 +739,46 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
             (Some(RankReason::MostRecent), "most recent"),
         ],
     );
-    let mut claims: Vec<_> = ds
-        .claims
-        .iter()
-        .filter(|o| o.id != c.id && o.claimant == c.claimant)
-        .map(|o| {
-            (
-                o.id.clone(),
-                format!(
-                    "{} — {} {}",
-                    o.stated_on.display(),
-                    o.metric,
-                    o.value.stated()
-                ),
-                None,
-            )
+    // The earlier claims of the same claimant and metric, most recent first (at most 300:
+    // a busy claimant can have tens of thousands).
+    let stated = c.stated_on.cmp_key();
+    let mut claims: Vec<(String, String, Option<Color32>)> = f
+        .pickers
+        .claims_by_claimant
+        .get(&c.claimant)
+        .map(|list| {
+            list.iter()
+                .rev()
+                .filter_map(|&i| ds.claims.get(i))
+                .filter(|o| o.id != c.id && o.metric == c.metric && o.stated_on.cmp_key() <= stated)
+                .take(300)
+                .map(|o| {
+                    let label = format!(
+                        "{} — {} {}",
+                        o.stated_on.display(),
+                        o.metric,
+                        o.value.stated()
+                    );
+                    (o.id.clone(), label, None)
+                })
+                .collect()
         })
-        .collect();
-    claims.sort_by(|a, b| a.1.cmp(&b.1));
+        .unwrap_or_default();
+    if let Some(cur) = &c.supersedes
+        && !claims.iter().any(|(id, _, _)| id == cur)
+        && let Some(o) = ds.claims.iter().find(|o| &o.id == cur)
+    {
+        claims.push((
+            o.id.clone(),
+            format!(
+                "{} — {} {}",
+                o.stated_on.display(),
+                o.metric,
+                o.value.stated()
+            ),
+            None,
+        ));
+    }
     f.pick(
         ui,
         "Supersedes",
@@ -720,19 +787,8 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         &claims,
         true,
     );
-    let mut events: Vec<_> = ds
-        .events
-        .iter()
-        .map(|e| {
-            (
-                e.id.clone(),
-                format!("{} — {}", e.date.display(), e.title),
-                None,
-            )
-        })
-        .collect();
-    events.sort_by(|a, b| a.1.cmp(&b.1));
-    f.pick(ui, "Event", "event", &mut c.event, &events, true);
+    let events = &f.pickers.events;
+    f.pick(ui, "Event", "event", &mut c.event, events, true);
     f.choose(
         ui,
         "Method",
