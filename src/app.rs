@@ -613,6 +613,7 @@ impl App {
                 if let Some(doc) = &mut self.doc {
                     doc.history.break_coalescing();
                 }
+                self.show_in_plot(t);
             }
             Command::ShowTab(k) => self.prefs.tab = k,
             Command::NewRecord(kind) => {
@@ -735,6 +736,34 @@ impl App {
                 height: 700.0,
             },
         )
+    }
+
+    /// Turns the plot to the tab and metric of a selected claim with a number, so that the
+    /// selection is visible there (the Timeline stays as it is).
+    fn show_in_plot(&mut self, t: Option<Target>) {
+        let (Some(doc), Some(t)) = (&self.doc, t) else {
+            return;
+        };
+        let Some(c) = doc
+            .dataset
+            .claims
+            .get(t.index)
+            .filter(|_| t.kind == Kind::Claim)
+        else {
+            return;
+        };
+        let plot = &mut self.prefs.plot;
+        if plot.tab == PlotTab::Timeline || !c.value.qualifier.has_number() {
+            return;
+        }
+        if plot_ui::troop_metrics(&doc.dataset).contains(&c.metric) {
+            if c.metric == "troops_deployed" {
+                plot.tab = PlotTab::Troops;
+            }
+        } else {
+            plot.tab = PlotTab::Casualties;
+            plot.casualty_metric = c.metric.clone();
+        }
     }
 
     /// Scrolls the list to the selected record once.

@@ -717,3 +717,22 @@ fn the_supersedes_picker_offers_the_claimants_earlier_claims_of_the_metric() {
         "{options:?}"
     );
 }
+
+#[test]
+fn selecting_a_casualty_claim_turns_the_plot_to_it() {
+    use crosscheck::ui::plot::PlotTab;
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    assert_eq!(h.state().prefs.plot.tab, PlotTab::Troops);
+    select_jcs_claim(&mut h);
+    assert_eq!(h.state().prefs.plot.tab, PlotTab::Casualties);
+    assert_eq!(h.state().prefs.plot.casualty_metric, "killed_or_wounded");
+    let sel = h.state().selected.expect("selected").index;
+    assert!(
+        h.state()
+            .plot_series()
+            .iter()
+            .flat_map(|s| s.marks.iter())
+            .any(|m| m.selected && m.claim == sel)
+    );
+}

@@ -121,7 +121,7 @@ fn day_label(x: f64, step: f64) -> String {
 
 fn date_grid(input: egui_plot::GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
-    let n = ((max - min) / input.base_step_size.max(1e-9) / 12.0).clamp(4.0, 12.0) as usize;
+    let n = ((max - min) / input.base_step_size.max(1e-9) / 8.0).clamp(4.0, 12.0) as usize;
     date_ticks(min, max, n)
         .into_iter()
         .map(|(value, _, step)| GridMark {
