@@ -102,8 +102,12 @@ enum Command {
         /// The dataset folder.
         dir: PathBuf,
         /// Write every claim as one CSV row to this file.
+        #[arg(long, value_name = "FILE", required_unless_present = "json")]
+        claims_csv: Option<PathBuf>,
+        /// Write the whole dataset (manifest and every record) as one JSON document to this
+        /// file, for jq, pandas and the like.
         #[arg(long, value_name = "FILE")]
-        claims_csv: PathBuf,
+        json: Option<PathBuf>,
     },
 }
 
@@ -158,7 +162,11 @@ pub fn main() -> ExitCode {
         }) => plot(&dir, &metric, x, filter, deprecated, !no_sums, &out),
         Some(Command::Check { dir, strict }) => check(&dir, strict),
         Some(Command::Fmt { dir, check }) => fmt(&dir, check),
-        Some(Command::Export { dir, claims_csv }) => export(&dir, &claims_csv),
+        Some(Command::Export {
+            dir,
+            claims_csv,
+            json,
+        }) => export(&dir, claims_csv.as_deref(), json.as_deref()),
     };
     ExitCode::from(code)
 }
@@ -223,6 +231,8 @@ fn fmt(dir: &Path, check_only: bool) -> u8 {
         .collect();
     let (broken_count, _) = print_findings(&loaded, &mut broken, true);
     let Loaded { store, dataset, .. } = &mut loaded;
+    // Every file is brought to the canonical form, edited or not.
+    store.touch_all(dataset);
     if check_only {
         let pending = match store.pending(dataset) {
             Ok(p) => p,
@@ -262,7 +272,7 @@ fn fmt(dir: &Path, check_only: bool) -> u8 {
     }
 }
 
-fn export(dir: &Path, csv_path: &Path) -> u8 {
+fn export(dir: &Path, csv_path: Option<&Path>, json_path: Option<&Path>) -> u8 {
     let loaded = match load(dir) {
         Ok(l) => l,
         Err(code) => return code,
@@ -274,15 +284,32 @@ fn export(dir: &Path, csv_path: &Path) -> u8 {
         .cloned()
         .collect();
     let (broken_count, _) = print_findings(&loaded, &mut broken, true);
-    if let Err(e) = crate::store::write_claims_csv(&loaded.dataset, csv_path) {
-        err(&format!("crosscheck: error: {}: {e}", csv_path.display()));
-        return 2;
+    if let Some(csv_path) = csv_path {
+        if let Err(e) = crate::store::write_claims_csv(&loaded.dataset, csv_path) {
+            err(&format!("crosscheck: error: {}: {e}", csv_path.display()));
+            return 2;
+        }
+        err(&format!(
+            "wrote {} claims to {}",
+            loaded.dataset.claims.len(),
+            csv_path.display()
+        ));
     }
-    err(&format!(
-        "wrote {} claims to {}",
-        loaded.dataset.claims.len(),
-        csv_path.display()
-    ));
+    if let Some(json_path) = json_path {
+        if let Err(e) = crate::store::write_json(&loaded.dataset, json_path) {
+            err(&format!("crosscheck: error: {}: {e}", json_path.display()));
+            return 2;
+        }
+        let ds = &loaded.dataset;
+        err(&format!(
+            "wrote {} claims, {} events, {} sources and {} actors to {}",
+            ds.claims.len(),
+            ds.events.len(),
+            ds.sources.len(),
+            ds.actors.len(),
+            json_path.display()
+        ));
+    }
     if broken_count > 0 { 1 } else { 0 }
 }
 

@@ -507,6 +507,7 @@ pub fn generate(size: Size) -> Dataset {
         sources,
         events,
         claims,
+        ..Dataset::default()
     }
 }
 

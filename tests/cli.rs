@@ -532,6 +532,47 @@ fn plot_writes_an_svg_with_a_legend_entry_per_claimant_and_a_mark_per_claim() {
 }
 
 #[test]
+fn export_json_holds_the_same_records_as_the_folder() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let json = tmp.path().join("all.json");
+    let o = run(&["export", SAMPLE, "--json", json.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("21 claims, 8 events"), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&json).expect("json");
+    let from_json = crosscheck::store::read_json(&text).expect("parses as a dataset");
+    let mut from_ron = crosscheck::store::Store::load(std::path::Path::new(SAMPLE))
+        .expect("load")
+        .dataset;
+    // Where a record was read from is not part of it.
+    from_ron.claims.iter_mut().for_each(|c| c.origin = None);
+    from_ron.events.iter_mut().for_each(|c| c.origin = None);
+    from_ron.sources.iter_mut().for_each(|c| c.origin = None);
+    from_ron.actors.iter_mut().for_each(|c| c.origin = None);
+    from_ron.manifest.origin = None;
+    from_ron
+        .manifest
+        .metrics
+        .iter_mut()
+        .for_each(|m| m.origin = None);
+    from_ron
+        .manifest
+        .event_types
+        .iter_mut()
+        .for_each(|m| m.origin = None);
+    assert_eq!(from_json, from_ron);
+    // Plain JSON a researcher can query: a claim's fields by their RON names.
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let z = v["claims"]
+        .as_array()
+        .expect("claims")
+        .iter()
+        .find(|c| c["id"] == "zelensky-2024-12-23-killed-or-wounded")
+        .expect("zelensky");
+    assert_eq!(z["claimant"], "ua-zelensky");
+    assert_eq!(z["stated_on"], "2024-12-23");
+}
+
+#[test]
 fn gen_is_deterministic_and_writes_a_clean_dataset() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let (a, b, c) = (

@@ -4,7 +4,8 @@
 use std::fs;
 use std::path::Path;
 
-use crosscheck::model::{DateText, Qualifier, Severity, Value};
+use crosscheck::model::edit::{AnyRecord, Edit};
+use crosscheck::model::{Claim, Dataset, DateText, Qualifier, Severity, Value};
 use crosscheck::store::{OnConflict, SaveError, Store};
 
 use crate::common::{SAMPLE, sample_copy, snapshot};
@@ -40,6 +41,30 @@ fn every_record_knows_where_it_was_read() {
     }
 }
 
+/// Changes the claim `id` as the window does: through an [`Edit`].
+fn edit_claim(ds: &mut Dataset, id: &str, change: impl FnOnce(&mut Claim)) {
+    let index = ds.claims.iter().position(|c| c.id == id).expect("claim");
+    let mut c = ds.claims[index].clone();
+    change(&mut c);
+    Edit::Replace {
+        index,
+        record: AnyRecord::Claim(c),
+    }
+    .apply(ds)
+    .expect("edit");
+}
+
+/// Adds a claim as the window does.
+fn add_claim(ds: &mut Dataset, c: Claim) {
+    let index = ds.claims.len();
+    Edit::Insert {
+        index,
+        record: AnyRecord::Claim(c),
+    }
+    .apply(ds)
+    .expect("insert");
+}
+
 #[test]
 fn load_and_save_of_an_unchanged_dataset_rewrites_no_byte() {
     let (_tmp, ds_dir) = sample_copy();
@@ -66,13 +91,11 @@ fn saving_one_edit_rewrites_one_line_of_one_file() {
     let (_tmp, ds_dir) = sample_copy();
     let before = snapshot(&ds_dir);
     let mut loaded = Store::load(&ds_dir).expect("load");
-    let c = loaded
-        .dataset
-        .claims
-        .iter_mut()
-        .find(|c| c.id == "jcs-2024-12-23-killed-or-wounded")
-        .expect("claim");
-    c.value = Value::new(Qualifier::Approx, 1_200);
+    edit_claim(
+        &mut loaded.dataset,
+        "jcs-2024-12-23-killed-or-wounded",
+        |c| c.value = Value::new(Qualifier::Approx, 1_200),
+    );
     let report = loaded
         .store
         .save(&mut loaded.dataset, OnConflict::Refuse)
@@ -113,7 +136,7 @@ fn a_new_record_is_filed_by_kind_and_year() {
     c.id = "nis-2026-02-01-killed".into();
     c.stated_on = DateText::new("2026-02-01");
     c.origin = None;
-    loaded.dataset.claims.push(c);
+    add_claim(&mut loaded.dataset, c);
     let report = loaded
         .store
         .save(&mut loaded.dataset, OnConflict::Refuse)
@@ -171,12 +194,13 @@ fn a_broken_file_is_reported_the_rest_loads_and_it_is_never_written() {
     assert_eq!(loaded.dataset.events.len(), 8);
 
     // Saving after an edit elsewhere and a new 2025 claim leaves the broken file alone.
-    loaded.dataset.claims[0].notes = "edited".into();
+    let first = loaded.dataset.claims[0].id.clone();
+    edit_claim(&mut loaded.dataset, &first, |c| c.notes = "edited".into());
     let mut c = loaded.dataset.claims[0].clone();
     c.id = "nis-2025-02-01-new".into();
     c.stated_on = DateText::new("2025-02-01");
     c.origin = None;
-    loaded.dataset.claims.push(c);
+    add_claim(&mut loaded.dataset, c);
     let report = loaded
         .store
         .save(&mut loaded.dataset, OnConflict::Overwrite)
@@ -196,10 +220,8 @@ fn a_file_changed_on_disk_is_not_overwritten_silently() {
         .replace("at least 100", "at least 101");
     fs::write(&path, &theirs).expect("write behind the store's back");
 
-    loaded.dataset.claims.iter_mut().for_each(|c| {
-        if c.id == "nis-2024-12-19-killed" {
-            c.notes = "mine".into();
-        }
+    edit_claim(&mut loaded.dataset, "nis-2024-12-19-killed", |c| {
+        c.notes = "mine".into()
     });
     match loaded.store.save(&mut loaded.dataset, OnConflict::Refuse) {
         Err(SaveError::ChangedOnDisk(paths)) => assert_eq!(paths, vec![path.clone()]),
@@ -243,4 +265,91 @@ fn no_damage_to_a_file_makes_loading_or_checking_panic() {
         let loaded = Store::load(&ds_dir).expect("load");
         let _ = loaded.check();
     }
+}
+
+#[test]
+fn a_save_rewrites_only_the_files_edits_touched_and_nothing_after_an_undo() {
+    let (_tmp, ds_dir) = sample_copy();
+    // A file that parses but is not in canonical form: saving an edit elsewhere must not
+    // reformat it behind the researcher's back (that is what `fmt` is for).
+    let other = ds_dir.join("claims/2025.ron");
+    let loose = fs::read_to_string(&other)
+        .expect("read")
+        .replace("\n", "\n\n");
+    fs::write(&other, &loose).expect("write");
+    let mut loaded = Store::load(&ds_dir).expect("load");
+    let mut history = crosscheck::model::edit::History::default();
+    let index = loaded
+        .dataset
+        .claims
+        .iter()
+        .position(|c| c.id == "jcs-2024-12-23-killed-or-wounded")
+        .expect("claim");
+    let mut c = loaded.dataset.claims[index].clone();
+    c.notes = "checked against the JCS release".into();
+    history
+        .apply(
+            &mut loaded.dataset,
+            Edit::Replace {
+                index,
+                record: AnyRecord::Claim(c),
+            },
+            None,
+        )
+        .expect("edit");
+    let pending = loaded.store.pending(&mut loaded.dataset).expect("pending");
+    let paths: Vec<_> = pending
+        .iter()
+        .map(|(i, _)| loaded.store.path_of(*i as u32))
+        .collect();
+    assert_eq!(paths, vec![ds_dir.join("claims/2024.ron")]);
+
+    // Undone before saving: the file would come out as it is on disk, so nothing is written.
+    history.undo(&mut loaded.dataset).expect("undo");
+    let report = loaded
+        .store
+        .save(&mut loaded.dataset, OnConflict::Refuse)
+        .expect("save");
+    assert!(report.written.is_empty(), "{:?}", report.written);
+    assert!(loaded.dataset.touched.files.is_empty());
+    assert_eq!(fs::read_to_string(&other).expect("read"), loose);
+}
+
+#[test]
+fn a_busy_year_is_filed_by_month() {
+    let (_tmp, ds_dir) = sample_copy();
+    let mut loaded = Store::load(&ds_dir).expect("load");
+    let template = loaded.dataset.claims[0].clone();
+    let n = crosscheck::store::MONTHLY_ABOVE + 1;
+    for k in 0..n {
+        let mut c = template.clone();
+        c.id = format!("bulk-{k:05}");
+        c.stated_on = DateText::new(&format!("2026-{:02}-{:02}", 1 + k % 12, 1 + k % 28));
+        c.supersedes = None;
+        c.origin = None;
+        add_claim(&mut loaded.dataset, c);
+    }
+    let report = loaded
+        .store
+        .save(&mut loaded.dataset, OnConflict::Refuse)
+        .expect("save");
+    assert_eq!(report.written.len(), 12, "{:?}", report.written);
+    assert!(
+        report
+            .written
+            .contains(&ds_dir.join("claims/2026/2026-03.ron"))
+    );
+    assert!(!ds_dir.join("claims/2026.ron").exists());
+    let reloaded = Store::load(&ds_dir).expect("reload");
+    assert_eq!(reloaded.dataset.claims.len(), 21 + n);
+    let march = reloaded
+        .dataset
+        .claims
+        .iter()
+        .filter(|c| {
+            c.origin
+                .is_some_and(|o| reloaded.store.path_of(o.file).ends_with("2026-03.ron"))
+        })
+        .count();
+    assert_eq!(march, (0..n).filter(|k| k % 12 == 2).count());
 }

@@ -105,8 +105,33 @@ impl Edit {
         }
     }
 
-    /// Applies the edit and returns its inverse.
+    /// The file of the record this edit puts in or takes out, if it has one.
+    fn origin(&self) -> Option<super::Origin> {
+        use super::Record;
+        match self {
+            Edit::Replace { record, .. } | Edit::Insert { record, .. } => match record {
+                AnyRecord::Actor(r) => r.origin(),
+                AnyRecord::Source(r) => r.origin(),
+                AnyRecord::Event(r) => r.origin(),
+                AnyRecord::Claim(r) => r.origin(),
+            },
+            Edit::Remove { .. } | Edit::Manifest(_) => None,
+        }
+    }
+
+    /// Applies the edit and returns its inverse. The files of the records it changes are
+    /// noted in [`Dataset::touched`], so that a save rewrites them and only them.
     pub fn apply(self, ds: &mut Dataset) -> Result<Edit, EditError> {
+        let manifest = matches!(self, Edit::Manifest(_));
+        let new = self.origin();
+        let inverse = self.apply_untracked(ds)?;
+        ds.touched.record(new);
+        ds.touched.record(inverse.origin());
+        ds.touched.manifest |= manifest;
+        Ok(inverse)
+    }
+
+    fn apply_untracked(self, ds: &mut Dataset) -> Result<Edit, EditError> {
         Ok(match self {
             Edit::Replace { index, record } => {
                 let old = match record {

@@ -53,14 +53,44 @@ impl Kind {
     }
 }
 
-/// A whole dataset in memory: the manifest and every record.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// A whole dataset in memory: the manifest and every record. Serialized only as the one JSON
+/// document of `crosscheck export --json`; the folder of RON files is the store's business.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Dataset {
     pub manifest: Manifest,
     pub actors: Vec<Actor>,
     pub sources: Vec<Source>,
     pub events: Vec<Event>,
     pub claims: Vec<Claim>,
+    /// The files edits have touched since the last save.
+    #[serde(skip)]
+    pub touched: Touched,
+}
+
+/// The files whose records edits have changed, added or removed since the last save: what a
+/// save has to render again. Recorded by [`edit::Edit::apply`], the one place records change,
+/// and cleared by the store once those files are written. Not part of the dataset's content,
+/// so it never makes two datasets unequal.
+#[derive(Debug, Clone, Default)]
+pub struct Touched {
+    /// Indices into the store's file table.
+    pub files: std::collections::BTreeSet<u32>,
+    pub manifest: bool,
+}
+
+impl PartialEq for Touched {
+    fn eq(&self, _: &Touched) -> bool {
+        true
+    }
+}
+
+impl Touched {
+    /// Notes the file of a record's origin, if it has one.
+    pub fn record(&mut self, origin: Option<Origin>) {
+        if let Some(o) = origin {
+            self.files.insert(o.file);
+        }
+    }
 }
 
 impl Dataset {

@@ -628,6 +628,7 @@ mod tests {
                     "2025-01-13",
                 ),
             ],
+            ..Dataset::default()
         }
     }
 

@@ -10,6 +10,7 @@
 pub mod atomic;
 pub mod text;
 
+use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::fmt::Write as _;
 use std::fs;
@@ -27,6 +28,7 @@ use crate::model::export::{CLAIMS_CSV_HEADER, claim_row};
 use crate::model::validate::validate;
 use crate::model::{
     Actor, Claim, Dataset, Event, Finding, Kind, Manifest, Origin, Record, Severity, Source,
+    Touched,
 };
 
 /// The manifest's file name inside a dataset folder.
@@ -481,19 +483,38 @@ impl Store {
         s
     }
 
-    /// Gives every record that has no file (or whose file is broken) one, by kind and year,
-    /// adding new file entries as needed.
-    fn assign<R: Record>(&mut self, records: &mut [R]) {
-        for r in records.iter_mut() {
-            let ok = r.origin().is_some_and(|o| {
-                self.files
-                    .get(o.file as usize)
-                    .is_some_and(|f| f.broken.is_none() && f.role == FileRole::Records(R::KIND))
-            });
-            if ok {
-                continue;
-            }
-            let file = self.default_file(R::KIND, shard_name(R::KIND, r.primary_date()));
+    /// Gives every record that has no file (or whose file is broken) one, by kind and date,
+    /// adding new file entries as needed and noting the files as touched.
+    fn assign<R: Record>(&mut self, records: &mut [R], touched: &mut Touched) {
+        let homeless: Vec<usize> = records
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                !r.origin().is_some_and(|o| {
+                    self.files
+                        .get(o.file as usize)
+                        .is_some_and(|f| f.broken.is_none() && f.role == FileRole::Records(R::KIND))
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if homeless.is_empty() {
+            return;
+        }
+        // Years with many records of this kind are split by month, so that a save after one
+        // edit rewrites a small file.
+        let mut per_year: HashMap<Option<i32>, usize> = HashMap::new();
+        for r in records.iter() {
+            *per_year.entry(year_of(r.primary_date())).or_default() += 1;
+        }
+        for i in homeless {
+            let r = &mut records[i];
+            let date = r.primary_date();
+            let by_month = per_year
+                .get(&year_of(date))
+                .is_some_and(|&n| n > MONTHLY_ABOVE);
+            let file = self.default_file(R::KIND, shard_name(R::KIND, date, by_month));
+            touched.files.insert(file);
             r.set_origin(Some(Origin {
                 file,
                 line: 0,
@@ -502,14 +523,28 @@ impl Store {
         }
     }
 
+    /// Marks every file as touched, so that the next save renders each one (`fmt`).
+    pub fn touch_all(&self, ds: &mut Dataset) {
+        ds.touched.manifest = true;
+        ds.touched
+            .files
+            .extend((0..self.files.len()).filter_map(|i| u32::try_from(i).ok()));
+    }
+
     fn default_file(&mut self, kind: Kind, name: String) -> u32 {
-        let folder = Path::new(kind.folder());
+        // `name` may hold a subfolder (`2024/2024-03`): joined part by part, so that paths
+        // compare equal to those read from disk on every platform.
+        let mut parts: Vec<&str> = name.split('/').collect();
+        let base = parts.pop().unwrap_or("records");
+        let folder = parts
+            .iter()
+            .fold(Path::new(kind.folder()).to_path_buf(), |p, c| p.join(c));
         let mut n = 1;
         loop {
             let file_name = if n == 1 {
-                format!("{name}.ron")
+                format!("{base}.ron")
             } else {
-                format!("{name}-{n}.ron")
+                format!("{base}-{n}.ron")
             };
             let rel = folder.join(file_name);
             match self.files.iter().position(|f| f.rel == rel) {
@@ -531,18 +566,37 @@ impl Store {
     }
 
     /// The canonical text of each writable file whose bytes differ from what was last read
-    /// or written. Records without a file are given one first.
+    /// or written. Records without a file are given one first. Only files that edits have
+    /// touched ([`Dataset::touched`]) or that were never written are rendered, so a save after
+    /// one edit costs one file, whatever the size of the dataset; a touched file whose text
+    /// comes out as it is on disk (an edit undone) is left alone.
     pub fn pending(&mut self, ds: &mut Dataset) -> Result<Vec<(usize, String)>, SaveError> {
-        self.assign(&mut ds.actors);
-        self.assign(&mut ds.sources);
-        self.assign(&mut ds.events);
-        self.assign(&mut ds.claims);
-        let mut out = Vec::new();
-        let texts: Vec<(usize, Result<String, String>)> = (0..self.files.len())
-            .into_par_iter()
-            .filter(|&i| self.files[i].broken.is_none())
-            .map(|i| (i, self.render(ds, i)))
+        let mut touched = std::mem::take(&mut ds.touched);
+        self.assign(&mut ds.actors, &mut touched);
+        self.assign(&mut ds.sources, &mut touched);
+        self.assign(&mut ds.events, &mut touched);
+        self.assign(&mut ds.claims, &mut touched);
+        ds.touched = touched;
+        let candidates: Vec<usize> = (0..self.files.len())
+            .filter(|&i| {
+                let f = &self.files[i];
+                f.broken.is_none()
+                    && (f.disk_hash.is_none()
+                        || u32::try_from(i).is_ok_and(|i| ds.touched.files.contains(&i))
+                        || (f.role == FileRole::Manifest && ds.touched.manifest))
+            })
             .collect();
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Each file's records, found in one pass over the dataset.
+        let roles: Vec<FileRole> = self.files.iter().map(|f| f.role).collect();
+        let members = Members::of(ds, &roles, &candidates);
+        let texts: Vec<(usize, Result<String, String>)> = candidates
+            .into_par_iter()
+            .map(|i| (i, self.render(ds, &members, i)))
+            .collect();
+        let mut out = Vec::new();
         for (i, text) in texts {
             let text = text.map_err(|message| SaveError::Serialize {
                 path: self.root.join(&self.files[i].rel),
@@ -550,26 +604,36 @@ impl Store {
             })?;
             if self.files[i].disk_hash != Some(hash(text.as_bytes())) {
                 out.push((i, text));
+            } else {
+                self.settled(ds, i);
             }
         }
         Ok(out)
     }
 
-    fn render(&self, ds: &Dataset, file: usize) -> Result<String, String> {
-        fn sorted<R: Record>(records: &[R], file: usize) -> Vec<&R> {
-            let mut v: Vec<&R> = records
-                .iter()
-                .filter(|r| r.origin().is_some_and(|o| o.file as usize == file))
-                .collect();
+    /// File `i` is as on disk: no longer touched.
+    fn settled(&self, ds: &mut Dataset, i: usize) {
+        if let Ok(f) = u32::try_from(i) {
+            ds.touched.files.remove(&f);
+        }
+        if self.files[i].role == FileRole::Manifest {
+            ds.touched.manifest = false;
+        }
+    }
+
+    fn render(&self, ds: &Dataset, members: &Members, file: usize) -> Result<String, String> {
+        fn sorted<'a, R: Record>(records: &'a [R], mine: &[usize]) -> Vec<&'a R> {
+            let mut v: Vec<&R> = mine.iter().filter_map(|&i| records.get(i)).collect();
             v.sort_by(|a, b| a.id().cmp(b.id()).then(a.origin().cmp(&b.origin())));
             v
         }
+        let mine = members.of_file(file);
         match self.files[file].role {
             FileRole::Manifest => canonical(&ds.manifest),
-            FileRole::Records(Kind::Actor) => canonical(&sorted(&ds.actors, file)),
-            FileRole::Records(Kind::Source) => canonical(&sorted(&ds.sources, file)),
-            FileRole::Records(Kind::Event) => canonical(&sorted(&ds.events, file)),
-            FileRole::Records(Kind::Claim) => canonical(&sorted(&ds.claims, file)),
+            FileRole::Records(Kind::Actor) => canonical(&sorted(&ds.actors, mine)),
+            FileRole::Records(Kind::Source) => canonical(&sorted(&ds.sources, mine)),
+            FileRole::Records(Kind::Event) => canonical(&sorted(&ds.events, mine)),
+            FileRole::Records(Kind::Claim) => canonical(&sorted(&ds.claims, mine)),
         }
     }
 
@@ -606,10 +670,12 @@ impl Store {
         Ok(report)
     }
 
-    /// Records that file `i` now holds `text`: its hash, and where its records stand.
+    /// Records that file `i` now holds `text`: its hash, where its records stand, and that
+    /// it is no longer touched.
     fn written(&mut self, ds: &mut Dataset, i: usize, text: &str) {
         self.files[i].disk_hash = Some(hash(text.as_bytes()));
         relocate(ds, &self.files[i], i, text);
+        self.settled(ds, i);
     }
 
     /// Like [`Store::save`], but a file changed on disk since it was loaded is left as it is
@@ -705,15 +771,72 @@ pub fn create(dir: &Path, manifest: &Manifest) -> Result<(), StoreError> {
     atomic::write_atomic(&path, text.as_bytes()).map_err(io_err)
 }
 
-/// The base name of the file a new record goes to: its year, `undated`, or the kind.
-fn shard_name(kind: Kind, date: Option<&crate::model::DateText>) -> String {
+/// Above this many records of one kind in a year, new records of that year are filed by
+/// month (`claims/2024/2024-03.ron`) rather than by year (`claims/2024.ron`).
+pub const MONTHLY_ABOVE: usize = 2_000;
+
+fn first_day(date: Option<&crate::model::DateText>) -> Option<chrono::NaiveDate> {
+    date.and_then(|d| d.valid())
+        .and_then(|d| d.earliest().date().or(d.latest().date()))
+}
+
+fn year_of(date: Option<&crate::model::DateText>) -> Option<i32> {
+    first_day(date).map(|d| chrono::Datelike::year(&d))
+}
+
+/// The base name (relative to the kind's folder) of the file a new record goes to: its year
+/// or `YEAR/YEAR-MONTH`, `undated`, or the kind.
+fn shard_name(kind: Kind, date: Option<&crate::model::DateText>, by_month: bool) -> String {
+    use chrono::Datelike;
     if kind == Kind::Actor {
         return "actors".into();
     }
-    date.and_then(|d| d.valid())
-        .and_then(|d| d.earliest().date().or(d.latest().date()))
-        .map(|d| chrono::Datelike::year(&d).to_string())
-        .unwrap_or_else(|| "undated".into())
+    match first_day(date) {
+        Some(d) if by_month => format!("{0}/{0}-{1:02}", d.year(), d.month()),
+        Some(d) => d.year().to_string(),
+        None => "undated".into(),
+    }
+}
+
+/// The records of each file about to be rendered, found in one pass over the dataset.
+struct Members {
+    /// For each file of the table, the indices of its records in their kind's list (empty
+    /// for files not being rendered).
+    by_file: Vec<Vec<usize>>,
+}
+
+impl Members {
+    fn of(ds: &Dataset, roles: &[FileRole], files: &[usize]) -> Members {
+        let len = files.iter().max().map_or(0, |m| m + 1);
+        let mut wanted = vec![None; len];
+        for &f in files {
+            wanted[f] = roles.get(f).copied();
+        }
+        let mut by_file = vec![Vec::new(); len];
+        fn collect<R: Record>(
+            records: &[R],
+            wanted: &[Option<FileRole>],
+            by_file: &mut [Vec<usize>],
+        ) {
+            for (i, r) in records.iter().enumerate() {
+                if let Some(o) = r.origin()
+                    && wanted.get(o.file as usize).copied().flatten()
+                        == Some(FileRole::Records(R::KIND))
+                {
+                    by_file[o.file as usize].push(i);
+                }
+            }
+        }
+        collect(&ds.actors, &wanted, &mut by_file);
+        collect(&ds.sources, &wanted, &mut by_file);
+        collect(&ds.events, &wanted, &mut by_file);
+        collect(&ds.claims, &wanted, &mut by_file);
+        Members { by_file }
+    }
+
+    fn of_file(&self, file: usize) -> &[usize] {
+        self.by_file.get(file).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Writes every claim as one CSV row with the fixed header.
@@ -741,4 +864,23 @@ pub fn write_some_claims_csv<'a>(
     }
     w.flush()?;
     Ok(())
+}
+
+/// Writes the whole dataset as one JSON document: `{"manifest": .., "actors": [..],
+/// "sources": [..], "events": [..], "claims": [..]}`, the fields named as in the RON files.
+/// Written atomically, like every file Crosscheck writes.
+pub fn write_json(ds: &Dataset, out: &Path) -> Result<(), SaveError> {
+    let text = serde_json::to_string(ds).map_err(|e| SaveError::Serialize {
+        path: out.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    atomic::write_atomic(out, text.as_bytes()).map_err(|source| SaveError::Io {
+        path: out.to_path_buf(),
+        source,
+    })
+}
+
+/// Reads a dataset written by [`write_json`].
+pub fn read_json(text: &str) -> Result<Dataset, serde_json::Error> {
+    serde_json::from_str(text)
 }
