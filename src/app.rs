@@ -4,6 +4,7 @@
 //! recorded edits the same way. This is also where files are read and written (through the
 //! store) and where the native folder dialog runs, off the UI thread.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, mpsc};
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::SAMPLE_DATASET;
 use crate::model::edit::{AnyRecord, Edit, History, Target, record_at};
 use crate::model::filter::{self, Filter, SearchIndex, Shown};
+use crate::model::order::{Counts, Orders};
 use crate::model::series::{self, Series};
 use crate::model::validate::validate;
 use crate::model::{
@@ -22,7 +24,7 @@ use crate::model::{
 };
 use crate::store::{self, Loaded, OnConflict, Progress, SaveError, Store, StoreError};
 use crate::ui::editor::{EditorState, Pickers};
-use crate::ui::lists::{self, Counts, ListView};
+use crate::ui::lists::{self, ListView};
 use crate::ui::menu::{self, MenuState, ThemeChoice};
 use crate::ui::plot::{self as plot_ui, Export, PlotPrefs, PlotTab, PlotView};
 use crate::ui::{Command, Sort, filter_bar};
@@ -93,8 +95,9 @@ pub struct Opened {
 }
 
 impl Opened {
-    /// Validates and indexes a loaded dataset (on the loading thread).
-    fn prepare(loaded: Loaded) -> Opened {
+    /// Validates and indexes a loaded dataset (on the loading thread). Public for the
+    /// benchmarks, which time opening as the window does it.
+    pub fn prepare(loaded: Loaded) -> Opened {
         let ds = &loaded.dataset;
         let (index, (counts, findings)) = rayon::join(
             || SearchIndex::build(ds),
@@ -148,6 +151,8 @@ struct Derived {
     shown: Shown,
     /// Shown records per kind (by [`sort_slot`]), sorted.
     orders: [Vec<usize>; 4],
+    /// Every record's order per kind and sort, for this version of the dataset.
+    full_orders: Orders,
     /// What the plot series were built for: they are rebuilt only when this changes.
     plot_key: Option<(u64, Option<Filter>, PlotPrefs, Option<Target>)>,
     pub series: Vec<Series>,
@@ -885,6 +890,7 @@ impl App {
             d.counts = Counts::build(&doc.dataset);
             d.tags = filter_bar::tags(&doc.dataset);
             d.findings = validate(&doc.dataset, doc.store.manifest_loaded());
+            d.full_orders.clear();
         }
         // Only while a record is being edited: the editor is what uses them.
         if self.selected.is_some() && d.pickers_version != doc.version {
@@ -901,20 +907,19 @@ impl App {
             d.sorts = self.prefs.sorts;
             d.plot_key = None;
             for kind in Kind::ALL {
-                let mut order = match kind {
-                    Kind::Claim => d.shown.claims.clone(),
-                    Kind::Event => d.shown.events.clone(),
-                    Kind::Source => d.shown.sources.clone(),
-                    Kind::Actor => d.shown.actors.clone(),
+                let shown = match kind {
+                    Kind::Claim => &d.shown.claims,
+                    Kind::Event => &d.shown.events,
+                    Kind::Source => &d.shown.sources,
+                    Kind::Actor => &d.shown.actors,
                 };
-                lists::sort(
+                d.orders[sort_slot(kind)] = d.full_orders.sorted(
                     &doc.dataset,
                     &d.counts,
                     kind,
                     self.prefs.sorts[sort_slot(kind)],
-                    &mut order,
+                    shown,
                 );
-                d.orders[sort_slot(kind)] = order;
             }
         }
     }
@@ -952,17 +957,21 @@ impl App {
         );
         // More marks than the plot has pixels: keep each pixel column's extremes.
         series::thin(&mut d.series, 800);
-        let mut legend: Vec<String> = d
+        let mut claimants: HashSet<&str> = d
             .shown
             .claims
             .iter()
             .filter_map(|&i| ds.claims.get(i))
             .filter(|c| metrics.contains(&c.metric) && c.value.qualifier.has_number())
-            .map(|c| c.claimant.clone())
+            .map(|c| c.claimant.as_str())
             .collect();
-        legend.extend(d.series.iter().map(|s| s.claimant.clone()));
-        legend.sort_by_key(|id| ds.actor_name(id).to_lowercase());
-        legend.dedup();
+        claimants.extend(d.series.iter().map(|s| s.claimant.as_str()));
+        let mut legend: Vec<(String, String)> = claimants
+            .into_iter()
+            .map(|id| (ds.actor_name(id).to_lowercase(), id.to_string()))
+            .collect();
+        legend.sort();
+        let legend: Vec<String> = legend.into_iter().map(|(_, id)| id).collect();
         d.legend = legend;
         d.plot_key = Some(key);
     }

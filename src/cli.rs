@@ -409,17 +409,8 @@ fn generate(dir: &Path, events: usize, claims: usize, seed: u64) -> u8 {
         claims,
         seed,
     });
-    if let Err(e) = crate::store::create(dir, &ds.manifest) {
-        err(&format!("crosscheck: error: {e}"));
-        return 2;
-    }
-    let mut loaded = match load(dir) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    loaded.dataset = ds;
-    match loaded.store.save(&mut loaded.dataset, OnConflict::Refuse) {
-        Ok(report) => {
+    match crate::store::create_with(dir, ds) {
+        Ok((loaded, report)) => {
             err(&format!(
                 "wrote {} files: {claims} claims, {events} events, {} actors, {} sources",
                 report.written.len(),

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::date::{DateError, DateText, Day, PartialDate};
@@ -111,7 +112,7 @@ impl SearchIndex {
 
         let claims = ds
             .claims
-            .iter()
+            .par_iter()
             .map(|c| {
                 let mut s = String::new();
                 push(&mut s, &c.id);
@@ -139,7 +140,7 @@ impl SearchIndex {
             .collect();
         let events = ds
             .events
-            .iter()
+            .par_iter()
             .map(|e| {
                 let mut s = String::new();
                 push(&mut s, &e.id);
@@ -205,12 +206,16 @@ pub struct Shown {
     pub actors: Vec<usize>,
 }
 
-fn words(text: &str) -> Vec<String> {
-    text.split_whitespace().map(str::to_lowercase).collect()
+/// The words of the filter text, lowercased, each with a searcher prepared once (SIMD
+/// substring search; a searcher built per record would cost more than the search).
+fn words(text: &str) -> Vec<memchr::memmem::Finder<'static>> {
+    text.split_whitespace()
+        .map(|w| memchr::memmem::Finder::new(w.to_lowercase().as_bytes()).into_owned())
+        .collect()
 }
 
-fn has_all(hay: &str, words: &[String]) -> bool {
-    words.iter().all(|w| hay.contains(w.as_str()))
+fn has_all(hay: &str, words: &[memchr::memmem::Finder<'_>]) -> bool {
+    words.iter().all(|w| w.find(hay.as_bytes()).is_some())
 }
 
 fn overlaps(d: &DateText, r: Range) -> bool {
@@ -256,7 +261,7 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
     };
     let claims: Vec<usize> = ds
         .claims
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(i, c)| {
             claim_ok(c) && has_all(index.claims.get(*i).map_or("", String::as_str), &w)
@@ -284,7 +289,7 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
     }
     let events = ds
         .events
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(i, e)| {
             event_ok.get(e.id.as_str()) == Some(&true)

@@ -5,6 +5,7 @@ pub mod date;
 pub mod edit;
 pub mod export;
 pub mod filter;
+pub mod order;
 pub mod record;
 pub mod series;
 pub mod validate;

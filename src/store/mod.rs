@@ -771,6 +771,20 @@ pub fn create(dir: &Path, manifest: &Manifest) -> Result<(), StoreError> {
     atomic::write_atomic(&path, text.as_bytes()).map_err(io_err)
 }
 
+/// Writes a whole new dataset into `dir` (made if missing), filed as the store files new
+/// records. Refuses a folder that already holds a dataset.
+pub fn create_with(dir: &Path, mut dataset: Dataset) -> Result<(Loaded, SaveReport), String> {
+    create(dir, &dataset.manifest).map_err(|e| e.to_string())?;
+    let mut loaded = Store::load(dir).map_err(|e| e.to_string())?;
+    dataset.touched = Touched::default();
+    loaded.dataset = dataset;
+    let report = loaded
+        .store
+        .save(&mut loaded.dataset, OnConflict::Refuse)
+        .map_err(|e| e.to_string())?;
+    Ok((loaded, report))
+}
+
 /// Above this many records of one kind in a year, new records of that year are filed by
 /// month (`claims/2024/2024-03.ron`) rather than by year (`claims/2024.ron`).
 pub const MONTHLY_ABOVE: usize = 2_000;

@@ -1,14 +1,12 @@
 //! The four lists — events, claims, sources, actors — as virtualized tables with sortable
 //! columns and an "N of M shown" count. Sorting works on index vectors, never on records.
 
-use std::cmp::Ordering;
-use std::collections::HashMap;
-
 use egui::{Color32, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::{Command, Sort, actor_color, readable};
 use crate::model::edit::Target;
+use crate::model::order::Counts;
 use crate::model::{Dataset, Kind, Rank};
 
 /// The memory key of a record a list should scroll to once.
@@ -30,126 +28,6 @@ pub fn columns(kind: Kind) -> &'static [&'static str] {
         Kind::Source => &["Published", "Title", "Outlet", "Lang."],
         Kind::Actor => &["Name", "Kind", "Country", "Claims made or relayed"],
     }
-}
-
-/// Counts that the lists show and sort by, computed once per version of the dataset.
-#[derive(Debug, Default, Clone)]
-pub struct Counts {
-    /// Claims per actor id, made or relayed (`via`).
-    pub claims_by_actor: HashMap<String, usize>,
-    /// Claims per event id.
-    pub claims_by_event: HashMap<String, usize>,
-}
-
-impl Counts {
-    pub fn build(ds: &Dataset) -> Counts {
-        let mut c = Counts::default();
-        for claim in &ds.claims {
-            *c.claims_by_actor.entry(claim.claimant.clone()).or_default() += 1;
-            if let Some(via) = &claim.via {
-                *c.claims_by_actor.entry(via.clone()).or_default() += 1;
-            }
-            if let Some(e) = &claim.event {
-                *c.claims_by_event.entry(e.clone()).or_default() += 1;
-            }
-        }
-        c
-    }
-}
-
-fn lower(s: &str) -> String {
-    s.to_lowercase()
-}
-
-/// Sorts `order` (indices into the kind's records) by a column. Ties keep dataset order.
-pub fn sort(ds: &Dataset, counts: &Counts, kind: Kind, sort: Sort, order: &mut [usize]) {
-    let col = sort.column;
-    type Cmp<'a> = Box<dyn Fn(&usize, &usize) -> Ordering + 'a>;
-    let cmp: Cmp<'_> = match kind {
-        Kind::Claim => {
-            let c = &ds.claims;
-            match col {
-                0 => Box::new(|a, b| {
-                    lower(ds.actor_name(&c[*a].claimant))
-                        .cmp(&lower(ds.actor_name(&c[*b].claimant)))
-                }),
-                1 => Box::new(|a, b| c[*a].metric.cmp(&c[*b].metric)),
-                2 => Box::new(|a, b| {
-                    let (x, y) = (c[*a].value.figure(), c[*b].value.figure());
-                    x.is_none().cmp(&y.is_none()).then(x.cmp(&y))
-                }),
-                3 => Box::new(|a, b| c[*a].stated_on.cmp_key().cmp(&c[*b].stated_on.cmp_key())),
-                4 => Box::new(|a, b| {
-                    let k = |i: usize| c[i].refers_to.as_ref().map(|d| d.cmp_key());
-                    let (x, y) = (k(*a), k(*b));
-                    x.is_none().cmp(&y.is_none()).then(x.cmp(&y))
-                }),
-                5 => Box::new(|a, b| {
-                    let k = |i: usize| {
-                        (
-                            c[i].reliability.is_none(),
-                            c[i].reliability,
-                            c[i].credibility.is_none(),
-                            c[i].credibility,
-                        )
-                    };
-                    k(*a).cmp(&k(*b))
-                }),
-                _ => Box::new(|a, b| c[*a].rank.cmp(&c[*b].rank)),
-            }
-        }
-        Kind::Event => {
-            let e = &ds.events;
-            match col {
-                0 => Box::new(|a, b| e[*a].date.cmp_key().cmp(&e[*b].date.cmp_key())),
-                1 => Box::new(|a, b| lower(&e[*a].title).cmp(&lower(&e[*b].title))),
-                2 => Box::new(|a, b| e[*a].event_type.cmp(&e[*b].event_type)),
-                3 => Box::new(|a, b| {
-                    let p = |i: usize| {
-                        e[i].place
-                            .as_ref()
-                            .map(|p| lower(&p.name))
-                            .unwrap_or_default()
-                    };
-                    p(*a).cmp(&p(*b))
-                }),
-                _ => Box::new(|a, b| {
-                    let n = |i: usize| counts.claims_by_event.get(&e[i].id).copied().unwrap_or(0);
-                    n(*a).cmp(&n(*b))
-                }),
-            }
-        }
-        Kind::Source => {
-            let s = &ds.sources;
-            match col {
-                0 => Box::new(|a, b| {
-                    let k = |i: usize| s[i].published.as_ref().map(|d| d.cmp_key());
-                    let (x, y) = (k(*a), k(*b));
-                    x.is_none().cmp(&y.is_none()).then(x.cmp(&y))
-                }),
-                1 => Box::new(|a, b| lower(&s[*a].title).cmp(&lower(&s[*b].title))),
-                2 => Box::new(|a, b| lower(&s[*a].outlet).cmp(&lower(&s[*b].outlet))),
-                _ => Box::new(|a, b| s[*a].language.cmp(&s[*b].language)),
-            }
-        }
-        Kind::Actor => {
-            let r = &ds.actors;
-            match col {
-                0 => Box::new(|a, b| lower(&r[*a].name).cmp(&lower(&r[*b].name))),
-                1 => Box::new(|a, b| r[*a].kind.as_str().cmp(r[*b].kind.as_str())),
-                2 => Box::new(|a, b| r[*a].country.cmp(&r[*b].country)),
-                _ => Box::new(|a, b| {
-                    let n = |i: usize| counts.claims_by_actor.get(&r[i].id).copied().unwrap_or(0);
-                    n(*a).cmp(&n(*b))
-                }),
-            }
-        }
-    };
-    order.sort_by(|a, b| {
-        let o = cmp(a, b);
-        let o = if sort.descending { o.reverse() } else { o };
-        o.then(a.cmp(b))
-    });
 }
 
 /// What a list needs to draw itself.

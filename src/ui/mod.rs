@@ -48,12 +48,7 @@ pub enum Command {
     Quit,
 }
 
-/// Which list a column sort applies to, and how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Sort {
-    pub column: usize,
-    pub descending: bool,
-}
+pub use crate::model::order::Sort;
 
 /// egui's fonts with the bundled Hangul font as a fallback, so Korean names render the same
 /// on every machine, headless tests included.

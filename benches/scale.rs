@@ -1,0 +1,203 @@
+//! What a large dataset costs: opening a folder (parse + validate + index, as the window
+//! does it) beside serde_json parsing the same records from one JSON file on one thread;
+//! text, date and claimant filters; sorting every list column, the first time and after a
+//! filter change; building the plot series; saving after one edit.
+//!
+//! The dataset is generated with `crosscheck::synth` (`CROSSCHECK_BENCH_CLAIMS` claims,
+//! default 100,000, with a fifth as many events) into a temporary folder, or is the folder
+//! named by `CROSSCHECK_BENCH_DIR` (copied to a temporary folder before anything is saved):
+//!
+//! ```text
+//! cargo bench --bench scale
+//! CROSSCHECK_BENCH_CLAIMS=1000000 cargo bench --bench scale
+//! CROSSCHECK_BENCH_DIR=/tmp/m1 cargo bench --bench scale -- open
+//! ```
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crosscheck::app::Opened;
+use crosscheck::model::edit::{AnyRecord, Edit};
+use crosscheck::model::filter::{self, Filter, SearchIndex};
+use crosscheck::model::order::{Counts, Orders, Sort, full_order};
+use crosscheck::model::series::{self, XAxis};
+use crosscheck::model::{Dataset, Kind};
+use crosscheck::store::{self, OnConflict, Store};
+
+/// The dataset folder to measure, and the temporary folder that holds it if it was made here.
+fn dataset() -> (PathBuf, Option<tempfile::TempDir>) {
+    if let Some(dir) = std::env::var_os("CROSSCHECK_BENCH_DIR") {
+        return (PathBuf::from(dir), None);
+    }
+    let claims: usize = std::env::var("CROSSCHECK_BENCH_CLAIMS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("ds");
+    let ds = crosscheck::synth::generate(crosscheck::synth::Size {
+        events: claims / 5,
+        claims,
+        seed: 1,
+    });
+    store::create_with(&dir, ds).expect("write the generated dataset");
+    (dir, Some(tmp))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn label(ds: &Dataset) -> String {
+    format!("{}k claims", ds.claims.len() / 1000)
+}
+
+fn benches(c: &mut Criterion) {
+    let (dir, _tmp) = dataset();
+    let loaded = Store::load(&dir).expect("load");
+    let ds = loaded.dataset.clone();
+    let n = label(&ds);
+    let index = SearchIndex::build(&ds);
+    let counts = Counts::build(&ds);
+
+    // Opening, beside serde_json on the same records.
+    let json_dir = tempfile::tempdir().expect("tempdir");
+    let json = json_dir.path().join("all.json");
+    store::write_json(&ds, &json).expect("write json");
+    let mut g = c.benchmark_group(format!("open {n}"));
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    g.bench_function("crosscheck: parse + validate + index (all cores)", |b| {
+        b.iter(|| Opened::prepare(Store::load(black_box(&dir)).expect("load")))
+    });
+    g.bench_function("serde_json: parse one JSON file (one thread)", |b| {
+        b.iter(|| {
+            let bytes = std::fs::read(black_box(&json)).expect("read");
+            serde_json::from_slice::<Dataset>(&bytes).expect("json")
+        })
+    });
+    g.finish();
+
+    // Filters: what one keystroke or one click recomputes.
+    let mut g = c.benchmark_group(format!("filter {n}"));
+    let text = Filter {
+        text: "ministry reported".into(),
+        ..Filter::default()
+    };
+    g.bench_function("text (two words)", |b| {
+        b.iter(|| filter::apply(&ds, &index, black_box(&text)))
+    });
+    let busiest = counts
+        .claims_by_actor
+        .iter()
+        .max_by_key(|(id, n)| (**n, std::cmp::Reverse(id.as_str())))
+        .map(|(id, _)| id.clone());
+    let date_claimant = Filter {
+        from: "2020-03".into(),
+        to: "2021".into(),
+        claimant: busiest,
+        ..Filter::default()
+    };
+    g.bench_function("date range + claimant", |b| {
+        b.iter(|| filter::apply(&ds, &index, black_box(&date_claimant)))
+    });
+    g.finish();
+
+    // Sorting: the first time (the full order), then after a filter change (picking).
+    let shown = filter::apply(&ds, &index, &date_claimant);
+    let mut g = c.benchmark_group(format!("sort {n}"));
+    g.sample_size(10);
+    for (kind, shown) in [
+        (Kind::Claim, &shown.claims),
+        (Kind::Event, &shown.events),
+        (Kind::Source, &shown.sources),
+    ] {
+        let columns = crosscheck::ui::lists::columns(kind);
+        for (column, name) in columns.iter().enumerate() {
+            let sort = Sort {
+                column,
+                descending: false,
+            };
+            g.bench_function(format!("{} by {name}: first time", kind.noun()), |b| {
+                b.iter(|| full_order(&ds, &counts, kind, black_box(sort)))
+            });
+            let mut orders = Orders::default();
+            orders.sorted(&ds, &counts, kind, sort, shown);
+            g.bench_function(format!("{} by {name}: after a filter", kind.noun()), |b| {
+                b.iter(|| orders.sorted(&ds, &counts, kind, sort, black_box(shown)))
+            });
+        }
+    }
+    g.finish();
+
+    // The plot series of the default casualty view, for everything the default filter shows.
+    let all = filter::apply(&ds, &index, &Filter::default());
+    let metrics = vec![ds.manifest.metrics[0].id.clone()];
+    let mut g = c.benchmark_group(format!("plot {n}"));
+    g.bench_function(format!("series of {}", metrics[0]), |b| {
+        b.iter(|| {
+            let mut s = series::build(
+                &ds,
+                &series::Request {
+                    claims: &all.claims,
+                    metrics: &metrics,
+                    x: XAxis::RefersTo,
+                    hidden: &[],
+                    selected: None,
+                    sum_parts: true,
+                },
+            );
+            series::thin(&mut s, 800);
+            s
+        })
+    });
+    g.finish();
+
+    // Saving after one edit: the note of one claim changes, one file is rewritten.
+    let save_tmp = tempfile::tempdir().expect("tempdir");
+    let save_dir = save_tmp.path().join("ds");
+    copy_tree(&dir, &save_dir);
+    let mut loaded = Store::load(&save_dir).expect("load copy");
+    let mut g = c.benchmark_group(format!("save {n}"));
+    g.sample_size(20);
+    let mut k = 0u64;
+    g.bench_function("after editing one claim", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                k += 1;
+                let index = (k as usize * 7919) % loaded.dataset.claims.len();
+                let mut claim = loaded.dataset.claims[index].clone();
+                claim.notes = format!("edit {k}");
+                Edit::Replace {
+                    index,
+                    record: AnyRecord::Claim(claim),
+                }
+                .apply(&mut loaded.dataset)
+                .expect("edit");
+                let t = Instant::now();
+                let report = loaded
+                    .store
+                    .save(&mut loaded.dataset, OnConflict::Refuse)
+                    .expect("save");
+                total += t.elapsed();
+                assert_eq!(report.written.len(), 1);
+            }
+            total
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(scale, benches);
+criterion_main!(scale);

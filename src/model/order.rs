@@ -1,0 +1,387 @@
+//! The order of the lists. For each kind, column and direction the full order of every
+//! record is computed once per version of the dataset, from sort keys computed once (names
+//! lowercased once, actors ranked by name once); a filtered list's order is that full order
+//! restricted to the records shown, which is one pass over a bit set rather than a sort.
+//! Also the claim counts the lists show and sort by.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::{Dataset, Kind};
+
+/// A column sort of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Sort {
+    pub column: usize,
+    pub descending: bool,
+}
+
+/// Counts that the lists show and sort by, computed once per version of the dataset.
+#[derive(Debug, Default, Clone)]
+pub struct Counts {
+    /// Claims per actor id, made or relayed (`via`).
+    pub claims_by_actor: HashMap<String, usize>,
+    /// Claims per event id.
+    pub claims_by_event: HashMap<String, usize>,
+}
+
+impl Counts {
+    pub fn build(ds: &Dataset) -> Counts {
+        let mut c = Counts::default();
+        for claim in &ds.claims {
+            *c.claims_by_actor.entry(claim.claimant.clone()).or_default() += 1;
+            if let Some(via) = &claim.via {
+                *c.claims_by_actor.entry(via.clone()).or_default() += 1;
+            }
+            if let Some(e) = &claim.event {
+                *c.claims_by_event.entry(e.clone()).or_default() += 1;
+            }
+        }
+        c
+    }
+}
+
+/// Full orders already computed for one version of a dataset.
+#[derive(Debug, Default, Clone)]
+pub struct Orders {
+    full: HashMap<(Kind, Sort), Vec<u32>>,
+}
+
+impl Orders {
+    /// Forgets every order (the dataset changed).
+    pub fn clear(&mut self) {
+        self.full.clear();
+    }
+
+    /// Whether the full order for this kind and sort is computed already.
+    pub fn has(&self, kind: Kind, sort: Sort) -> bool {
+        self.full.contains_key(&(kind, sort))
+    }
+
+    /// The records of `shown` (indices of `kind`'s records) in the order of `sort`. The
+    /// first call for a kind and sort computes the full order; later calls only pick.
+    pub fn sorted(
+        &mut self,
+        ds: &Dataset,
+        counts: &Counts,
+        kind: Kind,
+        sort: Sort,
+        shown: &[usize],
+    ) -> Vec<usize> {
+        let full = self
+            .full
+            .entry((kind, sort))
+            .or_insert_with(|| full_order(ds, counts, kind, sort));
+        restrict(full, shown, ds.count(kind))
+    }
+}
+
+/// The records of `shown`, in the order of `full` (a permutation of `0..len`).
+fn restrict(full: &[u32], shown: &[usize], len: usize) -> Vec<usize> {
+    if shown.len() == len {
+        return full.iter().map(|&i| i as usize).collect();
+    }
+    let mut member = vec![0u64; len.div_ceil(64)];
+    for &i in shown {
+        if let Some(w) = member.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+    let mut out = Vec::with_capacity(shown.len());
+    out.extend(
+        full.iter()
+            .map(|&i| i as usize)
+            .filter(|&i| member[i / 64] & (1 << (i % 64)) != 0),
+    );
+    out
+}
+
+/// Ranks of strings by their lowercase form: equal names get equal ranks.
+fn ranks_by_lowercase<'a>(names: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    let lower: Vec<String> = names.map(str::to_lowercase).collect();
+    let mut idx: Vec<u32> = (0..lower.len())
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    idx.par_sort_by(|&a, &b| lower[a as usize].cmp(&lower[b as usize]));
+    let mut rank = vec![0u32; lower.len()];
+    let mut r = 0u32;
+    for (k, &i) in idx.iter().enumerate() {
+        if k > 0 && lower[i as usize] != lower[idx[k - 1] as usize] {
+            r += 1;
+        }
+        rank[i as usize] = r;
+    }
+    rank
+}
+
+/// Each value's slot among the distinct values, and the distinct values in first-seen
+/// order: one hash lookup per record, whatever the number of records.
+fn slots<'a>(values: impl Iterator<Item = &'a str>) -> (Vec<u32>, Vec<&'a str>) {
+    let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut distinct: Vec<&str> = Vec::new();
+    let slots = values
+        .map(|v| {
+            *seen.entry(v).or_insert_with(|| {
+                distinct.push(v);
+                u32::try_from(distinct.len() - 1).unwrap_or(u32::MAX)
+            })
+        })
+        .collect();
+    (slots, distinct)
+}
+
+/// Ranks of the slots given an order of the distinct values: equal values, equal ranks.
+fn ranked<'a, K: Ord>(
+    (slots, distinct): (Vec<u32>, Vec<&'a str>),
+    key: impl Fn(&'a str) -> K,
+) -> Vec<u32> {
+    let keys: Vec<K> = distinct.iter().map(|d| key(d)).collect();
+    let mut order: Vec<usize> = (0..distinct.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut rank = vec![0u32; distinct.len()];
+    let mut r = 0u32;
+    for (k, &i) in order.iter().enumerate() {
+        if k > 0 && keys[i] != keys[order[k - 1]] {
+            r += 1;
+        }
+        rank[i] = r;
+    }
+    slots.into_iter().map(|s| rank[s as usize]).collect()
+}
+
+/// Dense ranks of strings as they compare: each distinct string is compared once, so a
+/// column of a million claims with a few hundred claimants or metrics costs one hash lookup
+/// per claim.
+fn ranks_of<'a>(values: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    ranked(slots(values), |s| s)
+}
+
+/// Packs a date's sort key; `None` after every date.
+fn date_key(d: Option<(super::Day, super::Day)>) -> (bool, super::Day, super::Day) {
+    match d {
+        Some((a, b)) => (false, a, b),
+        None => (true, super::Day::MAX, super::Day::MAX),
+    }
+}
+
+/// Sorts `0..keys.len()` by key; ties keep dataset order in both directions. The keys are
+/// small and contiguous, so the sort never chases pointers into the records.
+fn by_key<K: Ord + Copy + Send + Sync>(keys: Vec<K>, descending: bool) -> Vec<u32> {
+    let mut pairs: Vec<(K, u32)> = keys.into_iter().zip(0u32..).collect();
+    if descending {
+        pairs.par_sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    } else {
+        pairs.par_sort_unstable();
+    }
+    pairs.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Every record of `kind` in the order of `sort`; ties keep dataset order.
+pub fn full_order(ds: &Dataset, counts: &Counts, kind: Kind, sort: Sort) -> Vec<u32> {
+    let desc = sort.descending;
+    match kind {
+        Kind::Claim => {
+            let c = &ds.claims;
+            match sort.column {
+                0 => {
+                    // Claimants by display name, without case; unknown ids after every
+                    // known actor, by id.
+                    let names: FxHashMap<&str, String> = ds
+                        .actors
+                        .iter()
+                        .map(|a| (a.id.as_str(), a.name.to_lowercase()))
+                        .collect();
+                    let keys = ranked(
+                        slots(c.iter().map(|x| x.claimant.as_str())),
+                        |id| match names.get(id) {
+                            Some(name) => (false, name.as_str(), ""),
+                            None => (true, "", id),
+                        },
+                    );
+                    by_key(keys, desc)
+                }
+                1 => by_key(ranks_of(c.iter().map(|x| x.metric.as_str())), desc),
+                2 => {
+                    let keys: Vec<(bool, u64)> = c
+                        .iter()
+                        .map(|x| {
+                            let f = x.value.figure();
+                            (f.is_none(), f.unwrap_or(0))
+                        })
+                        .collect();
+                    by_key(keys, desc)
+                }
+                3 => by_key(
+                    c.iter()
+                        .map(|x| date_key(Some(x.stated_on.cmp_key())))
+                        .collect(),
+                    desc,
+                ),
+                4 => by_key(
+                    c.iter()
+                        .map(|x| date_key(x.refers_to.as_ref().map(|d| d.cmp_key())))
+                        .collect(),
+                    desc,
+                ),
+                5 => by_key(
+                    c.iter()
+                        .map(|x| {
+                            (
+                                x.reliability.is_none(),
+                                x.reliability,
+                                x.credibility.is_none(),
+                                x.credibility,
+                            )
+                        })
+                        .collect(),
+                    desc,
+                ),
+                _ => by_key(c.iter().map(|x| x.rank).collect(), desc),
+            }
+        }
+        Kind::Event => {
+            let e = &ds.events;
+            match sort.column {
+                0 => by_key(
+                    e.iter().map(|x| date_key(Some(x.date.cmp_key()))).collect(),
+                    desc,
+                ),
+                1 => by_key(ranks_by_lowercase(e.iter().map(|x| x.title.as_str())), desc),
+                2 => by_key(ranks_of(e.iter().map(|x| x.event_type.as_str())), desc),
+                3 => by_key(
+                    ranks_by_lowercase(
+                        e.iter()
+                            .map(|x| x.place.as_ref().map_or("", |p| p.name.as_str())),
+                    ),
+                    desc,
+                ),
+                _ => by_key(
+                    e.iter()
+                        .map(|x| counts.claims_by_event.get(&x.id).copied().unwrap_or(0))
+                        .collect(),
+                    desc,
+                ),
+            }
+        }
+        Kind::Source => {
+            let s = &ds.sources;
+            match sort.column {
+                0 => by_key(
+                    s.iter()
+                        .map(|x| date_key(x.published.as_ref().map(|d| d.cmp_key())))
+                        .collect(),
+                    desc,
+                ),
+                1 => by_key(ranks_by_lowercase(s.iter().map(|x| x.title.as_str())), desc),
+                2 => by_key(
+                    ranks_by_lowercase(s.iter().map(|x| x.outlet.as_str())),
+                    desc,
+                ),
+                _ => by_key(ranks_of(s.iter().map(|x| x.language.as_str())), desc),
+            }
+        }
+        Kind::Actor => {
+            let r = &ds.actors;
+            match sort.column {
+                0 => by_key(ranks_by_lowercase(r.iter().map(|x| x.name.as_str())), desc),
+                1 => by_key(ranks_of(r.iter().map(|x| x.kind.as_str())), desc),
+                2 => by_key(ranks_of(r.iter().map(|x| x.country.as_str())), desc),
+                _ => by_key(
+                    r.iter()
+                        .map(|x| counts.claims_by_actor.get(&x.id).copied().unwrap_or(0))
+                        .collect(),
+                    desc,
+                ),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering;
+
+    fn some_first<T: Ord>(a: &Option<T>, b: &Option<T>) -> Ordering {
+        a.is_none().cmp(&b.is_none()).then_with(|| a.cmp(b))
+    }
+    use crate::model::{Actor, ActorKind, Claim, DateText, Qualifier, Value};
+
+    fn ds() -> Dataset {
+        let actors = vec![
+            Actor::new("b", "beta", ActorKind::Government),
+            Actor::new("a", "Alpha", ActorKind::Media),
+            Actor::new("c", "alpha", ActorKind::Ngo),
+        ];
+        let claim = |id: &str, who: &str, n: Option<u64>, date: &str| {
+            let value = match n {
+                Some(n) => Value::new(Qualifier::Exact, n),
+                None => Value::new(Qualifier::Unknown, 0),
+            };
+            Claim::new(id, "killed", "x", who, value, DateText::new(date))
+        };
+        Dataset {
+            actors,
+            claims: vec![
+                claim("c0", "b", Some(5), "2024-03"),
+                claim("c1", "a", None, "2024"),
+                claim("c2", "c", Some(1), "2024-01-02"),
+                claim("c3", "zz-unknown", Some(5), "2023"),
+                claim("c4", "a", Some(9), "2024-03"),
+            ],
+            ..Dataset::default()
+        }
+    }
+
+    /// The straightforward sort the cached orders must agree with.
+    fn naive(ds: &Dataset, sort: Sort, shown: &[usize]) -> Vec<usize> {
+        let mut v = shown.to_vec();
+        let c = &ds.claims;
+        v.sort_by(|&a, &b| {
+            let o = match sort.column {
+                0 => {
+                    let key = |i: usize| {
+                        ds.actor(&c[i].claimant)
+                            .map(|x| (0, x.name.to_lowercase()))
+                            .unwrap_or((1, c[i].claimant.clone()))
+                    };
+                    key(a).cmp(&key(b))
+                }
+                2 => some_first(&c[a].value.figure(), &c[b].value.figure()),
+                _ => c[a].stated_on.cmp_key().cmp(&c[b].stated_on.cmp_key()),
+            };
+            let o = if sort.descending { o.reverse() } else { o };
+            o.then(a.cmp(&b))
+        });
+        v
+    }
+
+    #[test]
+    fn cached_orders_restricted_to_a_filter_agree_with_a_plain_sort() {
+        let ds = ds();
+        let counts = Counts::build(&ds);
+        let mut orders = Orders::default();
+        for column in [0, 2, 3] {
+            for descending in [false, true] {
+                let sort = Sort { column, descending };
+                for shown in [vec![0, 1, 2, 3, 4], vec![1, 3, 4], vec![2], vec![]] {
+                    let got = orders.sorted(&ds, &counts, Kind::Claim, sort, &shown);
+                    assert_eq!(got, naive(&ds, sort, &shown), "{sort:?} {shown:?}");
+                }
+                assert!(orders.has(Kind::Claim, sort));
+            }
+        }
+        // Names compare without case; equal names keep dataset order; missing figures last.
+        let by_name = orders.sorted(&ds, &counts, Kind::Claim, Sort::default(), &[0, 1, 2, 3, 4]);
+        assert_eq!(by_name, vec![1, 2, 4, 0, 3]);
+        let by_value = Sort {
+            column: 2,
+            descending: false,
+        };
+        let v = orders.sorted(&ds, &counts, Kind::Claim, by_value, &[0, 1, 2, 3, 4]);
+        assert_eq!(v, vec![2, 0, 3, 4, 1]);
+    }
+}
