@@ -4,7 +4,6 @@
 //! recorded edits the same way. This is also where files are read and written (through the
 //! store) and where the native folder dialog runs, off the UI thread.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, mpsc};
@@ -13,10 +12,11 @@ use egui::{Color32, RichText, Ui, ViewportCommand};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::SAMPLE_DATASET;
+use crate::derive::{self, View, ViewKey};
 use crate::model::edit::{AnyRecord, Edit, History, Target, record_at};
-use crate::model::filter::{self, Filter, SearchIndex, Shown};
+use crate::model::filter::{Filter, SearchIndex};
 use crate::model::order::{Counts, Orders};
-use crate::model::series::{self, Series};
+use crate::model::series::Series;
 use crate::model::validate::validate;
 use crate::model::{
     Actor, ActorKind, Claim, Dataset, DateText, Event, FORMAT_VERSION, Finding, Kind, Manifest,
@@ -76,14 +76,7 @@ impl Default for Prefs {
     }
 }
 
-fn sort_slot(kind: Kind) -> usize {
-    match kind {
-        Kind::Actor => 0,
-        Kind::Source => 1,
-        Kind::Event => 2,
-        Kind::Claim => 3,
-    }
-}
+use crate::derive::slot as sort_slot;
 
 /// A dataset read on the loading thread, with what the window derives from it.
 pub struct Opened {
@@ -131,7 +124,9 @@ struct Opening {
 /// An open dataset: the records, where they live on disk, and their undo history.
 pub struct Document {
     pub store: Store,
-    pub dataset: Dataset,
+    /// Shared with the worker that derives the view; changed only when no worker holds it
+    /// (see [`App::settle`]), so changing it never copies it.
+    pub dataset: Arc<Dataset>,
     pub history: History,
     /// Problems found while reading (files that did not parse).
     pub load_findings: Vec<Finding>,
@@ -143,27 +138,26 @@ pub struct Document {
 #[derive(Default)]
 struct Derived {
     version: u64,
-    filter: Option<Filter>,
-    sorts: [Sort; 4],
-    index: SearchIndex,
-    counts: Counts,
+    index: Arc<SearchIndex>,
+    counts: Arc<Counts>,
     findings: Vec<Finding>,
-    shown: Shown,
-    /// Shown records per kind (by [`sort_slot`]), sorted.
-    orders: [Vec<usize>; 4],
-    /// Every record's order per kind and sort, for this version of the dataset.
+    /// What the lists and the plot show.
+    view: View,
+    /// Every record's order per kind and sort, for this version of the dataset (lent to the
+    /// worker while it runs).
     full_orders: Orders,
-    /// What the plot series were built for: they are rebuilt only when this changes.
-    plot_key: Option<(u64, Option<Filter>, PlotPrefs, Option<Target>)>,
-    pub series: Vec<Series>,
-    /// Claimants with claims of the plotted metrics, hidden ones included.
-    pub legend: Vec<String>,
+    /// The worker deriving the next view, if one runs.
+    job: Option<mpsc::Receiver<(View, Orders)>>,
     /// The tags of the events, for the filter bar.
     tags: Vec<String>,
     /// The editor's large picker lists, and the version they were built for.
     pickers: Pickers,
     pickers_version: u64,
 }
+
+/// Above this many claims and events, the view is derived on a worker thread by default
+/// ([`App::derive_in_background_above`]).
+pub const DERIVE_IN_BACKGROUND_ABOVE: usize = 50_000;
 
 /// What waits for the user's answer before it happens.
 #[derive(Debug, Clone, PartialEq)]
@@ -221,6 +215,9 @@ pub struct App {
     /// A dataset being opened in the background.
     opening: Option<Opening>,
     ctx: egui::Context,
+    /// Above this many claims and events, the lists and the plot are derived on a worker
+    /// thread (tests set it to 0 to exercise that path on the sample).
+    pub derive_in_background_above: usize,
 }
 
 /// Opens the window on `dir`, or on the last dataset, or on the bundled sample.
@@ -269,6 +266,7 @@ impl App {
             drawn: Vec::new(),
             opening: None,
             ctx: ctx.clone(),
+            derive_in_background_above: DERIVE_IN_BACKGROUND_ABOVE,
         };
         let path = dir.unwrap_or_else(|| {
             app.prefs
@@ -289,7 +287,7 @@ impl App {
     /// The series the plot draws (rebuilt when the data, filter, plot settings or selection
     /// change).
     pub fn plot_series(&self) -> &[Series] {
-        &self.derived.series
+        &self.derived.view.series
     }
 
     /// Where the plot drew each mark in the last frame: screen position and claim index.
@@ -299,7 +297,7 @@ impl App {
 
     /// The records shown in a list, in display order.
     pub fn shown(&self, kind: Kind) -> &[usize] {
-        &self.derived.orders[sort_slot(kind)]
+        &self.derived.view.orders[sort_slot(kind)]
     }
 
     /// Starts opening `path` on another thread: reading, validating and indexing happen there
@@ -384,16 +382,17 @@ impl App {
             .count();
         self.doc = Some(Document {
             store: loaded.store,
-            dataset: loaded.dataset,
+            dataset: Arc::new(loaded.dataset),
             history: History::default(),
             load_findings: loaded.load_findings,
             version: 1,
         });
         // What the loading thread derived already: nothing is rebuilt on the UI thread.
+        self.settle();
         self.derived = Derived {
             version: 1,
-            index,
-            counts,
+            index: Arc::new(index),
+            counts: Arc::new(counts),
             findings,
             tags,
             ..Derived::default()
@@ -415,19 +414,25 @@ impl App {
 
     /// Applies one edit to the document: the one place the document changes.
     fn apply(&mut self, edit: Edit, coalesce: Option<String>) {
+        self.settle();
         let Some(doc) = &mut self.doc else { return };
-        match doc.history.apply(&mut doc.dataset, edit, coalesce) {
+        match doc
+            .history
+            .apply(Arc::make_mut(&mut doc.dataset), edit, coalesce)
+        {
             Ok(()) => doc.version += 1,
             Err(e) => self.dialogs.error = Some(format!("That change could not be made: {e}")),
         }
     }
 
     fn undo_redo(&mut self, redo: bool) {
+        self.settle();
         let Some(doc) = &mut self.doc else { return };
+        let ds = Arc::make_mut(&mut doc.dataset);
         let result = if redo {
-            doc.history.redo(&mut doc.dataset)
+            doc.history.redo(ds)
         } else {
-            doc.history.undo(&mut doc.dataset)
+            doc.history.undo(ds)
         };
         match result {
             Ok(Some(target)) => {
@@ -449,10 +454,11 @@ impl App {
     }
 
     fn save(&mut self, on_conflict: OnConflict) -> bool {
+        self.settle();
         let Some(doc) = &mut self.doc else {
             return false;
         };
-        let result = doc.store.save(&mut doc.dataset, on_conflict);
+        let result = doc.store.save(Arc::make_mut(&mut doc.dataset), on_conflict);
         doc.version += 1;
         match result {
             Ok(report) => {
@@ -479,8 +485,9 @@ impl App {
     }
 
     fn keep_both(&mut self) {
+        self.settle();
         let Some(doc) = &mut self.doc else { return };
-        let result = doc.store.save_keeping_both(&mut doc.dataset);
+        let result = doc.store.save_keeping_both(Arc::make_mut(&mut doc.dataset));
         doc.version += 1;
         match result {
             Ok((_, copies)) => {
@@ -679,6 +686,7 @@ impl App {
                 // The claims drawn, and the parts behind each sum.
                 let mut idx: Vec<usize> = self
                     .derived
+                    .view
                     .series
                     .iter()
                     .flat_map(|s| s.marks.iter())
@@ -732,7 +740,7 @@ impl App {
         let title = format!("{name} — {}", ds.manifest.title);
         crate::chart::svg(
             ds,
-            &self.derived.series,
+            &self.derived.view.series,
             &crate::chart::Figure {
                 title: &title,
                 y_label: &name,
@@ -879,15 +887,17 @@ impl App {
         };
     }
 
-    /// Rebuilds what depends on the document, the filter or the sort order, when they changed.
+    /// Rebuilds what depends on the document when it changed, and derives the view again
+    /// when the document, the filter, the sorts, the plot settings or the selection changed —
+    /// on a worker thread for a large dataset, the window painting the previous view
+    /// meanwhile. Never on an ordinary frame.
     fn refresh(&mut self) {
         let Some(doc) = &self.doc else { return };
         let d = &mut self.derived;
-        let doc_changed = d.version != doc.version;
-        if doc_changed {
+        if d.version != doc.version {
             d.version = doc.version;
-            d.index = SearchIndex::build(&doc.dataset);
-            d.counts = Counts::build(&doc.dataset);
+            d.index = Arc::new(SearchIndex::build(&doc.dataset));
+            d.counts = Arc::new(Counts::build(&doc.dataset));
             d.tags = filter_bar::tags(&doc.dataset);
             d.findings = validate(&doc.dataset, doc.store.manifest_loaded());
             d.full_orders.clear();
@@ -897,83 +907,97 @@ impl App {
             d.pickers = Pickers::build(&doc.dataset);
             d.pickers_version = doc.version;
         }
-        let filter_changed = d.filter.as_ref() != Some(&self.prefs.filter);
-        if doc_changed || filter_changed {
-            d.filter = Some(self.prefs.filter.clone());
-            d.shown = filter::apply(&doc.dataset, &d.index, &self.prefs.filter);
-        }
-        let sorts_changed = d.sorts != self.prefs.sorts;
-        if doc_changed || filter_changed || sorts_changed || d.orders.iter().all(Vec::is_empty) {
-            d.sorts = self.prefs.sorts;
-            d.plot_key = None;
-            for kind in Kind::ALL {
-                let shown = match kind {
-                    Kind::Claim => &d.shown.claims,
-                    Kind::Event => &d.shown.events,
-                    Kind::Source => &d.shown.sources,
-                    Kind::Actor => &d.shown.actors,
-                };
-                d.orders[sort_slot(kind)] = d.full_orders.sorted(
-                    &doc.dataset,
-                    &d.counts,
-                    kind,
-                    self.prefs.sorts[sort_slot(kind)],
-                    shown,
-                );
-            }
-        }
-    }
-
-    /// Rebuilds the plot series when the data, the filter, the plot settings or the selection
-    /// changed — never on an ordinary frame.
-    fn refresh_plot(&mut self) {
+        self.poll_view(false);
         let Some(doc) = &self.doc else { return };
         let d = &mut self.derived;
-        let key = (
-            doc.version,
-            d.filter.clone(),
-            self.prefs.plot.clone(),
-            self.selected,
-        );
-        if d.plot_key.as_ref() == Some(&key) {
+        let key = ViewKey {
+            version: doc.version,
+            filter: self.prefs.filter.clone(),
+            sorts: self.prefs.sorts,
+            plot: self.prefs.plot.clone(),
+            selected: self.selected,
+        };
+        if d.view.key.as_ref() == Some(&key) || d.job.is_some() {
+            // Up to date, or a worker runs: what it brings is checked when it arrives.
             return;
         }
         let ds = &doc.dataset;
-        let metrics = plot_ui::metrics_for(ds, &self.prefs.plot);
-        let selected = self
-            .selected
-            .filter(|t| t.kind == Kind::Claim)
-            .map(|t| t.index);
-        d.series = series::build(
-            ds,
-            &series::Request {
-                claims: &d.shown.claims,
-                metrics: &metrics,
-                x: self.prefs.plot.x,
-                hidden: &self.prefs.plot.hidden,
-                selected,
-                sum_parts: self.prefs.plot.sum_parts,
-            },
-        );
-        // More marks than the plot has pixels: keep each pixel column's extremes.
-        series::thin(&mut d.series, 800);
-        let mut claimants: HashSet<&str> = d
-            .shown
-            .claims
-            .iter()
-            .filter_map(|&i| ds.claims.get(i))
-            .filter(|c| metrics.contains(&c.metric) && c.value.qualifier.has_number())
-            .map(|c| c.claimant.as_str())
-            .collect();
-        claimants.extend(d.series.iter().map(|s| s.claimant.as_str()));
-        let mut legend: Vec<(String, String)> = claimants
-            .into_iter()
-            .map(|id| (ds.actor_name(id).to_lowercase(), id.to_string()))
-            .collect();
-        legend.sort();
-        let legend: Vec<String> = legend.into_iter().map(|(_, id)| id).collect();
-        d.legend = legend;
-        d.plot_key = Some(key);
+        if ds.claims.len() + ds.events.len() <= self.derive_in_background_above {
+            let mut orders = std::mem::take(&mut d.full_orders);
+            d.view = derive::derive(ds, &d.index, &d.counts, &mut orders, key, &d.view);
+            d.full_orders = orders;
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        let (ds, index, counts) = (doc.dataset.clone(), d.index.clone(), d.counts.clone());
+        let mut orders = std::mem::take(&mut d.full_orders);
+        // The lists are reused when only the plot changes.
+        let previous = View {
+            key: d.view.key.clone(),
+            shown: d.view.shown.clone(),
+            orders: d.view.orders.clone(),
+            ..View::default()
+        };
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            let view = derive::derive(&ds, &index, &counts, &mut orders, key, &previous);
+            drop((ds, index, counts));
+            // The window may be gone; then nobody needs the result.
+            let _ = tx.send((view, orders));
+            ctx.request_repaint();
+        });
+        d.job = Some(rx);
+    }
+
+    /// Takes the worker's view if it is done (or, with `wait`, once it is done). A view of an
+    /// older version of the document is dropped; the next refresh derives a new one.
+    fn poll_view(&mut self, wait: bool) {
+        let d = &mut self.derived;
+        let Some(rx) = &d.job else { return };
+        let got = if wait {
+            rx.recv().ok()
+        } else {
+            match rx.try_recv() {
+                Ok(v) => Some(v),
+                Err(mpsc::TryRecvError::Empty) => return,
+                Err(mpsc::TryRecvError::Disconnected) => None,
+            }
+        };
+        d.job = None;
+        let Some((view, orders)) = got else { return };
+        let version = view.key.as_ref().map(|k| k.version);
+        if version == Some(d.version) {
+            d.full_orders = orders;
+            d.view = view;
+        }
+    }
+
+    /// Waits for the worker, if one runs, so that the document can change without being
+    /// copied and no view of an older version is shown afterwards.
+    fn settle(&mut self) {
+        self.poll_view(true);
+    }
+
+    /// Derives the view now, waiting for any worker: for tests and benchmarks, which check
+    /// what a frame shows after a change.
+    pub fn finish_deriving(&mut self) {
+        self.settle();
+        self.refresh();
+        self.settle();
+    }
+
+    /// Whether the lists and the plot show the result of `filter`.
+    pub fn shows_filter(&self, filter: &Filter) -> bool {
+        self.derived
+            .view
+            .key
+            .as_ref()
+            .is_some_and(|k| &k.filter == filter)
+    }
+
+    /// Whether a worker is deriving the view (the window shows "Updating…").
+    pub fn is_deriving(&self) -> bool {
+        self.derived.job.is_some()
     }
 
     fn window_title(&self) -> String {
@@ -1077,7 +1101,6 @@ impl App {
             self.dialogs.unsaved = Some(Pending::Close);
         }
         self.refresh();
-        self.refresh_plot();
 
         let (can_undo, can_redo) = self.doc.as_ref().map_or((false, false), |d| {
             (d.history.can_undo(), d.history.can_redo())
@@ -1190,6 +1213,10 @@ impl App {
                         } else {
                             ui.label(text);
                         }
+                        if self.derived.job.is_some() {
+                            ui.separator();
+                            ui.label(RichText::new("Updating the lists and the plot…").italics());
+                        }
                     }
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -1248,8 +1275,10 @@ impl App {
                                 Kind::Source => "Sources",
                                 Kind::Actor => "Actors",
                             };
-                            let label =
-                                format!("{name} ({})", self.derived.orders[sort_slot(kind)].len());
+                            let label = format!(
+                                "{name} ({})",
+                                self.derived.view.orders[sort_slot(kind)].len()
+                            );
                             if ui.selectable_label(self.prefs.tab == kind, label).clicked() {
                                 out.push(Command::ShowTab(kind));
                             }
@@ -1261,7 +1290,7 @@ impl App {
                         ds,
                         counts: &self.derived.counts,
                         kind,
-                        order: &self.derived.orders[sort_slot(kind)],
+                        order: &self.derived.view.orders[sort_slot(kind)],
                         selected: self.selected,
                         highlight_event,
                     };
@@ -1294,11 +1323,12 @@ impl App {
                 .show(ui, |ui| problems(ui, doc, &self.derived.findings, out));
             let view = PlotView {
                 ds,
-                series: &self.derived.series,
-                legend: &self.derived.legend,
-                events: &self.derived.orders[sort_slot(Kind::Event)],
-                claims: &self.derived.shown.claims,
+                series: &self.derived.view.series,
+                legend: &self.derived.view.legend,
+                events: &self.derived.view.orders[sort_slot(Kind::Event)],
+                claims: &self.derived.view.shown.claims,
                 selected: self.selected,
+                thinned: self.derived.view.thinned,
             };
             if let Some(e) = plot_ui::show(ui, &mut self.prefs.plot, &view, out, &mut self.drawn) {
                 out.push(Command::ExportDialog(e));

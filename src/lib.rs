@@ -9,6 +9,7 @@ pub mod app;
 pub mod bench_ui;
 pub mod chart;
 pub mod cli;
+pub mod derive;
 pub mod model;
 pub mod store;
 pub mod synth;

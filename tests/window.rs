@@ -13,7 +13,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-use crate::common::{sample_copy, snapshot};
+use crate::common::{SAMPLE, sample_copy, snapshot};
 
 fn open(dir: &Path, size: (f32, f32)) -> Harness<'static, App> {
     let dir = dir.to_path_buf();
@@ -625,7 +625,7 @@ fn opening_in_the_background_gives_the_same_dataset_and_cancelling_keeps_the_ope
     let mut h = open(&ds, (1600.0, 1000.0));
     let foreground = crosscheck::store::Store::load(&ds).expect("load");
     assert_eq!(
-        h.state().doc.as_ref().expect("doc").dataset,
+        *h.state().doc.as_ref().expect("doc").dataset,
         foreground.dataset
     );
     assert!(!h.state().is_opening());
@@ -735,4 +735,72 @@ fn selecting_a_casualty_claim_turns_the_plot_to_it() {
             .flat_map(|s| s.marks.iter())
             .any(|m| m.selected && m.claim == sel)
     );
+}
+
+/// One headless frame of `app` on `ctx`.
+fn headless_frame(ctx: &egui::Context, app: &mut App) {
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1600.0, 1000.0),
+        )),
+        ..egui::RawInput::default()
+    };
+    let mut out = ctx.run_ui(input, |ui| app.draw(ui));
+    // No GPU to upload font textures to.
+    out.textures_delta.clear();
+}
+
+#[test]
+fn the_view_derived_on_a_worker_is_the_one_derived_in_the_frame_and_idle_means_no_repaint() {
+    let filter = Filter {
+        text: "nis".into(),
+        ..Default::default()
+    };
+    let run = |background: bool| {
+        let ctx = egui::Context::default();
+        let mut app = App::with_context(
+            &ctx,
+            crosscheck::app::Prefs::default(),
+            Some(Path::new(SAMPLE).to_path_buf()),
+        );
+        app.finish_opening();
+        if background {
+            app.derive_in_background_above = 0;
+        }
+        headless_frame(&ctx, &mut app);
+        app.finish_deriving();
+        app.prefs.filter = filter.clone();
+        headless_frame(&ctx, &mut app);
+        if background {
+            // The frame was painted with the previous view while the worker ran.
+            assert!(app.is_deriving() || app.shows_filter(&filter));
+        }
+        app.finish_deriving();
+        assert!(app.shows_filter(&filter));
+        let shown: Vec<Vec<usize>> = Kind::ALL.iter().map(|&k| app.shown(k).to_vec()).collect();
+        let series: Vec<(String, usize)> = app
+            .plot_series()
+            .iter()
+            .map(|s| (s.claimant.clone(), s.marks.len()))
+            .collect();
+        // Nothing happens: after a frame or two, no frame is asked for.
+        for _ in 0..3 {
+            headless_frame(&ctx, &mut app);
+        }
+        assert!(
+            !ctx.has_requested_repaint(),
+            "an idle window asks for frames"
+        );
+        (shown, series)
+    };
+    let (fg_shown, fg_series) = run(false);
+    let (bg_shown, bg_series) = run(true);
+    assert!(
+        !fg_shown[3].is_empty() && fg_shown[3].len() < 21,
+        "{:?}",
+        fg_shown[3]
+    );
+    assert_eq!(fg_shown, bg_shown);
+    assert_eq!(fg_series, bg_series);
 }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::columns::{self, Columns};
 use super::date::{DateError, DateText, Day, PartialDate};
 use super::{Claim, Dataset, Rank, Reliability};
 
@@ -70,6 +71,8 @@ impl Filter {
 /// Lowercased search text for every record, built once per version of the dataset.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
+    /// The claims' metric, claimant and superseded columns.
+    pub columns: Columns,
     pub claims: Vec<String>,
     pub events: Vec<String>,
     pub sources: Vec<String>,
@@ -189,6 +192,7 @@ impl SearchIndex {
             })
             .collect();
         SearchIndex {
+            columns: Columns::build(ds),
             claims,
             events,
             sources,
@@ -241,12 +245,30 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
         .collect();
     let by_event = f.event_type.is_some() || f.tag.is_some();
 
-    let claim_ok = |c: &Claim| {
+    let built;
+    let cols = if index.columns.metric.len() == ds.claims.len() {
+        &index.columns
+    } else {
+        built = Columns::build(ds);
+        &built
+    };
+    // `Some(None)`: asked for, but no claim has it.
+    let want_claimant = f.claimant.as_ref().map(|a| cols.claimant_of(a));
+    let want_metric = f.metric.as_ref().map(|m| cols.metric_of(m));
+    let by_claimant = |i: usize| match want_claimant {
+        None => true,
+        Some(None) => false,
+        Some(Some(a)) => cols.claimant[i] == a || (a != columns::NONE && cols.via[i] == a),
+    };
+    let by_metric = |i: usize| match want_metric {
+        None => true,
+        Some(None) => false,
+        Some(Some(m)) => cols.metric[i] == m,
+    };
+    let claim_ok = |i: usize, c: &Claim| {
         (f.show_deprecated || c.rank != Rank::Deprecated)
-            && f.claimant
-                .as_ref()
-                .is_none_or(|a| &c.claimant == a || c.via.as_ref() == Some(a))
-            && f.metric.as_ref().is_none_or(|m| &c.metric == m)
+            && by_claimant(i)
+            && by_metric(i)
             && (!by_event
                 || c.event
                     .as_ref()
@@ -264,7 +286,7 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
         .par_iter()
         .enumerate()
         .filter(|(i, c)| {
-            claim_ok(c) && has_all(index.claims.get(*i).map_or("", String::as_str), &w)
+            claim_ok(*i, c) && has_all(index.claims.get(*i).map_or("", String::as_str), &w)
         })
         .map(|(i, _)| i)
         .collect();
@@ -274,12 +296,8 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
     let mut linked_events: HashSet<&str> = HashSet::new();
     let mut linked_sources: HashSet<&str> = HashSet::new();
     if claim_scoped {
-        for c in &ds.claims {
-            if f.claimant
-                .as_ref()
-                .is_none_or(|a| &c.claimant == a || c.via.as_ref() == Some(a))
-                && f.metric.as_ref().is_none_or(|m| &c.metric == m)
-            {
+        for (i, c) in ds.claims.iter().enumerate() {
+            if by_claimant(i) && by_metric(i) {
                 if let Some(e) = &c.event {
                     linked_events.insert(e);
                 }
@@ -328,5 +346,123 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
         events,
         sources,
         actors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a claim matches, by the plain definition: every word appears, ignoring case, in
+    /// one of the texts a researcher sees for it.
+    fn plain_scan(ds: &Dataset, words: &[String]) -> Vec<usize> {
+        let actor = |id: &str| -> Vec<String> {
+            ds.actor(id)
+                .map(|a| {
+                    let mut v = vec![a.name.clone()];
+                    v.extend(a.aliases.iter().cloned());
+                    v
+                })
+                .unwrap_or_default()
+        };
+        ds.claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.rank != Rank::Deprecated)
+            .filter(|(_, c)| {
+                let mut texts = vec![c.id.clone(), c.metric.clone(), c.notes.clone()];
+                texts.push(c.value.stated());
+                if let Some(m) = ds.manifest.metrics.iter().find(|m| m.id == c.metric) {
+                    texts.push(m.name.clone());
+                }
+                texts.extend(actor(&c.claimant));
+                texts.extend(actor(&c.subject));
+                if let Some(v) = &c.via {
+                    texts.extend(actor(v));
+                }
+                for s in &c.sources {
+                    texts.push(s.quote.clone());
+                    texts.push(s.translation.clone());
+                }
+                if let Some(e) = c
+                    .event
+                    .as_ref()
+                    .and_then(|e| ds.events.iter().find(|x| &x.id == e))
+                {
+                    texts.push(e.title.clone());
+                }
+                words.iter().all(|w| {
+                    texts
+                        .iter()
+                        .any(|t| t.to_lowercase().contains(&w.to_lowercase()))
+                })
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    #[test]
+    fn the_search_index_finds_what_a_plain_scan_finds() {
+        let ds = crate::synth::generate(crate::synth::Size {
+            events: 60,
+            claims: 400,
+            seed: 11,
+        });
+        let index = SearchIndex::build(&ds);
+        let mut rng = fastrand::Rng::with_seed(3);
+        let mut non_empty = 0;
+        for _ in 0..300 {
+            // Words cut from the records' own texts, in random case, one to three of them;
+            // sometimes a word that appears nowhere.
+            let n = rng.usize(1..=3);
+            let words: Vec<String> = (0..n)
+                .map(|_| {
+                    let c = &ds.claims[rng.usize(..ds.claims.len())];
+                    let source = match rng.u8(..5) {
+                        0 => ds.actor_name(&c.claimant).to_string(),
+                        1 => c.notes.clone(),
+                        2 => c
+                            .sources
+                            .first()
+                            .map(|s| s.quote.clone())
+                            .unwrap_or_default(),
+                        3 => c.id.clone(),
+                        _ => "zqxj".to_string(),
+                    };
+                    let chars: Vec<char> = source.chars().collect();
+                    if chars.is_empty() {
+                        return "x".to_string();
+                    }
+                    let start = rng.usize(..chars.len());
+                    let len = rng.usize(1..=6).min(chars.len() - start);
+                    chars[start..start + len]
+                        .iter()
+                        .map(|ch| {
+                            if rng.bool() {
+                                ch.to_uppercase().next().unwrap_or(*ch)
+                            } else {
+                                *ch
+                            }
+                        })
+                        .collect::<String>()
+                })
+                .filter(|w| !w.trim().is_empty() && !w.contains(char::is_whitespace))
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
+            let f = Filter {
+                text: words.join(" "),
+                ..Filter::default()
+            };
+            let got = apply(&ds, &index, &f).claims;
+            let want = plain_scan(&ds, &words);
+            assert_eq!(got, want, "{:?}", f.text);
+            non_empty += usize::from(!want.is_empty());
+        }
+        assert!(
+            non_empty > 100,
+            "the queries mostly matched nothing: {non_empty}"
+        );
     }
 }

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::columns::Columns;
 use super::date::{DateText, Day};
 use super::value::{Qualifier, thousands};
 use super::{Claim, Dataset, Rank, Scope};
@@ -146,7 +147,7 @@ fn mark_of(
     ds: &Dataset,
     i: usize,
     x: XAxis,
-    superseded: &HashSet<&str>,
+    superseded: bool,
     selected: Option<usize>,
 ) -> Option<Mark> {
     let c = ds.claims.get(i)?;
@@ -171,7 +172,7 @@ fn mark_of(
         high: as_f(v.high),
         kind,
         deprecated: c.rank == Rank::Deprecated,
-        superseded: superseded.contains(c.id.as_str()),
+        superseded,
         selected: selected == Some(i),
         derived: false,
         parts: Vec::new(),
@@ -180,29 +181,42 @@ fn mark_of(
 
 /// Builds one series per claimant and metric from the requested claims.
 pub fn build(ds: &Dataset, req: &Request<'_>) -> Vec<Series> {
-    // A million claims pass through here on every filter change: the loop compares a few
-    // short strings per claim and hashes only the claims that are plotted.
+    build_with(ds, req, &Columns::build(ds))
+}
+
+/// [`build`] with the claims' columns of this version of the dataset, built once.
+pub fn build_with(ds: &Dataset, req: &Request<'_>, columns: &Columns) -> Vec<Series> {
+    // A million claims pass through here on every filter change: the loop compares small
+    // integers, and only plotted claims are read.
     let hidden: HashSet<&str> = req.hidden.iter().map(String::as_str).collect();
+    let mut wanted = vec![false; columns.metrics.len()];
+    for m in req.metrics {
+        if let Some(i) = columns.metric_of(m) {
+            wanted[i as usize] = true;
+        }
+    }
+    let shown_claimant: Vec<bool> = columns
+        .claimants
+        .iter()
+        .map(|c| !hidden.contains(c.as_str()))
+        .collect();
     let plotted: Vec<usize> = req
         .claims
         .iter()
         .copied()
         .filter(|&i| {
-            ds.claims
-                .get(i)
-                .is_some_and(|c| req.metrics.iter().any(|m| *m == c.metric))
+            columns.metric.get(i).is_some_and(|&m| wanted[m as usize])
+                && columns
+                    .claimant
+                    .get(i)
+                    .is_some_and(|&c| shown_claimant[c as usize])
         })
-        .filter(|&i| hidden.is_empty() || !hidden.contains(ds.claims[i].claimant.as_str()))
-        .collect();
-    let superseded: HashSet<&str> = ds
-        .claims
-        .iter()
-        .filter_map(|c| c.supersedes.as_deref())
         .collect();
     let mut groups: BTreeMap<(&str, &str), Vec<Mark>> = BTreeMap::new();
     for i in plotted {
         let c = &ds.claims[i];
-        if let Some(m) = mark_of(ds, i, req.x, &superseded, req.selected) {
+        let superseded = columns.superseded.get(i).copied().unwrap_or(false);
+        if let Some(m) = mark_of(ds, i, req.x, superseded, req.selected) {
             groups
                 .entry((c.claimant.as_str(), c.metric.as_str()))
                 .or_default()
@@ -395,9 +409,51 @@ pub fn decimate(marks: &[Mark], x_min: f64, x_max: f64, columns: usize) -> Vec<M
     wanted.into_iter().map(|i| marks[i].clone()).collect()
 }
 
+/// At most this many marks are drawn, over all series: beyond that, drawing would cost more
+/// than a frame (each mark is a tessellated shape).
+pub const MAX_MARKS: usize = 6_000;
+/// At most this many line points are drawn, over all series.
+pub const MAX_LINE_POINTS: usize = 24_000;
+
+/// What [`thin`] left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Thinned {
+    pub marks_before: usize,
+    pub marks_after: usize,
+}
+
 /// Thins every series for drawing: more than `columns * 2` marks (or line points) become the
-/// extremes of each of `columns` slices of the whole x range. The selected mark always stays.
-pub fn thin(series: &mut [Series], columns: usize) {
+/// extremes of each of `columns` slices of the whole x range; and when all series together
+/// still hold more than [`MAX_MARKS`] marks or [`MAX_LINE_POINTS`] line points, each series
+/// gets fewer, wider slices, so that a plot of three hundred claimants stays one frame's work.
+/// The selected mark always stays.
+pub fn thin(series: &mut [Series], columns: usize) -> Thinned {
+    let marks_before = series.iter().map(|s| s.marks.len()).sum();
+    thin_each(series, columns, columns);
+    let n = series.len().max(1);
+    let marks: usize = series.iter().map(|s| s.marks.len()).sum();
+    let points: usize = series.iter().map(|s| s.line.len()).sum();
+    if marks > MAX_MARKS || points > MAX_LINE_POINTS {
+        // Up to three marks and two line points per slice.
+        let mark_cols = if marks > MAX_MARKS {
+            (MAX_MARKS / (3 * n)).max(4)
+        } else {
+            columns
+        };
+        let line_cols = if points > MAX_LINE_POINTS {
+            (MAX_LINE_POINTS / (2 * n)).max(4)
+        } else {
+            columns
+        };
+        thin_each(series, mark_cols, line_cols);
+    }
+    Thinned {
+        marks_before,
+        marks_after: series.iter().map(|s| s.marks.len()).sum(),
+    }
+}
+
+fn thin_each(series: &mut [Series], columns: usize, line_columns: usize) {
     let (mut lo, mut hi) = (f64::MAX, f64::MIN);
     for m in series.iter().flat_map(|s| s.marks.iter()) {
         lo = lo.min(m.x0);
@@ -410,7 +466,8 @@ pub fn thin(series: &mut [Series], columns: usize) {
         if s.marks.len() > columns * 2 {
             s.marks = decimate(&s.marks, lo, hi, columns);
         }
-        if s.line.len() > columns * 2 {
+        if s.line.len() > line_columns * 2 {
+            let columns = line_columns;
             let width = (hi - lo) / columns as f64;
             let col_of = |x: f64| ((x - lo) / width).floor().clamp(0.0, columns as f64 - 1.0);
             let mut out: Vec<[f64; 2]> = Vec::with_capacity(columns * 2);
@@ -966,5 +1023,67 @@ mod tests {
             series[0].line.iter().any(|p| p[1] == 999.0)
                 && series[0].line.iter().any(|p| p[1] == 0.0)
         );
+    }
+
+    #[test]
+    fn many_series_are_thinned_to_the_drawing_budget_keeping_each_extreme() {
+        let series: Vec<Series> = (0..300)
+            .map(|k| {
+                let marks: Vec<Mark> = (0..3_000)
+                    .map(|i| Mark {
+                        claim: k * 10_000 + i,
+                        x0: i as f64,
+                        x1: i as f64,
+                        y: Some(((i * 31 + k) % 5_000) as f64),
+                        low: None,
+                        high: None,
+                        kind: MarkKind::Exact,
+                        deprecated: false,
+                        superseded: false,
+                        selected: k == 7 && i == 1234,
+                        derived: false,
+                        parts: vec![],
+                    })
+                    .collect();
+                let line = marks.iter().map(|m| [m.x0, m.y.unwrap_or(0.0)]).collect();
+                Series {
+                    claimant: format!("c{k}"),
+                    metric: "m".into(),
+                    marks,
+                    line,
+                }
+            })
+            .collect();
+        let mut thinned = series.clone();
+        let t = thin(&mut thinned, 800);
+        assert_eq!(t.marks_before, 900_000);
+        // Each series: at most three marks per slice plus the selected one.
+        assert!(t.marks_after <= MAX_MARKS + 300, "{}", t.marks_after);
+        let points: usize = thinned.iter().map(|s| s.line.len()).sum();
+        assert!(points <= MAX_LINE_POINTS, "{points}");
+        for (before, after) in series.iter().zip(&thinned) {
+            let max = before
+                .marks
+                .iter()
+                .filter_map(|m| m.y)
+                .fold(f64::MIN, f64::max);
+            let min = before
+                .marks
+                .iter()
+                .filter_map(|m| m.y)
+                .fold(f64::MAX, f64::min);
+            assert!(
+                after.marks.iter().any(|m| m.y == Some(max)),
+                "{}",
+                after.claimant
+            );
+            assert!(
+                after.marks.iter().any(|m| m.y == Some(min)),
+                "{}",
+                after.claimant
+            );
+            assert!(after.line.iter().any(|p| p[1] == max));
+        }
+        assert!(thinned[7].marks.iter().any(|m| m.selected));
     }
 }

@@ -96,6 +96,8 @@ pub struct PlotView<'a> {
     pub events: &'a [usize],
     pub claims: &'a [usize],
     pub selected: Option<Target>,
+    /// How many marks thinning left out, if any.
+    pub thinned: crate::model::series::Thinned,
 }
 
 /// What the user asked the plot panel for, besides commands.
@@ -200,6 +202,18 @@ pub fn show(
             }
         }
     });
+    let t = view.thinned;
+    if prefs.tab != PlotTab::Timeline && t.marks_after < t.marks_before {
+        ui.label(
+            RichText::new(format!(
+                "Showing {} of {} marks: each claimant's highest and lowest per time slice. Narrow the filter or hide claimants to see every mark.",
+                crate::model::value::thousands(t.marks_after as u64),
+                crate::model::value::thousands(t.marks_before as u64)
+            ))
+            .weak()
+            .small(),
+        );
+    }
     if prefs.tab != PlotTab::Timeline {
         legend(ui, prefs, view);
         figures(ui, prefs, view, out, drawn);

@@ -1,0 +1,135 @@
+//! What the lists and the plot show, derived from the document, the filter, the sort orders,
+//! the plot settings and the selection: the shown records, their order, the plot series and
+//! the legend. Pure (no egui, no files), so that for a large dataset it runs on a worker
+//! thread while the window keeps painting the previous result.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::model::edit::Target;
+use crate::model::filter::{self, Filter, SearchIndex, Shown};
+use crate::model::order::{Counts, Orders, Sort};
+use crate::model::series::{self, Series, Thinned};
+use crate::model::{Dataset, Kind};
+use crate::ui::plot::{PlotPrefs, metrics_for};
+
+/// The order of the lists in [`View::orders`].
+pub fn slot(kind: Kind) -> usize {
+    match kind {
+        Kind::Actor => 0,
+        Kind::Source => 1,
+        Kind::Event => 2,
+        Kind::Claim => 3,
+    }
+}
+
+/// Everything a [`View`] is derived from, besides the dataset of that version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewKey {
+    pub version: u64,
+    pub filter: Filter,
+    pub sorts: [Sort; 4],
+    pub plot: PlotPrefs,
+    pub selected: Option<Target>,
+}
+
+impl ViewKey {
+    /// Whether the lists of `self` are those of `other` (only the plot differs).
+    pub fn same_lists(&self, other: &ViewKey) -> bool {
+        self.version == other.version && self.filter == other.filter && self.sorts == other.sorts
+    }
+}
+
+/// What the lists and the plot show.
+#[derive(Debug, Default)]
+pub struct View {
+    pub key: Option<ViewKey>,
+    pub shown: Arc<Shown>,
+    /// Shown records per kind (by [`slot`]), sorted.
+    pub orders: Arc<[Vec<usize>; 4]>,
+    pub series: Vec<Series>,
+    pub thinned: Thinned,
+    /// Claimants with claims of the plotted metrics, hidden ones included.
+    pub legend: Vec<String>,
+}
+
+/// Derives the view for `key`. `previous` is reused for the lists when only the plot
+/// changed; `orders` holds the full orders already computed for this version and gains any
+/// computed here.
+pub fn derive(
+    ds: &Dataset,
+    index: &SearchIndex,
+    counts: &Counts,
+    orders: &mut Orders,
+    key: ViewKey,
+    previous: &View,
+) -> View {
+    let (shown, sorted) = match &previous.key {
+        Some(p) if p.same_lists(&key) => (previous.shown.clone(), previous.orders.clone()),
+        _ => {
+            let shown = filter::apply(ds, index, &key.filter);
+            let mut sorted: [Vec<usize>; 4] = Default::default();
+            for kind in Kind::ALL {
+                let records = match kind {
+                    Kind::Claim => &shown.claims,
+                    Kind::Event => &shown.events,
+                    Kind::Source => &shown.sources,
+                    Kind::Actor => &shown.actors,
+                };
+                sorted[slot(kind)] =
+                    orders.sorted(ds, counts, kind, key.sorts[slot(kind)], records);
+            }
+            (Arc::new(shown), Arc::new(sorted))
+        }
+    };
+    let metrics = metrics_for(ds, &key.plot);
+    let selected = key
+        .selected
+        .filter(|t| t.kind == Kind::Claim)
+        .map(|t| t.index);
+    let mut series = series::build_with(
+        ds,
+        &series::Request {
+            claims: &shown.claims,
+            metrics: &metrics,
+            x: key.plot.x,
+            hidden: &key.plot.hidden,
+            selected,
+            sum_parts: key.plot.sum_parts,
+        },
+        &index.columns,
+    );
+    // More marks than the plot has pixels: keep each pixel column's extremes.
+    let thinned = series::thin(&mut series, 800);
+    let cols = &index.columns;
+    let wanted: Vec<bool> = cols.metrics.iter().map(|m| metrics.contains(m)).collect();
+    let mut in_legend = vec![false; cols.claimants.len()];
+    for &i in shown.claims.iter() {
+        if cols.metric.get(i).is_some_and(|&m| wanted[m as usize])
+            && ds.claims[i].value.qualifier.has_number()
+        {
+            in_legend[cols.claimant[i] as usize] = true;
+        }
+    }
+    let mut claimants: HashSet<&str> = cols
+        .claimants
+        .iter()
+        .zip(&in_legend)
+        .filter(|(_, on)| **on)
+        .map(|(c, _)| c.as_str())
+        .collect();
+    claimants.extend(series.iter().map(|s| s.claimant.as_str()));
+    let mut legend: Vec<(String, String)> = claimants
+        .into_iter()
+        .map(|id| (ds.actor_name(id).to_lowercase(), id.to_string()))
+        .collect();
+    legend.sort();
+    View {
+        key: Some(key),
+        shown,
+        orders: sorted,
+        series,
+        thinned,
+        legend: legend.into_iter().map(|(_, id)| id).collect(),
+    }
+}

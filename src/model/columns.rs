@@ -1,0 +1,91 @@
+//! Compact columns of the claims, built once per version of the dataset: each claim's
+//! metric and claimant as small integers, and whether a later claim supersedes it. Passes over
+//! a million claims (filtering by claimant or metric, building plot series, the legend)
+//! compare integers here instead of following each claim's strings through memory.
+
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
+
+use super::Dataset;
+
+/// The claims' columns. Indices are those of `Dataset::claims`.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    /// The distinct metric ids, in first-seen order.
+    pub metrics: Vec<String>,
+    /// Each claim's metric, an index into `metrics`.
+    pub metric: Vec<u32>,
+    /// The distinct claimant ids (and relays), in first-seen order.
+    pub claimants: Vec<String>,
+    /// Each claim's claimant, an index into `claimants`.
+    pub claimant: Vec<u32>,
+    /// Each claim's relay (`via`), an index into `claimants`, or `u32::MAX`.
+    pub via: Vec<u32>,
+    /// Whether another claim supersedes this one.
+    pub superseded: Vec<bool>,
+}
+
+/// No relay.
+pub const NONE: u32 = u32::MAX;
+
+fn intern<'a>(table: &mut FxHashMap<&'a str, u32>, names: &mut Vec<String>, name: &'a str) -> u32 {
+    *table.entry(name).or_insert_with(|| {
+        names.push(name.to_string());
+        u32::try_from(names.len() - 1).unwrap_or(NONE)
+    })
+}
+
+impl Columns {
+    pub fn build(ds: &Dataset) -> Columns {
+        let n = ds.claims.len();
+        let mut c = Columns {
+            metric: Vec::with_capacity(n),
+            claimant: Vec::with_capacity(n),
+            via: Vec::with_capacity(n),
+            ..Columns::default()
+        };
+        let mut metrics: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut claimants: FxHashMap<&str, u32> = FxHashMap::default();
+        for claim in &ds.claims {
+            c.metric
+                .push(intern(&mut metrics, &mut c.metrics, &claim.metric));
+            c.claimant
+                .push(intern(&mut claimants, &mut c.claimants, &claim.claimant));
+            c.via.push(match &claim.via {
+                Some(v) => intern(&mut claimants, &mut c.claimants, v),
+                None => NONE,
+            });
+        }
+        let targets: HashSet<&str> = ds
+            .claims
+            .iter()
+            .filter_map(|x| x.supersedes.as_deref())
+            .collect();
+        c.superseded = if targets.is_empty() {
+            vec![false; n]
+        } else {
+            ds.claims
+                .iter()
+                .map(|x| targets.contains(x.id.as_str()))
+                .collect()
+        };
+        c
+    }
+
+    /// The index of a metric id, if any claim has it.
+    pub fn metric_of(&self, id: &str) -> Option<u32> {
+        self.metrics
+            .iter()
+            .position(|m| m == id)
+            .and_then(|i| u32::try_from(i).ok())
+    }
+
+    /// The index of a claimant (or relay) id, if any claim has it.
+    pub fn claimant_of(&self, id: &str) -> Option<u32> {
+        self.claimants
+            .iter()
+            .position(|m| m == id)
+            .and_then(|i| u32::try_from(i).ok())
+    }
+}
