@@ -450,6 +450,20 @@ fn bench_ui(dir: &Path, frames: usize) -> u8 {
                     v.get(v.len() / 2).copied().unwrap_or(0)
                 ));
             }
+            // Linux tells a process its resident memory; elsewhere this line is left out.
+            if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+                let field = |name: &str| {
+                    status
+                        .lines()
+                        .find(|l| l.starts_with(name))
+                        .map(|l| l[name.len()..].trim().to_string())
+                };
+                if let (Some(rss), Some(peak)) = (field("VmRSS:"), field("VmHWM:")) {
+                    out(&format!(
+                        "resident memory with the dataset open: {rss} (peak {peak})"
+                    ));
+                }
+            }
             0
         }
         Err(e) => {

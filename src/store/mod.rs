@@ -366,6 +366,17 @@ impl Store {
         }
 
         let mut dataset = Dataset::default();
+        // Room for every record at once: growing a list of a million claims by doubling would
+        // briefly hold it twice.
+        for (_, parsed) in &results {
+            match parsed {
+                Ok(Parsed::Actors(v)) => dataset.actors.reserve(v.len()),
+                Ok(Parsed::Sources(v)) => dataset.sources.reserve(v.len()),
+                Ok(Parsed::Events(v)) => dataset.events.reserve(v.len()),
+                Ok(Parsed::Claims(v)) => dataset.claims.reserve(v.len()),
+                _ => {}
+            }
+        }
         let mut load_findings = Vec::new();
         for (i, (h, parsed)) in results.into_iter().enumerate() {
             let entry = &mut files[i];
