@@ -16,12 +16,16 @@ pub struct Columns {
     pub metrics: Vec<String>,
     /// Each claim's metric, an index into `metrics`.
     pub metric: Vec<u32>,
-    /// The distinct claimant ids (and relays), in first-seen order.
+    /// The distinct actor ids claims name (claimants, relays, subjects), in first-seen order.
     pub claimants: Vec<String>,
     /// Each claim's claimant, an index into `claimants`.
     pub claimant: Vec<u32>,
-    /// Each claim's relay (`via`), an index into `claimants`, or `u32::MAX`.
+    /// Each claim's relay (`via`), an index into `claimants`, or [`NONE`].
     pub via: Vec<u32>,
+    /// Each claim's subject, an index into `claimants`.
+    pub subject: Vec<u32>,
+    /// Each claim's event, an index into `Dataset::events`, or [`NONE`] (none, or unknown).
+    pub event: Vec<u32>,
     /// Whether another claim supersedes this one.
     pub superseded: Vec<bool>,
 }
@@ -43,8 +47,16 @@ impl Columns {
             metric: Vec::with_capacity(n),
             claimant: Vec::with_capacity(n),
             via: Vec::with_capacity(n),
+            subject: Vec::with_capacity(n),
+            event: Vec::with_capacity(n),
             ..Columns::default()
         };
+        let events: FxHashMap<&str, u32> = ds
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), u32::try_from(i).unwrap_or(NONE)))
+            .collect();
         let mut metrics: FxHashMap<&str, u32> = FxHashMap::default();
         let mut claimants: FxHashMap<&str, u32> = FxHashMap::default();
         for claim in &ds.claims {
@@ -56,6 +68,15 @@ impl Columns {
                 Some(v) => intern(&mut claimants, &mut c.claimants, v),
                 None => NONE,
             });
+            c.subject
+                .push(intern(&mut claimants, &mut c.claimants, &claim.subject));
+            c.event.push(
+                claim
+                    .event
+                    .as_deref()
+                    .and_then(|e| events.get(e).copied())
+                    .unwrap_or(NONE),
+            );
         }
         let targets: HashSet<&str> = ds
             .claims

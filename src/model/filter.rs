@@ -68,136 +68,216 @@ impl Filter {
     }
 }
 
-/// Lowercased search text for every record, built once per version of the dataset.
+/// The lowercased searchable text of one kind's records, end to end in a few large buffers
+/// (one per 4,096 records): a handful of allocations instead of one per record, a search that
+/// reads memory in order, and no second copy while it is built.
 #[derive(Debug, Clone, Default)]
-pub struct SearchIndex {
-    /// The claims' metric, claimant and superseded columns.
-    pub columns: Columns,
-    pub claims: Vec<String>,
-    pub events: Vec<String>,
-    pub sources: Vec<String>,
-    pub actors: Vec<String>,
+pub struct Texts {
+    /// Per chunk of [`CHUNK`] records: their texts, and where each ends in it.
+    chunks: Vec<(String, Vec<u32>)>,
+    len: usize,
 }
 
-fn push(out: &mut String, s: &str) {
-    if !s.is_empty() {
-        out.push_str(&s.to_lowercase());
-        out.push('\n');
+/// Records per chunk of [`Texts`].
+const CHUNK: usize = 4096;
+
+impl Texts {
+    /// Builds the texts of `n` records, `write` appending record `i`'s text (chunks in
+    /// parallel).
+    fn build(n: usize, write: impl Fn(usize, &mut String) + Sync) -> Texts {
+        let chunks = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let mut buf = String::new();
+                let ids = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let mut ends = Vec::with_capacity(ids.len());
+                for i in ids {
+                    write(i, &mut buf);
+                    ends.push(u32::try_from(buf.len()).unwrap_or(u32::MAX));
+                }
+                buf.shrink_to_fit();
+                (buf, ends)
+            })
+            .collect();
+        Texts { chunks, len: n }
     }
+
+    /// Record `i`'s text ("" when out of range).
+    pub fn get(&self, i: usize) -> &str {
+        let Some((buf, ends)) = self.chunks.get(i / CHUNK) else {
+            return "";
+        };
+        let j = i % CHUNK;
+        let Some(&end) = ends.get(j) else { return "" };
+        let start = if j == 0 { 0 } else { ends[j - 1] };
+        buf.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// Appends `s` lowercased, then a line break (so that no word spans two fields).
+fn push(out: &mut String, s: &str) {
+    if s.is_empty() {
+        return;
+    }
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.push_str(&s.to_lowercase());
+    }
+    out.push('\n');
+}
+
+/// Lowercased search text for every record, built once per version of the dataset. A
+/// claim's own text (id, quotes, translations, notes, value as stated) is searched directly;
+/// the names of its claimant, relay and subject, its metric's name and its event's title are
+/// matched once per word and reached through [`Columns`], so they are not copied a million
+/// times.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    /// The claims' integer columns.
+    pub columns: Columns,
+    pub claims: Texts,
+    pub events: Texts,
+    pub sources: Texts,
+    pub actors: Texts,
+    /// Each entry of `columns.claimants`: its actor's name and aliases.
+    claimant_names: Texts,
+    /// Each entry of `columns.metrics`: the metric id and name.
+    metric_names: Texts,
+    /// Each event's title.
+    event_titles: Texts,
 }
 
 impl SearchIndex {
     pub fn build(ds: &Dataset) -> SearchIndex {
-        let actor_text: HashMap<&str, String> = ds
+        let actor_index: HashMap<&str, usize> = ds
             .actors
             .iter()
-            .map(|a| {
-                let mut s = String::new();
-                push(&mut s, &a.name);
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let names = |id: &str, s: &mut String| {
+            if let Some(a) = actor_index.get(id).and_then(|&i| ds.actors.get(i)) {
+                push(s, &a.name);
                 for alias in &a.aliases {
-                    push(&mut s, alias);
+                    push(s, alias);
                 }
-                (a.id.as_str(), s)
-            })
-            .collect();
-        let metric_names: HashMap<&str, &str> = ds
-            .manifest
-            .metrics
-            .iter()
-            .map(|m| (m.id.as_str(), m.name.as_str()))
-            .collect();
-        let event_titles: HashMap<&str, &str> = ds
-            .events
-            .iter()
-            .map(|e| (e.id.as_str(), e.title.as_str()))
-            .collect();
-        let actor = |id: &str| actor_text.get(id).map_or("", String::as_str).to_string();
-
-        let claims = ds
-            .claims
-            .par_iter()
-            .map(|c| {
-                let mut s = String::new();
-                push(&mut s, &c.id);
-                push(&mut s, &c.metric);
-                push(
-                    &mut s,
-                    metric_names.get(c.metric.as_str()).copied().unwrap_or(""),
-                );
-                s.push_str(&actor(&c.claimant));
-                s.push_str(&actor(&c.subject));
-                if let Some(v) = &c.via {
-                    s.push_str(&actor(v));
-                }
-                for cit in &c.sources {
-                    push(&mut s, &cit.quote);
-                    push(&mut s, &cit.translation);
-                }
-                push(&mut s, &c.notes);
-                push(&mut s, &c.value.stated());
-                if let Some(e) = &c.event {
-                    push(&mut s, event_titles.get(e.as_str()).copied().unwrap_or(""));
-                }
-                s
-            })
-            .collect();
-        let events = ds
-            .events
-            .par_iter()
-            .map(|e| {
-                let mut s = String::new();
-                push(&mut s, &e.id);
-                push(&mut s, &e.title);
-                push(&mut s, &e.description);
-                if let Some(p) = &e.place {
-                    push(&mut s, &p.name);
-                    push(&mut s, &p.region);
-                    push(&mut s, &p.country);
-                }
-                push(&mut s, &e.event_type);
-                for t in &e.tags {
-                    push(&mut s, t);
-                }
-                for a in &e.actors {
-                    s.push_str(&actor(a));
-                }
-                for cit in &e.sources {
-                    push(&mut s, &cit.quote);
-                }
-                push(&mut s, &e.notes);
-                s
-            })
-            .collect();
-        let sources = ds
-            .sources
-            .iter()
-            .map(|x| {
-                let mut s = String::new();
-                for f in [&x.id, &x.title, &x.outlet, &x.author, &x.url, &x.notes] {
-                    push(&mut s, f);
-                }
-                s
-            })
-            .collect();
-        let actors = ds
-            .actors
-            .iter()
-            .map(|a| {
-                let mut s = actor(&a.id);
-                for f in [&a.id, &a.country, &a.side, &a.notes] {
-                    push(&mut s, f);
-                }
-                push(&mut s, a.kind.as_str());
-                s
-            })
-            .collect();
+            }
+        };
+        let columns = Columns::build(ds);
+        let claims = Texts::build(ds.claims.len(), |i, s| {
+            let c = &ds.claims[i];
+            push(s, &c.id);
+            for cit in &c.sources {
+                push(s, &cit.quote);
+                push(s, &cit.translation);
+            }
+            push(s, &c.notes);
+            push(s, &c.value.stated());
+        });
+        let claimant_names = Texts::build(columns.claimants.len(), |i, s| {
+            names(&columns.claimants[i], s);
+        });
+        let metric_names = Texts::build(columns.metrics.len(), |i, s| {
+            let id = &columns.metrics[i];
+            push(s, id);
+            if let Some(m) = ds.manifest.metrics.iter().find(|m| &m.id == id) {
+                push(s, &m.name);
+            }
+        });
+        let event_titles = Texts::build(ds.events.len(), |i, s| push(s, &ds.events[i].title));
+        let events = Texts::build(ds.events.len(), |i, s| {
+            let e = &ds.events[i];
+            push(s, &e.id);
+            push(s, &e.title);
+            push(s, &e.description);
+            if let Some(p) = &e.place {
+                push(s, &p.name);
+                push(s, &p.region);
+                push(s, &p.country);
+            }
+            push(s, &e.event_type);
+            for t in &e.tags {
+                push(s, t);
+            }
+            for a in &e.actors {
+                names(a, s);
+            }
+            for cit in &e.sources {
+                push(s, &cit.quote);
+            }
+            push(s, &e.notes);
+        });
+        let sources = Texts::build(ds.sources.len(), |i, s| {
+            let x = &ds.sources[i];
+            for f in [&x.id, &x.title, &x.outlet, &x.author, &x.url, &x.notes] {
+                push(s, f);
+            }
+        });
+        let actors = Texts::build(ds.actors.len(), |i, s| {
+            let a = &ds.actors[i];
+            names(&a.id, s);
+            for f in [&a.id, &a.country, &a.side, &a.notes] {
+                push(s, f);
+            }
+            push(s, a.kind.as_str());
+        });
         SearchIndex {
-            columns: Columns::build(ds),
+            columns,
             claims,
             events,
             sources,
             actors,
+            claimant_names,
+            metric_names,
+            event_titles,
         }
+    }
+
+    /// For each word, what a claim can match through: which claimant-table entries, metrics
+    /// and events have it in their names.
+    fn linked(&self, words: &[memchr::memmem::Finder<'_>]) -> Vec<Linked> {
+        let hits = |t: &Texts, w: &memchr::memmem::Finder<'_>| -> Vec<bool> {
+            (0..t.len())
+                .map(|i| w.find(t.get(i).as_bytes()).is_some())
+                .collect()
+        };
+        words
+            .iter()
+            .map(|w| Linked {
+                actors: hits(&self.claimant_names, w),
+                metrics: hits(&self.metric_names, w),
+                events: hits(&self.event_titles, w),
+            })
+            .collect()
+    }
+}
+
+/// What one word of the filter matches besides a claim's own text.
+struct Linked {
+    actors: Vec<bool>,
+    metrics: Vec<bool>,
+    events: Vec<bool>,
+}
+
+impl Linked {
+    fn claim(&self, cols: &Columns, i: usize) -> bool {
+        let hit = |v: &[bool], at: Option<&u32>| {
+            at.is_some_and(|&k| k != columns::NONE && v.get(k as usize) == Some(&true))
+        };
+        hit(&self.actors, cols.claimant.get(i))
+            || hit(&self.actors, cols.subject.get(i))
+            || hit(&self.actors, cols.via.get(i))
+            || hit(&self.metrics, cols.metric.get(i))
+            || hit(&self.events, cols.event.get(i))
     }
 }
 
@@ -234,13 +314,12 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
         .range()
         .ok()
         .filter(|r| r.from != Day::MIN || r.to != Day::MAX);
-    let event_ok: HashMap<&str, bool> = ds
+    let event_ok: Vec<bool> = ds
         .events
         .iter()
         .map(|e| {
-            let ok = f.event_type.as_ref().is_none_or(|t| &e.event_type == t)
-                && f.tag.as_ref().is_none_or(|t| e.tags.contains(t));
-            (e.id.as_str(), ok)
+            f.event_type.as_ref().is_none_or(|t| &e.event_type == t)
+                && f.tag.as_ref().is_none_or(|t| e.tags.contains(t))
         })
         .collect();
     let by_event = f.event_type.is_some() || f.tag.is_some();
@@ -269,10 +348,7 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
         (f.show_deprecated || c.rank != Rank::Deprecated)
             && by_claimant(i)
             && by_metric(i)
-            && (!by_event
-                || c.event
-                    .as_ref()
-                    .is_some_and(|e| event_ok.get(e.as_str()) == Some(&true)))
+            && (!by_event || event_ok.get(cols.event[i] as usize) == Some(&true))
             && f.min_reliability
                 .is_none_or(|min| c.reliability.is_some_and(|r| r <= min))
             && f.min_credibility
@@ -281,25 +357,35 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
                 overlaps(&c.stated_on, r) || c.refers_to.as_ref().is_some_and(|d| overlaps(d, r))
             })
     };
+    // The index's tables belong to its own columns: used only when the index is current.
+    let linked = if index.columns.metric.len() == ds.claims.len() {
+        index.linked(&w)
+    } else {
+        Vec::new()
+    };
+    let text_ok = |i: usize| {
+        let own = index.claims.get(i).as_bytes();
+        w.iter().enumerate().all(|(k, word)| {
+            word.find(own).is_some() || linked.get(k).is_some_and(|l| l.claim(cols, i))
+        })
+    };
     let claims: Vec<usize> = ds
         .claims
         .par_iter()
         .enumerate()
-        .filter(|(i, c)| {
-            claim_ok(*i, c) && has_all(index.claims.get(*i).map_or("", String::as_str), &w)
-        })
+        .filter(|(i, c)| claim_ok(*i, c) && text_ok(*i))
         .map(|(i, _)| i)
         .collect();
 
     // Events and sources connected to the claimant or metric through claims.
     let claim_scoped = f.claimant.is_some() || f.metric.is_some();
-    let mut linked_events: HashSet<&str> = HashSet::new();
+    let mut linked_events: Vec<bool> = vec![false; ds.events.len()];
     let mut linked_sources: HashSet<&str> = HashSet::new();
     if claim_scoped {
         for (i, c) in ds.claims.iter().enumerate() {
             if by_claimant(i) && by_metric(i) {
-                if let Some(e) = &c.event {
-                    linked_events.insert(e);
+                if let Some(e) = linked_events.get_mut(cols.event[i] as usize) {
+                    *e = true;
                 }
                 linked_sources.extend(c.sources.iter().map(|s| s.source.as_str()));
             }
@@ -310,13 +396,13 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
         .par_iter()
         .enumerate()
         .filter(|(i, e)| {
-            event_ok.get(e.id.as_str()) == Some(&true)
+            event_ok[*i]
                 && (!claim_scoped
-                    || linked_events.contains(e.id.as_str())
+                    || linked_events[*i]
                     || (f.metric.is_none()
                         && f.claimant.as_ref().is_some_and(|a| e.actors.contains(a))))
                 && range.is_none_or(|r| overlaps(&e.date, r))
-                && has_all(index.events.get(*i).map_or("", String::as_str), &w)
+                && has_all(index.events.get(*i), &w)
         })
         .map(|(i, _)| i)
         .collect();
@@ -327,7 +413,7 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
         .filter(|(i, s)| {
             (!claim_scoped || linked_sources.contains(s.id.as_str()))
                 && range.is_none_or(|r| s.published.as_ref().is_some_and(|d| overlaps(d, r)))
-                && has_all(index.sources.get(*i).map_or("", String::as_str), &w)
+                && has_all(index.sources.get(*i), &w)
         })
         .map(|(i, _)| i)
         .collect();
@@ -336,8 +422,7 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
         .iter()
         .enumerate()
         .filter(|(i, a)| {
-            f.claimant.as_ref().is_none_or(|c| &a.id == c)
-                && has_all(index.actors.get(*i).map_or("", String::as_str), &w)
+            f.claimant.as_ref().is_none_or(|c| &a.id == c) && has_all(index.actors.get(*i), &w)
         })
         .map(|(i, _)| i)
         .collect();

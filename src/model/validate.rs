@@ -3,7 +3,9 @@
 //! chains, and sums of combined metrics that agree with their parts. Each finding points at
 //! the record it is about (its [`Origin`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::date::{DateText, Day};
 use super::record::{FORMAT_VERSION, Origin, parse_color};
@@ -61,12 +63,12 @@ pub fn is_valid_id(id: &str) -> bool {
 
 struct Ctx<'a> {
     out: Vec<Finding>,
-    actors: HashSet<&'a str>,
-    sources: HashSet<&'a str>,
-    events: HashSet<&'a str>,
-    claims: HashMap<&'a str, &'a Claim>,
-    metrics: HashSet<&'a str>,
-    event_types: HashSet<&'a str>,
+    actors: FxHashSet<&'a str>,
+    sources: FxHashSet<&'a str>,
+    events: FxHashSet<&'a str>,
+    claims: FxHashMap<&'a str, &'a Claim>,
+    metrics: FxHashSet<&'a str>,
+    event_types: FxHashSet<&'a str>,
     /// False when the manifest could not be read: vocabulary references are then not checked.
     vocabulary_known: bool,
 }
@@ -226,7 +228,7 @@ fn check_manifest(ds: &Dataset, cx: &mut Ctx<'_>, loaded: bool) {
             ),
         ));
     }
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for metric in &m.metrics {
         let at = metric.origin;
         if !seen.insert(metric.id.as_str()) {
@@ -252,7 +254,7 @@ fn check_manifest(ds: &Dataset, cx: &mut Ctx<'_>, loaded: bool) {
             }
         }
     }
-    let mut types = HashSet::new();
+    let mut types = FxHashSet::default();
     for t in &m.event_types {
         if !types.insert(t.id.as_str()) {
             cx.out.push(manifest_finding(
@@ -274,7 +276,7 @@ fn manifest_finding(at: Option<Origin>, message: String) -> Finding {
 }
 
 fn check_ids(ds: &Dataset, cx: &mut Ctx<'_>) {
-    let mut first: HashMap<&str, (Kind, Option<Origin>)> = HashMap::new();
+    let mut first: FxHashMap<&str, (Kind, Option<Origin>)> = FxHashMap::default();
     let all = ds
         .actors
         .iter()
@@ -476,7 +478,15 @@ fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
     // (claimant, subject, stated earliest, stated latest, metric) -> claims
     type Key<'a> = (&'a str, &'a str, Day, Day, &'a str);
     let mut groups: BTreeMap<Key<'_>, Vec<&Claim>> = BTreeMap::new();
+    // Only claims of combined metrics and of their parts can disagree about a sum.
+    let relevant: FxHashSet<&str> = combined
+        .iter()
+        .flat_map(|m| std::iter::once(m.id.as_str()).chain(m.parts.iter().map(String::as_str)))
+        .collect();
     for c in &ds.claims {
+        if !relevant.contains(c.metric.as_str()) {
+            continue;
+        }
         let Some(stated) = c.stated_on.valid() else {
             continue;
         };
