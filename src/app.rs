@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, mpsc};
+use std::time::Instant;
 
 use egui::{Color32, RichText, Ui, ViewportCommand};
 use serde::{Deserialize, Serialize};
@@ -148,11 +149,30 @@ struct Derived {
     full_orders: Orders,
     /// The worker deriving the next view, if one runs.
     job: Option<mpsc::Receiver<(View, Orders)>>,
+    /// The one change since `version`, when it is small, and the version it made: what is
+    /// derived from the document is then brought up to date, not rebuilt.
+    replaced: Option<(u64, SmallChange)>,
+    /// On a large dataset the checks run again once editing pauses: since when they are out
+    /// of date.
+    findings_stale: Option<Instant>,
+    /// When the document last changed: on a large dataset the lists and the plot follow
+    /// once editing pauses.
+    edited_at: Option<Instant>,
+    /// The number of records of each kind when the view was derived.
+    view_lengths: [usize; 4],
     /// The tags of the events, for the filter bar.
     tags: Vec<String>,
     /// The editor's large picker lists, and the version they were built for.
     pickers: Pickers,
     pickers_version: u64,
+}
+
+/// A change to the document that a large dataset's derived data can follow cheaply.
+enum SmallChange {
+    /// One record replaced; what it was.
+    Replaced(Target, Box<AnyRecord>),
+    /// Saved: only where records stand in their files changed.
+    Saved,
 }
 
 /// Above this many claims and events, the view is derived on a worker thread by default
@@ -416,11 +436,28 @@ impl App {
     fn apply(&mut self, edit: Edit, coalesce: Option<String>) {
         self.settle();
         let Some(doc) = &mut self.doc else { return };
+        // One record replaced and nothing else pending: remember what it was, so that what
+        // is derived from the document can be brought up to date instead of rebuilt.
+        let single = match &edit {
+            Edit::Replace { index, record } if doc.version == self.derived.version => {
+                let t = Target {
+                    kind: record.kind(),
+                    index: *index,
+                };
+                record_at(&doc.dataset, t).map(|old| (t, old))
+            }
+            _ => None,
+        };
         match doc
             .history
             .apply(Arc::make_mut(&mut doc.dataset), edit, coalesce)
         {
-            Ok(()) => doc.version += 1,
+            Ok(()) => {
+                doc.version += 1;
+                self.derived.replaced =
+                    single.map(|(t, old)| (doc.version, SmallChange::Replaced(t, Box::new(old))));
+                self.derived.edited_at = Some(Instant::now());
+            }
             Err(e) => self.dialogs.error = Some(format!("That change could not be made: {e}")),
         }
     }
@@ -458,8 +495,12 @@ impl App {
         let Some(doc) = &mut self.doc else {
             return false;
         };
+        let before = doc.version;
         let result = doc.store.save(Arc::make_mut(&mut doc.dataset), on_conflict);
         doc.version += 1;
+        if before == self.derived.version {
+            self.derived.replaced = Some((doc.version, SmallChange::Saved));
+        }
         match result {
             Ok(report) => {
                 doc.history.mark_saved();
@@ -894,13 +935,48 @@ impl App {
     fn refresh(&mut self) {
         let Some(doc) = &self.doc else { return };
         let d = &mut self.derived;
+        let ds = &doc.dataset;
+        let large = ds.claims.len() + ds.events.len() > self.derive_in_background_above;
         if d.version != doc.version {
+            let small = d
+                .replaced
+                .take()
+                .filter(|(v, _)| *v == doc.version && d.version + 1 == doc.version);
+            match small {
+                Some((_, SmallChange::Saved)) if large => {
+                    // Only positions in files changed: the findings point at them.
+                    d.findings_stale = Some(Instant::now());
+                }
+                Some((_, SmallChange::Replaced(t, old))) if large => {
+                    // One record changed in a large dataset: bring the index and counts up to
+                    // date, and check again once editing pauses.
+                    Arc::make_mut(&mut d.index).replaced(ds, t.kind, t.index, &old);
+                    Arc::make_mut(&mut d.counts).replaced(ds, t, &old);
+                    if t.kind == Kind::Event {
+                        d.tags = filter_bar::tags(ds);
+                    }
+                    d.full_orders.clear_kind(t.kind);
+                    d.findings_stale = Some(Instant::now());
+                }
+                _ => {
+                    d.index = Arc::new(SearchIndex::build(ds));
+                    d.counts = Arc::new(Counts::build(ds));
+                    d.tags = filter_bar::tags(ds);
+                    d.findings = validate(ds, doc.store.manifest_loaded());
+                    d.findings_stale = None;
+                    d.full_orders.clear();
+                }
+            }
             d.version = doc.version;
-            d.index = Arc::new(SearchIndex::build(&doc.dataset));
-            d.counts = Arc::new(Counts::build(&doc.dataset));
-            d.tags = filter_bar::tags(&doc.dataset);
-            d.findings = validate(&doc.dataset, doc.store.manifest_loaded());
-            d.full_orders.clear();
+        }
+        if let Some(since) = d.findings_stale {
+            let wait = std::time::Duration::from_millis(1000);
+            if since.elapsed() >= wait && d.edited_at.is_none_or(|t| t.elapsed() >= wait) {
+                d.findings = validate(ds, doc.store.manifest_loaded());
+                d.findings_stale = None;
+            } else {
+                self.ctx.request_repaint_after(wait);
+            }
         }
         // Only while a record is being edited: the editor is what uses them.
         if self.selected.is_some() && d.pickers_version != doc.version {
@@ -922,7 +998,28 @@ impl App {
             return;
         }
         let ds = &doc.dataset;
-        if ds.claims.len() + ds.events.len() <= self.derive_in_background_above {
+        let lengths = [
+            ds.actors.len(),
+            ds.sources.len(),
+            ds.events.len(),
+            ds.claims.len(),
+        ];
+        // The previous view's record indices stay valid while no record was added or
+        // removed; otherwise the view is derived in this frame whatever the size.
+        let indices_valid = d.view.key.is_some() && d.view_lengths == lengths;
+        if large && indices_valid {
+            // While a researcher types into a record of a large dataset, the lists and the
+            // plot follow when the typing pauses.
+            let pause = std::time::Duration::from_millis(300);
+            if let Some(t) = d.edited_at
+                && t.elapsed() < pause
+            {
+                self.ctx.request_repaint_after(pause - t.elapsed());
+                return;
+            }
+        }
+        d.view_lengths = lengths;
+        if !indices_valid || !large {
             let mut orders = std::mem::take(&mut d.full_orders);
             d.view = derive::derive(ds, &d.index, &d.counts, &mut orders, key, &d.view);
             d.full_orders = orders;
@@ -982,8 +1079,20 @@ impl App {
     /// what a frame shows after a change.
     pub fn finish_deriving(&mut self) {
         self.settle();
+        // No pause to wait for: the checks and the view follow at once.
+        self.derived.edited_at = None;
+        if self.derived.findings_stale.is_some() {
+            self.derived.findings_stale = Some(Instant::now() - std::time::Duration::from_secs(2));
+        }
         self.refresh();
         self.settle();
+        self.refresh();
+        self.settle();
+    }
+
+    /// The findings the window shows (the checks and reading problems).
+    pub fn findings(&self) -> &[Finding] {
+        &self.derived.findings
     }
 
     /// Whether the lists and the plot show the result of `filter`.

@@ -164,6 +164,40 @@ pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
         }
         phases.push(phase);
     }
+    // Typing into one claim's notes, one character a frame (each an edit, as the editor
+    // makes them): the time from the edit to the end of its frame.
+    let mut phase = Phase {
+        name: "type into a claim's notes",
+        millis: Vec::new(),
+        vertices: Vec::new(),
+    };
+    let target = app.doc.as_ref().map_or(0, |d| d.dataset.claims.len() / 2);
+    for i in 0..frames {
+        let Some(doc) = app.doc.as_ref() else { break };
+        let Some(mut claim) = doc.dataset.claims.get(target).cloned() else {
+            break;
+        };
+        claim.notes.push(if i % 6 == 5 { ' ' } else { 'x' });
+        let t0 = Instant::now();
+        app.handle(
+            crate::ui::Command::Edit {
+                edit: Box::new(crate::model::edit::Edit::Replace {
+                    index: target,
+                    record: crate::model::edit::AnyRecord::Claim(claim),
+                }),
+                coalesce: Some("bench-notes".into()),
+            },
+            &ctx,
+        );
+        let (_, v) = frame(&mut app, vec![Event::PointerMoved(plot)]);
+        phase.millis.push(t0.elapsed().as_secs_f64() * 1000.0);
+        phase.vertices.push(v);
+    }
+    phases.push(phase);
+    // The edits are never saved: the benchmark leaves the dataset as it found it (saving
+    // after one edit is measured by `cargo bench`).
+    app.finish_deriving();
+
     // A keystroke until the lists and the plot show its result: frames are drawn meanwhile
     // (on a large dataset the result is derived on a worker thread), and the wall-clock time
     // to the first frame showing it is what a researcher waits.

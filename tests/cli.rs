@@ -611,15 +611,21 @@ fn gen_is_deterministic_and_writes_a_clean_dataset() {
 
 #[test]
 fn bench_ui_runs_every_phase_headless() {
-    // Not timed: it must run the real window without a display and report each phase.
-    let o = run(&["bench-ui", SAMPLE, "--frames", "5"]);
+    // Not timed: it must run the real window without a display, report each phase, and
+    // leave the dataset as it found it (it edits a claim in memory, never saves).
+    let (_tmp, dir) = sample_copy();
+    let before = snapshot(&dir);
+    let o = run(&["bench-ui", dir.to_str().expect("path"), "--frames", "5"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(snapshot(&dir), before);
     let text = stdout(&o);
     for phase in [
         "scroll the claims list",
         "hover the plot",
         "pan the plot",
         "type a filter",
+        "type into a claim's notes",
+        "keystroke until shown",
     ] {
         let line = text
             .lines()

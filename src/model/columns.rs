@@ -109,4 +109,40 @@ impl Columns {
             .position(|m| m == id)
             .and_then(|i| u32::try_from(i).ok())
     }
+
+    /// Sets claim `i`'s row from the dataset; returns true when a metric or actor id new
+    /// to the tables was added.
+    pub fn set_row(&mut self, ds: &Dataset, i: usize) -> bool {
+        let Some(c) = ds.claims.get(i) else {
+            return false;
+        };
+        if i >= self.metric.len() {
+            return false;
+        }
+        let mut grew = false;
+        let mut find = |names: &mut Vec<String>, id: &str| -> u32 {
+            match names.iter().position(|n| n == id) {
+                Some(k) => u32::try_from(k).unwrap_or(NONE),
+                None => {
+                    grew = true;
+                    names.push(id.to_string());
+                    u32::try_from(names.len() - 1).unwrap_or(NONE)
+                }
+            }
+        };
+        self.metric[i] = find(&mut self.metrics, &c.metric);
+        self.claimant[i] = find(&mut self.claimants, &c.claimant);
+        self.subject[i] = find(&mut self.claimants, &c.subject);
+        self.via[i] = match &c.via {
+            Some(v) => find(&mut self.claimants, v),
+            None => NONE,
+        };
+        self.event[i] = c
+            .event
+            .as_deref()
+            .and_then(|e| ds.events.iter().position(|x| x.id == e))
+            .and_then(|k| u32::try_from(k).ok())
+            .unwrap_or(NONE);
+        grew
+    }
 }

@@ -2,13 +2,16 @@
 //! partial-date semantics, claimant, metric, event type, tag, rank and minimum grading — and
 //! the prepared lowercase search text that makes free-text filtering cheap.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::columns::{self, Columns};
 use super::date::{DateError, DateText, Day, PartialDate};
+use super::edit::AnyRecord;
 use super::{Claim, Dataset, Rank, Reliability};
 
 /// What the researcher asked to see. Serialized into the window's preferences.
@@ -113,6 +116,21 @@ impl Texts {
         buf.get(start as usize..end as usize).unwrap_or("")
     }
 
+    /// Writes again the chunk holding record `i`.
+    fn rebuild_chunk(&mut self, i: usize, write: impl Fn(usize, &mut String)) {
+        let c = i / CHUNK;
+        let Some(chunk) = self.chunks.get_mut(c) else {
+            return;
+        };
+        let mut buf = String::new();
+        let mut ends = Vec::with_capacity(chunk.1.len());
+        for r in c * CHUNK..c * CHUNK + chunk.1.len() {
+            write(r, &mut buf);
+            ends.push(u32::try_from(buf.len()).unwrap_or(u32::MAX));
+        }
+        *chunk = (buf, ends);
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -156,89 +174,147 @@ pub struct SearchIndex {
     event_titles: Texts,
 }
 
+/// A claim's own searchable text.
+fn claim_text(ds: &Dataset, i: usize, s: &mut String) {
+    let c = &ds.claims[i];
+    push(s, &c.id);
+    for cit in &c.sources {
+        push(s, &cit.quote);
+        push(s, &cit.translation);
+    }
+    push(s, &c.notes);
+    push(s, &c.value.stated());
+}
+
+/// The actors by id, for the texts that name them.
+type ActorsById<'a> = FxHashMap<&'a str, &'a super::Actor>;
+
+fn actors_by_id(ds: &Dataset) -> ActorsById<'_> {
+    ds.actors.iter().map(|a| (a.id.as_str(), a)).collect()
+}
+
+/// An actor's name and aliases.
+fn actor_names(actors: &ActorsById<'_>, id: &str, s: &mut String) {
+    if let Some(a) = actors.get(id) {
+        push(s, &a.name);
+        for alias in &a.aliases {
+            push(s, alias);
+        }
+    }
+}
+
+fn event_text(ds: &Dataset, actors: &ActorsById<'_>, i: usize, s: &mut String) {
+    let e = &ds.events[i];
+    push(s, &e.id);
+    push(s, &e.title);
+    push(s, &e.description);
+    if let Some(p) = &e.place {
+        push(s, &p.name);
+        push(s, &p.region);
+        push(s, &p.country);
+    }
+    push(s, &e.event_type);
+    for t in &e.tags {
+        push(s, t);
+    }
+    for a in &e.actors {
+        actor_names(actors, a, s);
+    }
+    for cit in &e.sources {
+        push(s, &cit.quote);
+    }
+    push(s, &e.notes);
+}
+
+fn source_text(ds: &Dataset, i: usize, s: &mut String) {
+    let x = &ds.sources[i];
+    for f in [&x.id, &x.title, &x.outlet, &x.author, &x.url, &x.notes] {
+        push(s, f);
+    }
+}
+
+fn actor_text(ds: &Dataset, actors: &ActorsById<'_>, i: usize, s: &mut String) {
+    let a = &ds.actors[i];
+    actor_names(actors, &a.id, s);
+    for f in [&a.id, &a.country, &a.side, &a.notes] {
+        push(s, f);
+    }
+    push(s, a.kind.as_str());
+}
+
 impl SearchIndex {
     pub fn build(ds: &Dataset) -> SearchIndex {
-        let actor_index: HashMap<&str, usize> = ds
-            .actors
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
-            .collect();
-        let names = |id: &str, s: &mut String| {
-            if let Some(a) = actor_index.get(id).and_then(|&i| ds.actors.get(i)) {
-                push(s, &a.name);
-                for alias in &a.aliases {
-                    push(s, alias);
-                }
-            }
-        };
         let columns = Columns::build(ds);
-        let claims = Texts::build(ds.claims.len(), |i, s| {
-            let c = &ds.claims[i];
-            push(s, &c.id);
-            for cit in &c.sources {
-                push(s, &cit.quote);
-                push(s, &cit.translation);
-            }
-            push(s, &c.notes);
-            push(s, &c.value.stated());
+        let by_id = actors_by_id(ds);
+        let mut index = SearchIndex {
+            claims: Texts::build(ds.claims.len(), |i, s| claim_text(ds, i, s)),
+            events: Texts::build(ds.events.len(), |i, s| event_text(ds, &by_id, i, s)),
+            sources: Texts::build(ds.sources.len(), |i, s| source_text(ds, i, s)),
+            actors: Texts::build(ds.actors.len(), |i, s| actor_text(ds, &by_id, i, s)),
+            event_titles: Texts::build(ds.events.len(), |i, s| push(s, &ds.events[i].title)),
+            columns,
+            ..SearchIndex::default()
+        };
+        index.name_tables(ds);
+        index
+    }
+
+    /// The small tables: names of the actors and metrics the claims' columns point at.
+    fn name_tables(&mut self, ds: &Dataset) {
+        let cols = &self.columns;
+        let by_id = actors_by_id(ds);
+        self.claimant_names = Texts::build(cols.claimants.len(), |i, s| {
+            actor_names(&by_id, &cols.claimants[i], s);
         });
-        let claimant_names = Texts::build(columns.claimants.len(), |i, s| {
-            names(&columns.claimants[i], s);
-        });
-        let metric_names = Texts::build(columns.metrics.len(), |i, s| {
-            let id = &columns.metrics[i];
+        self.metric_names = Texts::build(cols.metrics.len(), |i, s| {
+            let id = &cols.metrics[i];
             push(s, id);
             if let Some(m) = ds.manifest.metrics.iter().find(|m| &m.id == id) {
                 push(s, &m.name);
             }
         });
-        let event_titles = Texts::build(ds.events.len(), |i, s| push(s, &ds.events[i].title));
-        let events = Texts::build(ds.events.len(), |i, s| {
-            let e = &ds.events[i];
-            push(s, &e.id);
-            push(s, &e.title);
-            push(s, &e.description);
-            if let Some(p) = &e.place {
-                push(s, &p.name);
-                push(s, &p.region);
-                push(s, &p.country);
+    }
+
+    /// Brings the index up to date after record `index` of `kind` was replaced (`old` is
+    /// what it was): a few thousand records' text and one row of the columns, instead of a
+    /// million. Anything wider (an id changed, a supersedes link) rebuilds what it touches.
+    pub fn replaced(&mut self, ds: &Dataset, kind: super::Kind, index: usize, old: &AnyRecord) {
+        use super::Kind;
+        match (kind, old) {
+            (Kind::Claim, AnyRecord::Claim(o)) => {
+                self.claims
+                    .rebuild_chunk(index, |i, s| claim_text(ds, i, s));
+                let Some(c) = ds.claims.get(index) else {
+                    return;
+                };
+                if o.id != c.id || o.supersedes != c.supersedes {
+                    self.columns.superseded = Columns::build(ds).superseded;
+                }
+                let grew = self.columns.set_row(ds, index);
+                if grew {
+                    self.name_tables(ds);
+                }
             }
-            push(s, &e.event_type);
-            for t in &e.tags {
-                push(s, t);
+            (Kind::Event, AnyRecord::Event(o)) => {
+                let by_id = actors_by_id(ds);
+                self.events
+                    .rebuild_chunk(index, |i, s| event_text(ds, &by_id, i, s));
+                self.event_titles
+                    .rebuild_chunk(index, |i, s| push(s, &ds.events[i].title));
+                if ds.events.get(index).is_none_or(|e| e.id != o.id) {
+                    self.columns = Columns::build(ds);
+                    self.name_tables(ds);
+                }
             }
-            for a in &e.actors {
-                names(a, s);
+            (Kind::Source, _) => {
+                self.sources
+                    .rebuild_chunk(index, |i, s| source_text(ds, i, s));
             }
-            for cit in &e.sources {
-                push(s, &cit.quote);
+            (Kind::Actor, _) => {
+                // Names appear in events' text too: rare enough to rebuild those.
+                *self = SearchIndex::build(ds);
             }
-            push(s, &e.notes);
-        });
-        let sources = Texts::build(ds.sources.len(), |i, s| {
-            let x = &ds.sources[i];
-            for f in [&x.id, &x.title, &x.outlet, &x.author, &x.url, &x.notes] {
-                push(s, f);
-            }
-        });
-        let actors = Texts::build(ds.actors.len(), |i, s| {
-            let a = &ds.actors[i];
-            names(&a.id, s);
-            for f in [&a.id, &a.country, &a.side, &a.notes] {
-                push(s, f);
-            }
-            push(s, a.kind.as_str());
-        });
-        SearchIndex {
-            columns,
-            claims,
-            events,
-            sources,
-            actors,
-            claimant_names,
-            metric_names,
-            event_titles,
+            _ => *self = SearchIndex::build(ds),
         }
     }
 
@@ -548,6 +624,95 @@ mod tests {
         assert!(
             non_empty > 100,
             "the queries mostly matched nothing: {non_empty}"
+        );
+    }
+
+    #[test]
+    fn an_index_brought_up_to_date_after_a_replace_finds_what_a_new_one_finds() {
+        use crate::model::edit::Edit;
+        use crate::model::order::Counts;
+        let mut ds = crate::synth::generate(crate::synth::Size {
+            events: 60,
+            claims: 5_000,
+            seed: 5,
+        });
+        let mut index = SearchIndex::build(&ds);
+        let mut counts = Counts::build(&ds);
+        let other = ds.actors[7].id.clone();
+        let event = ds.events[3].id.clone();
+        for (k, i) in [4_100usize, 17, 4_999].into_iter().enumerate() {
+            let old = ds.claims[i].clone();
+            let mut c = old.clone();
+            c.notes = format!("zebra crossing {k}");
+            c.claimant = other.clone();
+            c.metric = "civilians_killed".into();
+            c.event = Some(event.clone());
+            c.supersedes = Some(ds.claims[0].id.clone());
+            Edit::Replace {
+                index: i,
+                record: AnyRecord::Claim(c),
+            }
+            .apply(&mut ds)
+            .expect("edit");
+            index.replaced(
+                &ds,
+                super::super::Kind::Claim,
+                i,
+                &AnyRecord::Claim(old.clone()),
+            );
+            counts.replaced(
+                &ds,
+                crate::model::edit::Target {
+                    kind: super::super::Kind::Claim,
+                    index: i,
+                },
+                &AnyRecord::Claim(old),
+            );
+        }
+        let fresh = SearchIndex::build(&ds);
+        let name = ds.actors[7].name.clone();
+        let title = ds.events[3].title.clone();
+        for f in [
+            Filter {
+                text: "zebra".into(),
+                ..Filter::default()
+            },
+            Filter {
+                text: name,
+                ..Filter::default()
+            },
+            Filter {
+                text: title,
+                ..Filter::default()
+            },
+            Filter {
+                claimant: Some(other.clone()),
+                metric: Some("civilians_killed".into()),
+                ..Filter::default()
+            },
+        ] {
+            let got = apply(&ds, &index, &f);
+            assert_eq!(got, apply(&ds, &fresh, &f), "{f:?}");
+            assert!(!got.claims.is_empty(), "{f:?}");
+        }
+        assert_eq!(index.columns.superseded, fresh.columns.superseded);
+        let rebuilt = Counts::build(&ds);
+        let nonzero = |m: &std::collections::HashMap<String, usize>| {
+            let mut v: Vec<(String, usize)> = m
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(k, n)| (k.clone(), *n))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            nonzero(&counts.claims_by_actor),
+            nonzero(&rebuilt.claims_by_actor)
+        );
+        assert_eq!(
+            nonzero(&counts.claims_by_event),
+            nonzero(&rebuilt.claims_by_event)
         );
     }
 }

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use super::edit::{AnyRecord, Target};
 use super::{Dataset, Kind};
 
 /// A column sort of a list.
@@ -29,6 +30,31 @@ pub struct Counts {
 }
 
 impl Counts {
+    fn add(&mut self, claim: &super::Claim, sign: isize) {
+        let bump = |map: &mut HashMap<String, usize>, key: &str| {
+            let n = map.entry(key.to_string()).or_default();
+            *n = n.saturating_add_signed(sign);
+        };
+        bump(&mut self.claims_by_actor, &claim.claimant);
+        if let Some(via) = &claim.via {
+            bump(&mut self.claims_by_actor, via);
+        }
+        if let Some(e) = &claim.event {
+            bump(&mut self.claims_by_event, e);
+        }
+    }
+
+    /// Brings the counts up to date after record `target` was replaced (`old` is what it
+    /// was).
+    pub fn replaced(&mut self, ds: &Dataset, target: Target, old: &AnyRecord) {
+        if let (Kind::Claim, AnyRecord::Claim(o)) = (target.kind, old) {
+            self.add(o, -1);
+            if let Some(c) = ds.claims.get(target.index) {
+                self.add(c, 1);
+            }
+        }
+    }
+
     pub fn build(ds: &Dataset) -> Counts {
         let mut c = Counts::default();
         for claim in &ds.claims {
@@ -54,6 +80,11 @@ impl Orders {
     /// Forgets every order (the dataset changed).
     pub fn clear(&mut self) {
         self.full.clear();
+    }
+
+    /// Forgets the orders of one kind (one of its records changed).
+    pub fn clear_kind(&mut self, kind: Kind) {
+        self.full.retain(|(k, _), _| *k != kind);
     }
 
     /// Whether the full order for this kind and sort is computed already.

@@ -152,7 +152,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                 row.set_selected(view.selected == Some(target));
                 match view.kind {
                     Kind::Claim => {
-                        let c = &ds.claims[i];
+                        let Some(c) = ds.claims.get(i) else { return };
                         let lit = view
                             .highlight_event
                             .is_some_and(|e| c.event.as_deref() == Some(e));
@@ -184,7 +184,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                         row.col(|ui| cell(ui, c.rank.as_str()));
                     }
                     Kind::Event => {
-                        let e = &ds.events[i];
+                        let Some(e) = ds.events.get(i) else { return };
                         row.col(|ui| cell(ui, e.date.display()));
                         row.col(|ui| cell(ui, &e.title));
                         row.col(|ui| cell(ui, &e.event_type));
@@ -204,7 +204,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                         });
                     }
                     Kind::Source => {
-                        let s = &ds.sources[i];
+                        let Some(s) = ds.sources.get(i) else { return };
                         row.col(|ui| {
                             cell(
                                 ui,
@@ -219,7 +219,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                         row.col(|ui| cell(ui, &s.language));
                     }
                     Kind::Actor => {
-                        let a = &ds.actors[i];
+                        let Some(a) = ds.actors.get(i) else { return };
                         row.col(|ui| {
                             let color = readable(actor_color(ds, &a.id), dark);
                             cell(ui, RichText::new("● ").color(color));
