@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::columns::Columns;
@@ -224,7 +226,7 @@ pub fn build_with(ds: &Dataset, req: &Request<'_>, columns: &Columns) -> Vec<Ser
         }
     }
     if req.sum_parts {
-        add_sums(ds, req, &hidden, &mut groups);
+        add_sums(ds, req, &hidden, columns, &mut groups);
     }
     groups
         .into_iter()
@@ -264,19 +266,34 @@ fn add_sums<'a>(
     ds: &'a Dataset,
     req: &Request<'_>,
     hidden: &HashSet<&str>,
+    columns: &Columns,
     groups: &mut BTreeMap<(&'a str, &'a str), Vec<Mark>>,
 ) {
     for metric in ds.manifest.metrics.iter().filter(|m| !m.parts.is_empty()) {
         if !req.metrics.contains(&metric.id) {
             continue;
         }
-        // (claimant, subject, stated earliest, stated latest) -> part metric -> claim index
-        type Key<'k> = (&'k str, &'k str, Day, Day);
-        let mut by_date: BTreeMap<Key<'a>, BTreeMap<&'a str, usize>> = BTreeMap::new();
+        // The claims of the parts, found by comparing integers: metric index -> position
+        // among the parts.
+        let mut part_of = vec![None; columns.metrics.len()];
+        for (k, p) in metric.parts.iter().enumerate() {
+            if let Some(m) = columns.metric_of(p) {
+                part_of[m as usize] = Some(k);
+            }
+        }
+        // (claimant, subject, stated earliest, stated latest) -> each part's first claim
+        type Key = (u32, u32, Day, Day);
+        let mut by_date: FxHashMap<Key, Vec<Option<usize>>> = FxHashMap::default();
         for &i in req.claims {
+            let Some(part) = columns
+                .metric
+                .get(i)
+                .and_then(|&m| part_of[m as usize])
+            else {
+                continue;
+            };
             let Some(c) = ds.claims.get(i) else { continue };
-            if !metric.parts.contains(&c.metric)
-                || hidden.contains(c.claimant.as_str())
+            if (!hidden.is_empty() && hidden.contains(c.claimant.as_str()))
                 || c.rank == Rank::Deprecated
                 || !c.value.qualifier.has_number()
             {
@@ -285,22 +302,21 @@ fn add_sums<'a>(
             let Some(d) = c.stated_on.valid() else {
                 continue;
             };
-            by_date
-                .entry((
-                    c.claimant.as_str(),
-                    c.subject.as_str(),
-                    d.earliest(),
-                    d.latest(),
-                ))
-                .or_default()
-                .entry(c.metric.as_str())
-                .or_insert(i);
+            let slots = by_date
+                .entry((columns.claimant[i], columns.subject[i], d.earliest(), d.latest()))
+                .or_insert_with(|| vec![None; metric.parts.len()]);
+            slots[part].get_or_insert(i);
         }
-        for ((claimant, _, _, _), parts) in by_date {
-            if parts.len() != metric.parts.len() {
+        // In a fixed order, whatever the hash map's.
+        let mut complete: Vec<Vec<usize>> = by_date
+            .into_values()
+            .filter_map(|slots| slots.into_iter().collect::<Option<Vec<usize>>>())
+            .collect();
+        complete.sort_unstable();
+        for idx in complete {
+            let Some(claimant) = ds.claims.get(idx[0]).map(|c| c.claimant.as_str()) else {
                 continue;
-            }
-            let idx: Vec<usize> = parts.values().copied().collect();
+            };
             let claims: Vec<&Claim> = idx.iter().filter_map(|&i| ds.claims.get(i)).collect();
             let Some(first) = claims.first() else {
                 continue;
