@@ -67,7 +67,13 @@ pub fn derive(
     let (shown, sorted) = match &previous.key {
         Some(p) if p.same_lists(&key) => (previous.shown.clone(), previous.orders.clone()),
         _ => {
-            let shown = filter::apply(ds, index, &key.filter);
+            // Typing on: only the claims shown before can still match.
+            let within = previous
+                .key
+                .as_ref()
+                .filter(|p| p.version == key.version && filter::narrows(&p.filter, &key.filter))
+                .map(|_| previous.shown.claims.as_slice());
+            let shown = filter::apply_within(ds, index, &key.filter, within);
             let mut sorted: [Vec<usize>; 4] = Default::default();
             for kind in Kind::ALL {
                 let records = match kind {

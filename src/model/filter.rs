@@ -385,6 +385,32 @@ fn overlaps(d: &DateText, r: Range) -> bool {
 /// Applies the filter. A date range that does not parse is treated as no range (the filter
 /// bar shows the error).
 pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
+    apply_within(ds, index, f, None)
+}
+
+/// Whether every record `new` shows is among those `old` shows: the filters differ only in
+/// their text, and each word of the old text is part of a word of the new one (typing on).
+pub fn narrows(old: &Filter, new: &Filter) -> bool {
+    let same_rest = Filter {
+        text: String::new(),
+        ..old.clone()
+    } == Filter {
+        text: String::new(),
+        ..new.clone()
+    };
+    let lower = |t: &str| -> Vec<String> { t.split_whitespace().map(str::to_lowercase).collect() };
+    let (o, n) = (lower(&old.text), lower(&new.text));
+    same_rest && o.iter().all(|w| n.iter().any(|x| x.contains(w.as_str())))
+}
+
+/// [`apply`], looking only at the claims of `within` (sorted indices) when given: the claims
+/// a filter that this one [`narrows`] showed.
+pub fn apply_within(
+    ds: &Dataset,
+    index: &SearchIndex,
+    f: &Filter,
+    within: Option<&[usize]>,
+) -> Shown {
     let w = words(&f.text);
     let range = f
         .range()
@@ -445,13 +471,20 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
             word.find(own).is_some() || linked.get(k).is_some_and(|l| l.claim(cols, i))
         })
     };
-    let claims: Vec<usize> = ds
-        .claims
-        .par_iter()
-        .enumerate()
-        .filter(|(i, c)| claim_ok(*i, c) && text_ok(*i))
-        .map(|(i, _)| i)
-        .collect();
+    let claims: Vec<usize> = match within {
+        Some(within) => within
+            .par_iter()
+            .copied()
+            .filter(|&i| ds.claims.get(i).is_some_and(|c| claim_ok(i, c)) && text_ok(i))
+            .collect(),
+        None => ds
+            .claims
+            .par_iter()
+            .enumerate()
+            .filter(|(i, c)| claim_ok(*i, c) && text_ok(*i))
+            .map(|(i, _)| i)
+            .collect(),
+    };
 
     // Events and sources connected to the claimant or metric through claims.
     let claim_scoped = f.claimant.is_some() || f.metric.is_some();
@@ -714,5 +747,36 @@ mod tests {
             nonzero(&counts.claims_by_event),
             nonzero(&rebuilt.claims_by_event)
         );
+    }
+
+    #[test]
+    fn typing_on_narrows_and_searching_within_the_previous_result_finds_the_same() {
+        let ds = crate::synth::generate(crate::synth::Size {
+            events: 60,
+            claims: 3_000,
+            seed: 9,
+        });
+        let index = SearchIndex::build(&ds);
+        let f = |t: &str| Filter {
+            text: t.into(),
+            ..Filter::default()
+        };
+        assert!(narrows(&f("mi"), &f("min")));
+        assert!(narrows(&f("min"), &f("Ministry rep")));
+        assert!(narrows(&f(""), &f("x")));
+        assert!(!narrows(&f("min"), &f("mi")));
+        assert!(!narrows(&f("ministry"), &f("reported")));
+        let mut other = f("min");
+        other.show_deprecated = true;
+        assert!(!narrows(&f("mi"), &other));
+        let mut previous = apply(&ds, &index, &f(""));
+        let mut text = String::new();
+        for ch in "ministry reported".chars() {
+            text.push(ch);
+            let now = apply_within(&ds, &index, &f(&text), Some(&previous.claims));
+            assert_eq!(now, apply(&ds, &index, &f(&text)), "{text}");
+            previous = now;
+        }
+        assert!(!previous.claims.is_empty());
     }
 }

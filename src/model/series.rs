@@ -285,11 +285,7 @@ fn add_sums<'a>(
         type Key = (u32, u32, Day, Day);
         let mut by_date: FxHashMap<Key, Vec<Option<usize>>> = FxHashMap::default();
         for &i in req.claims {
-            let Some(part) = columns
-                .metric
-                .get(i)
-                .and_then(|&m| part_of[m as usize])
-            else {
+            let Some(part) = columns.metric.get(i).and_then(|&m| part_of[m as usize]) else {
                 continue;
             };
             let Some(c) = ds.claims.get(i) else { continue };
@@ -303,7 +299,12 @@ fn add_sums<'a>(
                 continue;
             };
             let slots = by_date
-                .entry((columns.claimant[i], columns.subject[i], d.earliest(), d.latest()))
+                .entry((
+                    columns.claimant[i],
+                    columns.subject[i],
+                    d.earliest(),
+                    d.latest(),
+                ))
                 .or_insert_with(|| vec![None; metric.parts.len()]);
             slots[part].get_or_insert(i);
         }

@@ -198,6 +198,9 @@ fn parse_records<T: DeserializeOwned + Record>(
     file: u32,
 ) -> Result<Vec<T>, ParseFailure> {
     let mut records: Vec<T> = read_options().from_str(text).map_err(ron_failure)?;
+    // The list grew by doubling while it was read: give the slack back now, not after every
+    // file of a large dataset has been read.
+    records.shrink_to_fit();
     let positions = text::locate_ids(text, records.iter().map(Record::id));
     for (r, (line, col)) in records.iter_mut().zip(positions) {
         r.set_origin(Some(Origin { file, line, col }));
@@ -342,52 +345,85 @@ impl Store {
             .map(|f| fs::metadata(root.join(&f.rel)).map_or(0, |m| m.len()))
             .collect();
         progress.total.store(sizes.iter().sum(), Ordering::Relaxed);
-        let results: Vec<_> = files
-            .par_iter()
-            .enumerate()
-            .map(|(i, f)| {
-                if progress.cancel.load(Ordering::Relaxed) {
-                    return (
-                        None,
-                        Err(ParseFailure {
-                            line: 1,
-                            col: 1,
-                            message: String::new(),
-                        }),
-                    );
-                }
-                let r = parse_file(root, &f.rel, f.role, u32::try_from(i).unwrap_or(u32::MAX));
-                progress.done.fetch_add(sizes[i], Ordering::Relaxed);
-                r
-            })
-            .collect();
-        if progress.cancel.load(Ordering::Relaxed) {
-            return Err(StoreError::Cancelled);
-        }
-
+        // Files are read in batches, each batch in parallel and then moved into the dataset
+        // in file order, so that a batch's lists are freed (and their memory reused) before
+        // the next is read: the records are never all held twice. The dataset's lists are
+        // reserved from the files' sizes (generously: untouched reserved memory is not
+        // resident) and trimmed at the end.
         let mut dataset = Dataset::default();
-        // Room for every record at once: growing a list of a million claims by doubling would
-        // briefly hold it twice.
-        for (_, parsed) in &results {
-            match parsed {
-                Ok(Parsed::Actors(v)) => dataset.actors.reserve(v.len()),
-                Ok(Parsed::Sources(v)) => dataset.sources.reserve(v.len()),
-                Ok(Parsed::Events(v)) => dataset.events.reserve(v.len()),
-                Ok(Parsed::Claims(v)) => dataset.claims.reserve(v.len()),
-                _ => {}
+        let bytes_of = |kind: Kind| -> usize {
+            files
+                .iter()
+                .zip(&sizes)
+                .filter(|(f, _)| f.role == FileRole::Records(kind))
+                .map(|(_, &n)| usize::try_from(n).unwrap_or(usize::MAX))
+                .sum()
+        };
+        /// Fewer bytes than any record of a kind takes in a file.
+        const MIN_RECORD_BYTES: usize = 64;
+        dataset
+            .claims
+            .reserve(bytes_of(Kind::Claim) / MIN_RECORD_BYTES);
+        dataset
+            .events
+            .reserve(bytes_of(Kind::Event) / MIN_RECORD_BYTES);
+        let batch = 4 * rayon::current_num_threads().max(1);
+        let mut results = Vec::with_capacity(files.len());
+        for (b, chunk) in files.chunks(batch).enumerate() {
+            let parsed: Vec<_> = chunk
+                .par_iter()
+                .enumerate()
+                .map(|(k, f)| {
+                    let i = b * batch + k;
+                    if progress.cancel.load(Ordering::Relaxed) {
+                        return (None, Err(None));
+                    }
+                    let (h, r) =
+                        parse_file(root, &f.rel, f.role, u32::try_from(i).unwrap_or(u32::MAX));
+                    progress.done.fetch_add(sizes[i], Ordering::Relaxed);
+                    (h, r.map_err(Some))
+                })
+                .collect();
+            if progress.cancel.load(Ordering::Relaxed) {
+                return Err(StoreError::Cancelled);
+            }
+            for (h, r) in parsed {
+                results.push((
+                    h,
+                    match r {
+                        Ok(Parsed::Actors(v)) => {
+                            dataset.actors.extend(v);
+                            Ok(None)
+                        }
+                        Ok(Parsed::Sources(v)) => {
+                            dataset.sources.extend(v);
+                            Ok(None)
+                        }
+                        Ok(Parsed::Events(v)) => {
+                            dataset.events.extend(v);
+                            Ok(None)
+                        }
+                        Ok(Parsed::Claims(v)) => {
+                            dataset.claims.extend(v);
+                            Ok(None)
+                        }
+                        Ok(Parsed::Manifest(m)) => Ok(Some(m)),
+                        Err(f) => Err(f),
+                    },
+                ));
             }
         }
+        dataset.claims.shrink_to_fit();
+        dataset.events.shrink_to_fit();
+
         let mut load_findings = Vec::new();
         for (i, (h, parsed)) in results.into_iter().enumerate() {
             let entry = &mut files[i];
             entry.disk_hash = h;
             match parsed {
-                Ok(Parsed::Manifest(m)) => dataset.manifest = m,
-                Ok(Parsed::Actors(v)) => dataset.actors.extend(v),
-                Ok(Parsed::Sources(v)) => dataset.sources.extend(v),
-                Ok(Parsed::Events(v)) => dataset.events.extend(v),
-                Ok(Parsed::Claims(v)) => dataset.claims.extend(v),
-                Err(f) => {
+                Ok(Some(m)) => dataset.manifest = m,
+                Ok(None) | Err(None) => {}
+                Err(Some(f)) => {
                     let noun = match entry.role {
                         FileRole::Manifest => "the manifest".to_string(),
                         FileRole::Records(k) => format!("this {} file", k.noun()),
