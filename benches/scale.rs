@@ -113,7 +113,8 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
-    // Sorting: the first time (the full order), then after a filter change (picking).
+    // Sorting every column of every list: the first time (the full order), then after a
+    // filter change (picking).
     let shown = filter::apply(&ds, &index, &date_claimant);
     let mut g = c.benchmark_group(format!("sort {n}"));
     g.sample_size(10);
@@ -121,6 +122,7 @@ fn benches(c: &mut Criterion) {
         (Kind::Claim, &shown.claims),
         (Kind::Event, &shown.events),
         (Kind::Source, &shown.sources),
+        (Kind::Actor, &shown.actors),
     ] {
         let columns = crosscheck::ui::lists::columns(kind);
         for (column, name) in columns.iter().enumerate() {
@@ -140,13 +142,14 @@ fn benches(c: &mut Criterion) {
     }
     g.finish();
 
-    // The plot series of the default casualty view, for everything the default filter shows.
+    // The plot series of one metric for everything the default filter shows, with the
+    // claims' columns of this version (as the window builds them).
     let all = filter::apply(&ds, &index, &Filter::default());
     let metrics = vec![ds.manifest.metrics[0].id.clone()];
     let mut g = c.benchmark_group(format!("plot {n}"));
     g.bench_function(format!("series of {}", metrics[0]), |b| {
         b.iter(|| {
-            let mut s = series::build(
+            let mut s = series::build_with(
                 &ds,
                 &series::Request {
                     claims: &all.claims,
@@ -156,6 +159,7 @@ fn benches(c: &mut Criterion) {
                     selected: None,
                     sum_parts: true,
                 },
+                &index.columns,
             );
             series::thin(&mut s, 800);
             s

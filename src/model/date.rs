@@ -13,6 +13,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
+use compact_str::CompactString;
 use edtf_core::{Bound, Edtf};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -71,7 +72,8 @@ pub enum DateError {
 /// A valid partial date: the EDTF text as written, and the span of days it can mean.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PartialDate {
-    text: String,
+    /// Inline up to 24 bytes (every date short of a long interval): no allocation per date.
+    text: CompactString,
     earliest: Day,
     latest: Day,
     approximate: bool,
@@ -103,7 +105,7 @@ impl PartialDate {
             });
         }
         Ok(PartialDate {
-            text: text.to_string(),
+            text: CompactString::from(text),
             earliest,
             latest,
             approximate: edtf.is_approximate(),
@@ -151,7 +153,7 @@ impl PartialDate {
     pub fn display(&self) -> String {
         let mut out = match human(&self.text) {
             Some(s) => s,
-            None => self.text.clone(),
+            None => self.text.to_string(),
         };
         if self.approximate {
             out = format!("c. {out}");
@@ -330,7 +332,16 @@ fn span(start: Piece, end: Piece) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DateText {
     Valid(PartialDate),
-    Invalid { text: String, error: DateError },
+    /// Rare, so boxed: a date costs the size of a valid one (two per claim, a million
+    /// claims).
+    Invalid(Box<Unparsed>),
+}
+
+/// A date's text that does not parse, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Unparsed {
+    pub text: String,
+    pub error: DateError,
 }
 
 impl DateText {
@@ -338,10 +349,10 @@ impl DateText {
     pub fn new(text: &str) -> DateText {
         match PartialDate::parse(text) {
             Ok(d) => DateText::Valid(d),
-            Err(error) => DateText::Invalid {
+            Err(error) => DateText::Invalid(Box::new(Unparsed {
                 text: text.to_string(),
                 error,
-            },
+            })),
         }
     }
 
@@ -349,7 +360,7 @@ impl DateText {
     pub fn text(&self) -> &str {
         match self {
             DateText::Valid(d) => d.text(),
-            DateText::Invalid { text, .. } => text,
+            DateText::Invalid(u) => &u.text,
         }
     }
 
@@ -357,7 +368,7 @@ impl DateText {
     pub fn valid(&self) -> Option<&PartialDate> {
         match self {
             DateText::Valid(d) => Some(d),
-            DateText::Invalid { .. } => None,
+            DateText::Invalid(_) => None,
         }
     }
 
@@ -365,7 +376,7 @@ impl DateText {
     pub fn error(&self) -> Option<&DateError> {
         match self {
             DateText::Valid(_) => None,
-            DateText::Invalid { error, .. } => Some(error),
+            DateText::Invalid(u) => Some(&u.error),
         }
     }
 
@@ -388,7 +399,7 @@ impl DateText {
     pub fn display(&self) -> String {
         match self {
             DateText::Valid(d) => d.display(),
-            DateText::Invalid { text, .. } => text.clone(),
+            DateText::Invalid(u) => u.text.clone(),
         }
     }
 }
@@ -407,8 +418,19 @@ impl Serialize for DateText {
 
 impl<'de> Deserialize<'de> for DateText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Ok(DateText::new(&text))
+        /// Reads the text where it stands in the file when it can: no string is allocated
+        /// on the way (two dates a claim, a million claims).
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = DateText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date as a string (EDTF: 2024-12-23, 2024-12, 2025-01/2025-02, ...)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateText, E> {
+                Ok(DateText::new(v))
+            }
+        }
+        d.deserialize_str(Text)
     }
 }
 

@@ -187,7 +187,7 @@ pub fn build(ds: &Dataset, req: &Request<'_>) -> Vec<Series> {
 }
 
 /// [`build`] with the claims' columns of this version of the dataset, built once.
-pub fn build_with(ds: &Dataset, req: &Request<'_>, columns: &Columns) -> Vec<Series> {
+pub fn build_with<'a>(ds: &'a Dataset, req: &Request<'_>, columns: &'a Columns) -> Vec<Series> {
     // A million claims pass through here on every filter change: the loop compares small
     // integers, and only plotted claims are read.
     let hidden: HashSet<&str> = req.hidden.iter().map(String::as_str).collect();
@@ -214,16 +214,27 @@ pub fn build_with(ds: &Dataset, req: &Request<'_>, columns: &Columns) -> Vec<Ser
                     .is_some_and(|&c| shown_claimant[c as usize])
         })
         .collect();
-    let mut groups: BTreeMap<(&str, &str), Vec<Mark>> = BTreeMap::new();
+    // Grouped by (claimant, metric) as integers, then named: a few hundred string keys
+    // instead of one lookup by strings per mark.
+    let mut by_ix: FxHashMap<(u32, u32), Vec<Mark>> = FxHashMap::default();
     for i in plotted {
-        let c = &ds.claims[i];
         let superseded = columns.superseded.get(i).copied().unwrap_or(false);
         if let Some(m) = mark_of(ds, i, req.x, superseded, req.selected) {
-            groups
-                .entry((c.claimant.as_str(), c.metric.as_str()))
+            by_ix
+                .entry((columns.claimant[i], columns.metric[i]))
                 .or_default()
                 .push(m);
         }
+    }
+    let mut groups: BTreeMap<(&'a str, &'a str), Vec<Mark>> = BTreeMap::new();
+    for ((claimant, metric), marks) in by_ix {
+        let (Some(c), Some(m)) = (
+            columns.claimants.get(claimant as usize),
+            columns.metrics.get(metric as usize),
+        ) else {
+            continue;
+        };
+        groups.insert((c.as_str(), m.as_str()), marks);
     }
     if req.sum_parts {
         add_sums(ds, req, &hidden, columns, &mut groups);
