@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use rustc_hash::FxHashMap;
 
-use super::Dataset;
+use super::{Dataset, Rank};
 
 /// The claims' columns. Indices are those of `Dataset::claims`.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +28,8 @@ pub struct Columns {
     pub event: Vec<u32>,
     /// Whether another claim supersedes this one.
     pub superseded: Vec<bool>,
+    /// Whether the claim is ranked deprecated.
+    pub deprecated: Vec<bool>,
 }
 
 /// No relay.
@@ -49,6 +51,7 @@ impl Columns {
             via: Vec::with_capacity(n),
             subject: Vec::with_capacity(n),
             event: Vec::with_capacity(n),
+            deprecated: Vec::with_capacity(n),
             ..Columns::default()
         };
         let events: FxHashMap<&str, u32> = ds
@@ -70,6 +73,7 @@ impl Columns {
             });
             c.subject
                 .push(intern(&mut claimants, &mut c.claimants, &claim.subject));
+            c.deprecated.push(claim.rank == Rank::Deprecated);
             c.event.push(
                 claim
                     .event
@@ -131,6 +135,9 @@ impl Columns {
             }
         };
         self.metric[i] = find(&mut self.metrics, &c.metric);
+        if let Some(d) = self.deprecated.get_mut(i) {
+            *d = c.rank == Rank::Deprecated;
+        }
         self.claimant[i] = find(&mut self.claimants, &c.claimant);
         self.subject[i] = find(&mut self.claimants, &c.subject);
         self.via[i] = match &c.via {

@@ -447,7 +447,12 @@ pub fn apply_within(
         Some(Some(m)) => cols.metric[i] == m,
     };
     let claim_ok = |i: usize, c: &Claim| {
-        (f.show_deprecated || c.rank != Rank::Deprecated)
+        (f.show_deprecated
+            || !cols
+                .deprecated
+                .get(i)
+                .copied()
+                .unwrap_or(c.rank == Rank::Deprecated))
             && by_claimant(i)
             && by_metric(i)
             && (!by_event || event_ok.get(cols.event[i] as usize) == Some(&true))
@@ -681,6 +686,9 @@ mod tests {
             c.metric = "civilians_killed".into();
             c.event = Some(event.clone());
             c.supersedes = Some(ds.claims[0].id.clone());
+            if k == 1 {
+                c.rank = Rank::Deprecated;
+            }
             Edit::Replace {
                 index: i,
                 record: AnyRecord::Claim(c),
@@ -729,6 +737,7 @@ mod tests {
             assert!(!got.claims.is_empty(), "{f:?}");
         }
         assert_eq!(index.columns.superseded, fresh.columns.superseded);
+        assert_eq!(index.columns.deprecated, fresh.columns.deprecated);
         let rebuilt = Counts::build(&ds);
         let nonzero = |m: &std::collections::HashMap<String, usize>| {
             let mut v: Vec<(String, usize)> = m

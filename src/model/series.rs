@@ -439,9 +439,9 @@ pub fn decimate(marks: &[Mark], x_min: f64, x_max: f64, columns: usize) -> Vec<M
 
 /// At most this many marks are drawn, over all series: beyond that, drawing would cost more
 /// than a frame (each mark is a tessellated shape).
-pub const MAX_MARKS: usize = 4_800;
+pub const MAX_MARKS: usize = 4_000;
 /// At most this many line points are drawn, over all series.
-pub const MAX_LINE_POINTS: usize = 19_200;
+pub const MAX_LINE_POINTS: usize = 16_000;
 
 /// What [`thin`] left out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
