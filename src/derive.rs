@@ -72,7 +72,7 @@ pub fn derive(
                 .key
                 .as_ref()
                 .filter(|p| p.version == key.version && filter::narrows(&p.filter, &key.filter))
-                .map(|_| previous.shown.claims.as_slice());
+                .map(|_| previous.shown.as_ref());
             let shown = filter::apply_within(ds, index, &key.filter, within);
             let mut sorted: [Vec<usize>; 4] = Default::default();
             for kind in Kind::ALL {

@@ -323,6 +323,7 @@ impl SearchIndex {
     fn linked(&self, words: &[memchr::memmem::Finder<'_>]) -> Vec<Linked> {
         let hits = |t: &Texts, w: &memchr::memmem::Finder<'_>| -> Vec<bool> {
             (0..t.len())
+                .into_par_iter()
                 .map(|i| w.find(t.get(i).as_bytes()).is_some())
                 .collect()
         };
@@ -403,13 +404,13 @@ pub fn narrows(old: &Filter, new: &Filter) -> bool {
     same_rest && o.iter().all(|w| n.iter().any(|x| x.contains(w.as_str())))
 }
 
-/// [`apply`], looking only at the claims of `within` (sorted indices) when given: the claims
-/// a filter that this one [`narrows`] showed.
+/// [`apply`], looking only at the claims and events of `within` when given: what a filter
+/// that this one [`narrows`] showed.
 pub fn apply_within(
     ds: &Dataset,
     index: &SearchIndex,
     f: &Filter,
-    within: Option<&[usize]>,
+    within: Option<&Shown>,
 ) -> Shown {
     let w = words(&f.text);
     let range = f
@@ -478,6 +479,7 @@ pub fn apply_within(
     };
     let claims: Vec<usize> = match within {
         Some(within) => within
+            .claims
             .par_iter()
             .copied()
             .filter(|&i| ds.claims.get(i).is_some_and(|c| claim_ok(i, c)) && text_ok(i))
@@ -505,21 +507,30 @@ pub fn apply_within(
             }
         }
     }
-    let events = ds
-        .events
-        .par_iter()
-        .enumerate()
-        .filter(|(i, e)| {
-            event_ok[*i]
-                && (!claim_scoped
-                    || linked_events[*i]
-                    || (f.metric.is_none()
-                        && f.claimant.as_ref().is_some_and(|a| e.actors.contains(a))))
-                && range.is_none_or(|r| overlaps(&e.date, r))
-                && has_all(index.events.get(*i), &w)
-        })
-        .map(|(i, _)| i)
-        .collect();
+    let event_ok = |i: usize, e: &super::Event| {
+        event_ok[i]
+            && (!claim_scoped
+                || linked_events[i]
+                || (f.metric.is_none()
+                    && f.claimant.as_ref().is_some_and(|a| e.actors.contains(a))))
+            && range.is_none_or(|r| overlaps(&e.date, r))
+            && has_all(index.events.get(i), &w)
+    };
+    let events = match within {
+        Some(within) => within
+            .events
+            .par_iter()
+            .copied()
+            .filter(|&i| ds.events.get(i).is_some_and(|e| event_ok(i, e)))
+            .collect(),
+        None => ds
+            .events
+            .par_iter()
+            .enumerate()
+            .filter(|(i, e)| event_ok(*i, e))
+            .map(|(i, _)| i)
+            .collect(),
+    };
     let sources = ds
         .sources
         .iter()
@@ -782,7 +793,7 @@ mod tests {
         let mut text = String::new();
         for ch in "ministry reported".chars() {
             text.push(ch);
-            let now = apply_within(&ds, &index, &f(&text), Some(&previous.claims));
+            let now = apply_within(&ds, &index, &f(&text), Some(&previous));
             assert_eq!(now, apply(&ds, &index, &f(&text)), "{text}");
             previous = now;
         }
