@@ -943,20 +943,28 @@ impl App {
                 .take()
                 .filter(|(v, _)| *v == doc.version && d.version + 1 == doc.version);
             match small {
-                Some((_, SmallChange::Saved)) if large => {
-                    // Only positions in files changed: the findings point at them.
-                    d.findings_stale = Some(Instant::now());
+                Some((_, SmallChange::Saved)) => {
+                    // Only positions in files changed: the findings point at them. On a large
+                    // dataset the checks run again once editing pauses.
+                    if large {
+                        d.findings_stale = Some(Instant::now());
+                    } else {
+                        d.findings = validate(ds, doc.store.manifest_loaded());
+                    }
                 }
-                Some((_, SmallChange::Replaced(t, old))) if large => {
-                    // One record changed in a large dataset: bring the index and counts up to
-                    // date, and check again once editing pauses.
+                Some((_, SmallChange::Replaced(t, old))) => {
+                    // One record changed: bring the index and counts up to date.
                     Arc::make_mut(&mut d.index).replaced(ds, t.kind, t.index, &old);
                     Arc::make_mut(&mut d.counts).replaced(ds, t, &old);
                     if t.kind == Kind::Event {
                         d.tags = filter_bar::tags(ds);
                     }
                     d.full_orders.clear_kind(t.kind);
-                    d.findings_stale = Some(Instant::now());
+                    if large {
+                        d.findings_stale = Some(Instant::now());
+                    } else {
+                        d.findings = validate(ds, doc.store.manifest_loaded());
+                    }
                 }
                 _ => {
                     d.index = Arc::new(SearchIndex::build(ds));
