@@ -724,11 +724,16 @@ impl App {
         let ds = &doc.dataset;
         let result: Result<(), String> = match what {
             Export::Csv => {
-                // The claims drawn, and the parts behind each sum.
-                let mut idx: Vec<usize> = self
-                    .derived
-                    .view
-                    .series
+                // The claims plotted (all of them, also where the drawing is thinned), and
+                // the parts behind each sum.
+                let all = derive::plotted(
+                    ds,
+                    &self.derived.index,
+                    &self.derived.view.shown.claims,
+                    &self.prefs.plot,
+                    None,
+                );
+                let mut idx: Vec<usize> = all
                     .iter()
                     .flat_map(|s| s.marks.iter())
                     .filter(|m| m.y.is_some())

@@ -53,6 +53,30 @@ pub struct View {
     pub legend: Vec<String>,
 }
 
+/// Every series the plot settings ask for among `claims`, before any thinning for drawing
+/// (what the plot's CSV export writes).
+pub fn plotted(
+    ds: &Dataset,
+    index: &SearchIndex,
+    claims: &[usize],
+    plot: &PlotPrefs,
+    selected: Option<Target>,
+) -> Vec<Series> {
+    let metrics = metrics_for(ds, plot);
+    series::build_with(
+        ds,
+        &series::Request {
+            claims,
+            metrics: &metrics,
+            x: plot.x,
+            hidden: &plot.hidden,
+            selected: selected.filter(|t| t.kind == Kind::Claim).map(|t| t.index),
+            sum_parts: plot.sum_parts,
+        },
+        &index.columns,
+    )
+}
+
 /// Derives the view for `key`. `previous` is reused for the lists when only the plot
 /// changed; `orders` holds the full orders already computed for this version and gains any
 /// computed here.
@@ -89,22 +113,7 @@ pub fn derive(
         }
     };
     let metrics = metrics_for(ds, &key.plot);
-    let selected = key
-        .selected
-        .filter(|t| t.kind == Kind::Claim)
-        .map(|t| t.index);
-    let mut series = series::build_with(
-        ds,
-        &series::Request {
-            claims: &shown.claims,
-            metrics: &metrics,
-            x: key.plot.x,
-            hidden: &key.plot.hidden,
-            selected,
-            sum_parts: key.plot.sum_parts,
-        },
-        &index.columns,
-    );
+    let mut series = plotted(ds, index, &shown.claims, &key.plot, key.selected);
     // More marks than the plot has pixels: keep each pixel column's extremes.
     let thinned = series::thin(&mut series, 800);
     let cols = &index.columns;

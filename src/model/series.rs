@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
@@ -216,15 +217,17 @@ pub fn build_with<'a>(ds: &'a Dataset, req: &Request<'_>, columns: &'a Columns) 
         .collect();
     // Grouped by (claimant, metric) as integers, then named: a few hundred string keys
     // instead of one lookup by strings per mark.
+    let marks: Vec<((u32, u32), Mark)> = plotted
+        .par_iter()
+        .filter_map(|&i| {
+            let superseded = columns.superseded.get(i).copied().unwrap_or(false);
+            mark_of(ds, i, req.x, superseded, req.selected)
+                .map(|m| ((columns.claimant[i], columns.metric[i]), m))
+        })
+        .collect();
     let mut by_ix: FxHashMap<(u32, u32), Vec<Mark>> = FxHashMap::default();
-    for i in plotted {
-        let superseded = columns.superseded.get(i).copied().unwrap_or(false);
-        if let Some(m) = mark_of(ds, i, req.x, superseded, req.selected) {
-            by_ix
-                .entry((columns.claimant[i], columns.metric[i]))
-                .or_default()
-                .push(m);
-        }
+    for (key, m) in marks {
+        by_ix.entry(key).or_default().push(m);
     }
     let mut groups: BTreeMap<(&'a str, &'a str), Vec<Mark>> = BTreeMap::new();
     for ((claimant, metric), marks) in by_ix {
@@ -239,8 +242,9 @@ pub fn build_with<'a>(ds: &'a Dataset, req: &Request<'_>, columns: &'a Columns) 
     if req.sum_parts {
         add_sums(ds, req, &hidden, columns, &mut groups);
     }
+    let groups: Vec<((&str, &str), Vec<Mark>)> = groups.into_iter().collect();
     groups
-        .into_iter()
+        .into_par_iter()
         .map(|((claimant, metric), mut marks)| {
             marks.sort_by(|a, b| a.x().total_cmp(&b.x()).then(a.claim.cmp(&b.claim)));
             let line = join(ds, &marks);
