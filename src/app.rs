@@ -815,13 +815,16 @@ impl App {
         if plot.tab == PlotTab::Timeline || !c.value.qualifier.has_number() {
             return;
         }
-        if plot_ui::troop_metrics(&doc.dataset).contains(&c.metric) {
+        if plot_ui::troop_metrics(&doc.dataset)
+            .iter()
+            .any(|m| *m == c.metric)
+        {
             if c.metric == "troops_deployed" {
                 plot.tab = PlotTab::Troops;
             }
         } else {
             plot.tab = PlotTab::Casualties;
-            plot.casualty_metric = c.metric.clone();
+            plot.casualty_metric = c.metric.to_string();
         }
     }
 

@@ -401,7 +401,7 @@ pub fn generate(size: Size) -> Dataset {
             ],
             actors: vec![format!("s{:03}", g.rng.usize(..n_subjects))],
             sources: vec![Citation {
-                source: format!("src{:05}", g.rng.usize(..n_sources)),
+                source: format!("src{:05}", g.rng.usize(..n_sources)).into(),
                 ..Citation::default()
             }],
             notes: String::new(),
@@ -427,8 +427,8 @@ pub fn generate(size: Size) -> Dataset {
         };
         let mut claim = Claim {
             id: format!("c{i:07}"),
-            metric,
-            subject: format!("s{:03}", g.rng.usize(..n_subjects)),
+            metric: metric.into(),
+            subject: format!("s{:03}", g.rng.usize(..n_subjects)).into(),
             value,
             scope: *g.pick(&[
                 Scope::Cumulative,
@@ -438,11 +438,12 @@ pub fn generate(size: Size) -> Dataset {
             ]),
             stated_on: DateText::new(&stated),
             refers_to: refers.as_deref().map(DateText::new),
-            claimant: format!("a{who:04}"),
-            via: (g.rng.u32(0..10) == 0).then(|| format!("a{:04}", g.rng.usize(..n_claimants))),
+            claimant: format!("a{who:04}").into(),
+            via: (g.rng.u32(0..10) == 0)
+                .then(|| format!("a{:04}", g.rng.usize(..n_claimants)).into()),
             sources: (0..g.rng.usize(1..=2))
                 .map(|_| Citation {
-                    source: format!("src{:05}", g.rng.usize(..n_sources)),
+                    source: format!("src{:05}", g.rng.usize(..n_sources)).into(),
                     quote: g.text(80, 260),
                     ..Citation::default()
                 })
@@ -460,7 +461,7 @@ pub fn generate(size: Size) -> Dataset {
             rank_reason: None,
             supersedes: None,
             event: (size.events > 0 && g.rng.u32(0..10) < 3)
-                .then(|| format!("e{:07}", g.rng.usize(..size.events))),
+                .then(|| format!("e{:07}", g.rng.usize(..size.events)).into()),
             method: Some(
                 g.pick(&[
                     Method::Reported,
@@ -492,7 +493,7 @@ pub fn generate(size: Size) -> Dataset {
             }
             5..10 => {
                 if let Some(prev) = last_by_claimant[who] {
-                    claim.supersedes = Some(claims[prev].id.clone());
+                    claim.supersedes = Some(claims[prev].id.as_str().into());
                     claim.metric = claims[prev].metric.clone();
                 }
             }

@@ -70,11 +70,11 @@ pub fn claim_row(ds: &Dataset, c: &Claim) -> Vec<String> {
         .collect();
     vec![
         c.id.clone(),
-        c.metric.clone(),
-        c.subject.clone(),
-        c.claimant.clone(),
+        c.metric.to_string(),
+        c.subject.to_string(),
+        c.claimant.to_string(),
         claimant_name,
-        c.via.clone().unwrap_or_default(),
+        c.via.as_deref().unwrap_or_default().to_string(),
         stated,
         stated_e,
         stated_l,
@@ -95,8 +95,8 @@ pub fn claim_row(ds: &Dataset, c: &Claim) -> Vec<String> {
             .as_ref()
             .map(|r| r.as_str().to_string())
             .unwrap_or_default(),
-        c.supersedes.clone().unwrap_or_default(),
-        c.event.clone().unwrap_or_default(),
+        c.supersedes.as_deref().unwrap_or_default().to_string(),
+        c.event.as_deref().unwrap_or_default().to_string(),
         source_ids.join(";"),
         quotes.join(" | "),
         c.method

@@ -580,7 +580,7 @@ mod tests {
             .enumerate()
             .filter(|(_, c)| c.rank != Rank::Deprecated)
             .filter(|(_, c)| {
-                let mut texts = vec![c.id.clone(), c.metric.clone(), c.notes.clone()];
+                let mut texts = vec![c.id.clone(), c.metric.to_string(), c.notes.clone()];
                 texts.push(c.value.stated());
                 if let Some(m) = ds.manifest.metrics.iter().find(|m| m.id == c.metric) {
                     texts.push(m.name.clone());
@@ -597,7 +597,7 @@ mod tests {
                 if let Some(e) = c
                     .event
                     .as_ref()
-                    .and_then(|e| ds.events.iter().find(|x| &x.id == e))
+                    .and_then(|e| ds.events.iter().find(|x| x.id == *e))
                 {
                     texts.push(e.title.clone());
                 }
@@ -693,10 +693,10 @@ mod tests {
             let old = ds.claims[i].clone();
             let mut c = old.clone();
             c.notes = format!("zebra crossing {k}");
-            c.claimant = other.clone();
+            c.claimant = other.as_str().into();
             c.metric = "civilians_killed".into();
-            c.event = Some(event.clone());
-            c.supersedes = Some(ds.claims[0].id.clone());
+            c.event = Some(event.as_str().into());
+            c.supersedes = Some(ds.claims[0].id.as_str().into());
             if k == 1 {
                 c.rank = Rank::Deprecated;
             }

@@ -58,12 +58,14 @@ impl Counts {
     pub fn build(ds: &Dataset) -> Counts {
         let mut c = Counts::default();
         for claim in &ds.claims {
-            *c.claims_by_actor.entry(claim.claimant.clone()).or_default() += 1;
+            *c.claims_by_actor
+                .entry(claim.claimant.to_string())
+                .or_default() += 1;
             if let Some(via) = &claim.via {
-                *c.claims_by_actor.entry(via.clone()).or_default() += 1;
+                *c.claims_by_actor.entry(via.to_string()).or_default() += 1;
             }
             if let Some(e) = &claim.event {
-                *c.claims_by_event.entry(e.clone()).or_default() += 1;
+                *c.claims_by_event.entry(e.to_string()).or_default() += 1;
             }
         }
         c
@@ -377,7 +379,7 @@ mod tests {
                     let key = |i: usize| {
                         ds.actor(&c[i].claimant)
                             .map(|x| (0, x.name.to_lowercase()))
-                            .unwrap_or((1, c[i].claimant.clone()))
+                            .unwrap_or((1, c[i].claimant.to_string()))
                     };
                     key(a).cmp(&key(b))
                 }

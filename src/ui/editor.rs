@@ -44,7 +44,7 @@ impl Pickers {
         let mut claims_by_claimant: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, c) in ds.claims.iter().enumerate() {
             claims_by_claimant
-                .entry(c.claimant.clone())
+                .entry(c.claimant.to_string())
                 .or_default()
                 .push(i);
         }
@@ -262,22 +262,25 @@ impl Form<'_> {
         );
     }
 
-    fn pick(
+    /// A picker of record ids (`String` or the claims' inline `Name`).
+    fn pick<S>(
         &mut self,
         ui: &mut Ui,
         label: &str,
         field: &'static str,
-        value: &mut Option<String>,
+        value: &mut Option<S>,
         items: &[(String, String, Option<Color32>)],
         allow_none: bool,
-    ) {
+    ) where
+        S: Clone + PartialEq + std::fmt::Display + for<'s> From<&'s str> + AsRef<str>,
+    {
         let l = Self::label(ui, label);
         let before = value.clone();
         let shown = match value {
             None => "(none)".to_string(),
             Some(v) => items
                 .iter()
-                .find(|(id, _, _)| id == v)
+                .find(|(id, _, _)| id.as_str() == v.as_ref())
                 .map_or(format!("⚠ unknown: {v}"), |(_, n, _)| n.clone()),
         };
         egui::ComboBox::from_id_salt(("pick", field, label))
@@ -294,7 +297,7 @@ impl Form<'_> {
                         Some(c) => RichText::new(name).color(*c),
                         None => RichText::new(name),
                     };
-                    ui.selectable_value(value, Some(id.clone()), text);
+                    ui.selectable_value(value, Some(S::from(id.as_str())), text);
                 }
             })
             .response
@@ -303,14 +306,16 @@ impl Form<'_> {
         ui.end_row();
     }
 
-    fn pick_required(
+    fn pick_required<S>(
         &mut self,
         ui: &mut Ui,
         label: &str,
         field: &'static str,
-        value: &mut String,
+        value: &mut S,
         items: &[(String, String, Option<Color32>)],
-    ) {
+    ) where
+        S: Clone + PartialEq + std::fmt::Display + for<'s> From<&'s str> + AsRef<str>,
+    {
         let mut v = Some(value.clone());
         self.pick(ui, label, field, &mut v, items, false);
         if let Some(v) = v {
@@ -407,7 +412,7 @@ impl Form<'_> {
                             {
                                 remove = Some(i);
                             }
-                            let mut v = Some(c.source.clone());
+                            let mut v = Some(c.source.to_string());
                             let shown = sources
                                 .iter()
                                 .find(|(id, _, _)| *id == c.source)
@@ -427,7 +432,7 @@ impl Form<'_> {
                                 .response
                                 .labelled_by(sl.id);
                             if v != before
-                                && let Some(v) = v
+                                && let Some(v) = v.map(crate::model::record::Name::from)
                             {
                                 c.source = v;
                                 self.changed = Some(field);
@@ -455,7 +460,11 @@ impl Form<'_> {
             }
             if ui.button("+ Add source").labelled_by(l.id).clicked() {
                 list.push(Citation {
-                    source: sources.first().map(|s| s.0.clone()).unwrap_or_default(),
+                    source: sources
+                        .first()
+                        .map(|s| s.0.as_str())
+                        .unwrap_or_default()
+                        .into(),
                     ..Citation::default()
                 });
                 self.changed = Some(field);
@@ -745,7 +754,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
     let mut claims: Vec<(String, String, Option<Color32>)> = f
         .pickers
         .claims_by_claimant
-        .get(&c.claimant)
+        .get(c.claimant.as_str())
         .map(|list| {
             list.iter()
                 .rev()
@@ -766,7 +775,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         .unwrap_or_default();
     if let Some(cur) = &c.supersedes
         && !claims.iter().any(|(id, _, _)| id == cur)
-        && let Some(o) = ds.claims.iter().find(|o| &o.id == cur)
+        && let Some(o) = ds.claims.iter().find(|o| o.id == *cur)
     {
         claims.push((
             o.id.clone(),

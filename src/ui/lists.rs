@@ -168,7 +168,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                             }
                             cell(ui, t);
                         });
-                        row.col(|ui| cell(ui, &c.metric));
+                        row.col(|ui| cell(ui, c.metric.as_str()));
                         row.col(|ui| cell(ui, c.value.stated()));
                         row.col(|ui| cell(ui, c.stated_on.display()));
                         row.col(|ui| {
