@@ -950,15 +950,13 @@ impl App {
                 .replaced
                 .take()
                 .filter(|(v, _)| *v == doc.version && d.version + 1 == doc.version);
+            // After a small change the checks run again: at once on a small dataset, once
+            // editing pauses on a large one.
+            let mut recheck = false;
             match small {
                 Some((_, SmallChange::Saved)) => {
-                    // Only positions in files changed: the findings point at them. On a large
-                    // dataset the checks run again once editing pauses.
-                    if large {
-                        d.findings_stale = Some(Instant::now());
-                    } else {
-                        d.findings = validate(ds, doc.store.manifest_loaded());
-                    }
+                    // Only positions in files changed: the findings point at them.
+                    recheck = true;
                 }
                 Some((_, SmallChange::Replaced(t, old))) => {
                     // One record changed: bring the index and counts up to date.
@@ -968,11 +966,10 @@ impl App {
                         d.tags = filter_bar::tags(ds);
                     }
                     d.full_orders.clear_kind(t.kind);
-                    if large {
-                        d.findings_stale = Some(Instant::now());
-                    } else {
-                        d.findings = validate(ds, doc.store.manifest_loaded());
+                    if d.pickers_version == d.version && Pickers::still_valid_after(ds, t, &old) {
+                        d.pickers_version = doc.version;
                     }
+                    recheck = true;
                 }
                 _ => {
                     d.index = Arc::new(SearchIndex::build(ds));
@@ -981,6 +978,13 @@ impl App {
                     d.findings = validate(ds, doc.store.manifest_loaded());
                     d.findings_stale = None;
                     d.full_orders.clear();
+                }
+            }
+            if recheck {
+                if large {
+                    d.findings_stale = Some(Instant::now());
+                } else {
+                    d.findings = validate(ds, doc.store.manifest_loaded());
                 }
             }
             d.version = doc.version;

@@ -172,6 +172,16 @@ pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
         vertices: Vec::new(),
     };
     let target = app.doc.as_ref().map_or(0, |d| d.dataset.claims.len() / 2);
+    // The claim is selected, as when a researcher types into it: the editor is open.
+    app.handle(
+        crate::ui::Command::Select(Some(crate::model::edit::Target {
+            kind: crate::model::Kind::Claim,
+            index: target,
+        })),
+        &ctx,
+    );
+    frame(&mut app, Vec::new());
+    app.finish_deriving();
     for i in 0..frames {
         let Some(doc) = app.doc.as_ref() else { break };
         let Some(mut claim) = doc.dataset.claims.get(target).cloned() else {

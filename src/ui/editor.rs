@@ -22,6 +22,11 @@ use crate::model::{
 pub struct Pickers {
     /// Every event as (id, "date — title"), in date order.
     pub events: Vec<(String, String, Option<Color32>)>,
+    /// Every source as (id, "outlet, date — title"), by that label.
+    pub sources: Vec<(String, String, Option<Color32>)>,
+    /// Every actor as (id, name, colour) by name, for dark and for light backgrounds.
+    actors_dark: Vec<(String, String, Option<Color32>)>,
+    actors_light: Vec<(String, String, Option<Color32>)>,
     /// The claims of each claimant, in statement-date order.
     pub claims_by_claimant: HashMap<String, Vec<usize>>,
 }
@@ -51,9 +56,74 @@ impl Pickers {
         for list in claims_by_claimant.values_mut() {
             list.sort_by_key(|&i| ds.claims[i].stated_on.cmp_key());
         }
+        let actors = |dark: bool| {
+            let mut v: Vec<_> = ds
+                .actors
+                .iter()
+                .map(|a| {
+                    (
+                        a.id.clone(),
+                        a.name.clone(),
+                        Some(readable(actor_color(ds, &a.id), dark)),
+                    )
+                })
+                .collect();
+            v.sort_by_cached_key(|(_, n, _)| n.to_lowercase());
+            v
+        };
+        let mut sources: Vec<_> = ds
+            .sources
+            .iter()
+            .map(|s| {
+                // Outlet and date first: they survive truncation and tell sources apart.
+                let date = s
+                    .published
+                    .as_ref()
+                    .map(|d| d.display())
+                    .unwrap_or_default();
+                let name = match (s.outlet.is_empty(), date.is_empty()) {
+                    (false, false) => format!("{}, {date} — {}", s.outlet, s.title),
+                    (false, true) => format!("{} — {}", s.outlet, s.title),
+                    (true, false) => format!("{date} — {}", s.title),
+                    (true, true) => s.title.clone(),
+                };
+                (s.id.clone(), name, None)
+            })
+            .collect();
+        sources.sort_by_cached_key(|(_, n, _)| n.to_lowercase());
         Pickers {
             events,
+            sources,
+            actors_dark: actors(true),
+            actors_light: actors(false),
             claims_by_claimant,
+        }
+    }
+
+    /// The actors, coloured for the theme.
+    pub fn actors(&self, dark: bool) -> &[(String, String, Option<Color32>)] {
+        if dark {
+            &self.actors_dark
+        } else {
+            &self.actors_light
+        }
+    }
+
+    /// Whether lists built before record `t` was replaced (`old` is what it was) still hold:
+    /// of claims and events they read only claimants, ids, dates and titles, so typing a note
+    /// into a claim of a large dataset does not rebuild them. An actor or a source changed:
+    /// rebuilt.
+    pub fn still_valid_after(ds: &Dataset, t: Target, old: &AnyRecord) -> bool {
+        match old {
+            AnyRecord::Claim(o) => ds
+                .claims
+                .get(t.index)
+                .is_some_and(|c| c.claimant == o.claimant && c.stated_on == o.stated_on),
+            AnyRecord::Event(o) => ds
+                .events
+                .get(t.index)
+                .is_some_and(|e| e.id == o.id && e.date == o.date && e.title == o.title),
+            AnyRecord::Actor(_) | AnyRecord::Source(_) => false,
         }
     }
 }
@@ -352,51 +422,9 @@ impl Form<'_> {
         ui.end_row();
     }
 
-    fn actors(&self, dark: bool) -> Vec<(String, String, Option<Color32>)> {
-        let mut v: Vec<_> = self
-            .ds
-            .actors
-            .iter()
-            .map(|a| {
-                (
-                    a.id.clone(),
-                    a.name.clone(),
-                    Some(readable(actor_color(self.ds, &a.id), dark)),
-                )
-            })
-            .collect();
-        v.sort_by_key(|(_, n, _)| n.to_lowercase());
-        v
-    }
-
-    fn sources(&self) -> Vec<(String, String, Option<Color32>)> {
-        let mut v: Vec<_> = self
-            .ds
-            .sources
-            .iter()
-            .map(|s| {
-                // Outlet and date first: they survive truncation and tell sources apart.
-                let date = s
-                    .published
-                    .as_ref()
-                    .map(|d| d.display())
-                    .unwrap_or_default();
-                let name = match (s.outlet.is_empty(), date.is_empty()) {
-                    (false, false) => format!("{}, {date} — {}", s.outlet, s.title),
-                    (false, true) => format!("{} — {}", s.outlet, s.title),
-                    (true, false) => format!("{date} — {}", s.title),
-                    (true, true) => s.title.clone(),
-                };
-                (s.id.clone(), name, None)
-            })
-            .collect();
-        v.sort_by_key(|(_, n, _)| n.to_lowercase());
-        v
-    }
-
     fn citations(&mut self, ui: &mut Ui, field: &'static str, list: &mut Vec<Citation>) {
         let l = Self::label(ui, "Sources");
-        let sources = self.sources();
+        let sources = &self.pickers.sources;
         let mut remove = None;
         ui.vertical(|ui| {
             for (i, c) in list.iter_mut().enumerate() {
@@ -425,7 +453,7 @@ impl Form<'_> {
                                 .truncate()
                                 .width(ui.available_width() - 30.0)
                                 .show_ui(ui, |ui| {
-                                    for (id, name, _) in &sources {
+                                    for (id, name, _) in sources {
                                         ui.selectable_value(&mut v, Some(id.clone()), name);
                                     }
                                 })
@@ -659,10 +687,10 @@ fn linked_claims(ui: &mut Ui, ds: &Dataset, event: &str, out: &mut Vec<Command>)
 
 fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
     let ds = f.ds;
-    let actors = f.actors(dark);
+    let actors = f.pickers.actors(dark);
     f.text(ui, "Id", "id", &mut c.id);
-    f.pick_required(ui, "Claimant", "claimant", &mut c.claimant, &actors);
-    f.pick(ui, "Via", "via", &mut c.via, &actors, true);
+    f.pick_required(ui, "Claimant", "claimant", &mut c.claimant, actors);
+    f.pick(ui, "Via", "via", &mut c.via, actors, true);
     let metrics: Vec<_> = ds
         .manifest
         .metrics
@@ -670,7 +698,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         .map(|m| (m.id.clone(), m.name.clone(), None))
         .collect();
     f.pick_required(ui, "Metric", "metric", &mut c.metric, &metrics);
-    f.pick_required(ui, "Subject", "subject", &mut c.subject, &actors);
+    f.pick_required(ui, "Subject", "subject", &mut c.subject, actors);
     f.choose(
         ui,
         "Qualifier",
@@ -880,12 +908,12 @@ fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
         |_| Some("separated by commas".into()),
     );
     e.tags = tags;
-    let actors = f.actors(dark);
+    let actors = f.pickers.actors(dark);
     let mut remove = None;
     for (i, a) in e.actors.iter_mut().enumerate() {
         let mut v = Some(a.clone());
         let label = format!("Actor {}", i + 1);
-        f.pick(ui, &label, "actors", &mut v, &actors, true);
+        f.pick(ui, &label, "actors", &mut v, actors, true);
         match v {
             Some(v) => *a = v,
             None => remove = Some(i),
@@ -941,9 +969,11 @@ fn actor_form(ui: &mut Ui, f: &mut Form<'_>, a: &mut Actor, dark: bool) {
     f.text(ui, "Country", "country", &mut a.country);
     f.text(ui, "Side", "side", &mut a.side);
     let actors: Vec<_> = f
+        .pickers
         .actors(dark)
-        .into_iter()
+        .iter()
         .filter(|(id, _, _)| *id != a.id)
+        .cloned()
         .collect();
     f.pick(ui, "Part of", "part_of", &mut a.part_of, &actors, true);
     f.choose(
