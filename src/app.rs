@@ -13,7 +13,7 @@ use egui::{Color32, RichText, Ui, ViewportCommand};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::SAMPLE_DATASET;
-use crate::derive::{self, View, ViewKey};
+use crate::derive::{self, View, ViewKey, slot as sort_slot};
 use crate::model::edit::{AnyRecord, Edit, History, Target, record_at};
 use crate::model::filter::{Filter, SearchIndex};
 use crate::model::order::{Counts, Orders};
@@ -76,8 +76,6 @@ impl Default for Prefs {
         }
     }
 }
-
-use crate::derive::slot as sort_slot;
 
 /// A dataset read on the loading thread, with what the window derives from it.
 pub struct Opened {

@@ -132,24 +132,6 @@ fn restrict(full: &[u32], shown: &[usize], len: usize) -> Vec<usize> {
     out
 }
 
-/// Ranks of strings by their lowercase form: equal names get equal ranks.
-fn ranks_by_lowercase<'a>(names: impl Iterator<Item = &'a str>) -> Vec<u32> {
-    let lower: Vec<String> = names.map(str::to_lowercase).collect();
-    let mut idx: Vec<u32> = (0..lower.len())
-        .filter_map(|i| u32::try_from(i).ok())
-        .collect();
-    idx.par_sort_by(|&a, &b| lower[a as usize].cmp(&lower[b as usize]));
-    let mut rank = vec![0u32; lower.len()];
-    let mut r = 0u32;
-    for (k, &i) in idx.iter().enumerate() {
-        if k > 0 && lower[i as usize] != lower[idx[k - 1] as usize] {
-            r += 1;
-        }
-        rank[i as usize] = r;
-    }
-    rank
-}
-
 /// Each value's slot among the distinct values, and the distinct values in first-seen
 /// order: one hash lookup per record, whatever the number of records.
 fn slots<'a>(values: impl Iterator<Item = &'a str>) -> (Vec<u32>, Vec<&'a str>) {
@@ -190,6 +172,11 @@ fn ranked<'a, K: Ord>(
 /// per claim.
 fn ranks_of<'a>(values: impl Iterator<Item = &'a str>) -> Vec<u32> {
     ranked(slots(values), |s| s)
+}
+
+/// Dense ranks of strings compared without case (each distinct string lowercased once).
+fn ranks_by_lowercase<'a>(values: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    ranked(slots(values), str::to_lowercase)
 }
 
 /// Packs a date's sort key; `None` after every date.
