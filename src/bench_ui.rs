@@ -9,7 +9,7 @@ use std::time::Instant;
 use egui::{Event, Modifiers, PointerButton, Pos2, RawInput, Rect, Vec2};
 
 use crate::app::{App, Prefs};
-use crate::ui::plot::PlotTab;
+use crate::model::plot::PlotTab;
 
 /// Frame times and vertex counts of one phase.
 #[derive(Debug, Clone)]
@@ -45,7 +45,7 @@ impl Phase {
 pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
     let ctx = egui::Context::default();
     let prefs = Prefs {
-        plot: crate::ui::plot::PlotPrefs {
+        plot: crate::model::plot::PlotPrefs {
             tab: PlotTab::Casualties,
             ..Default::default()
         },
@@ -57,8 +57,8 @@ pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
         return Err(app
             .dialogs
             .error
-            .clone()
-            .unwrap_or_else(|| "the dataset did not open".into()));
+            .as_ref()
+            .map_or_else(|| "the dataset did not open".into(), |e| e.message.clone()));
     }
     let size = Vec2::new(1600.0, 1000.0);
     let mut time = 0.0;
@@ -173,13 +173,12 @@ pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
     };
     let target = app.doc.as_ref().map_or(0, |d| d.dataset.claims.len() / 2);
     // The claim is selected, as when a researcher types into it: the editor is open.
-    app.handle(
-        crate::ui::Command::Select(Some(crate::model::edit::Target {
+    app.handle(crate::ui::Command::Select(Some(
+        crate::model::edit::Target {
             kind: crate::model::Kind::Claim,
             index: target,
-        })),
-        &ctx,
-    );
+        },
+    )));
     frame(&mut app, Vec::new());
     app.finish_deriving();
     for i in 0..frames {
@@ -189,16 +188,13 @@ pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
         };
         claim.notes.push(if i % 6 == 5 { ' ' } else { 'x' });
         let t0 = Instant::now();
-        app.handle(
-            crate::ui::Command::Edit {
-                edit: Box::new(crate::model::edit::Edit::Replace {
-                    index: target,
-                    record: crate::model::edit::AnyRecord::Claim(claim),
-                }),
-                coalesce: Some("bench-notes".into()),
-            },
-            &ctx,
-        );
+        app.handle(crate::ui::Command::Edit {
+            edit: Box::new(crate::model::edit::Edit::Replace {
+                index: target,
+                record: crate::model::edit::AnyRecord::Claim(claim),
+            }),
+            coalesce: Some("bench-notes".into()),
+        });
         let (_, v) = frame(&mut app, vec![Event::PointerMoved(plot)]);
         phase.millis.push(t0.elapsed().as_secs_f64() * 1000.0);
         phase.vertices.push(v);

@@ -204,52 +204,54 @@ pub fn svg(ds: &Dataset, series: &[Series], fig: &Figure<'_>) -> String {
     let sy = |y: f64| bottom - y / y_top * (bottom - top);
 
     let mut s = String::new();
-    let _ = write!(
+    write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_FAMILY}, sans-serif" font-size="12">"#
-    );
-    let _ = write!(s, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
-    let _ = write!(
+    ).ok();
+    write!(s, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##).ok();
+    write!(
         s,
         r##"<text x="{left}" y="28" font-size="16" font-weight="bold" fill="#222">{}</text>"##,
         esc(fig.title)
-    );
+    )
+    .ok();
     // Grid and axes.
     for (v, label) in &y_ticks {
         let y = sy(*v);
-        let _ = write!(
+        write!(
             s,
             r##"<line x1="{left}" y1="{y:.1}" x2="{right}" y2="{y:.1}" stroke="#e4e4e4"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#444">{label}</text>"##,
             left - 6.0,
             y + 4.0
-        );
+        ).ok();
     }
     for (v, label, _) in date_ticks(x_min, x_max, ((right - left) / 90.0) as usize) {
         let x = sx(v);
-        let _ = write!(
+        write!(
             s,
             r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{bottom}" stroke="#eeeeee"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" fill="#444">{}</text>"##,
             bottom + 18.0,
             esc(&label)
-        );
+        ).ok();
     }
-    let _ = write!(
+    write!(
         s,
         r##"<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#888"/><line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#888"/>"##
-    );
-    let _ = write!(
+    ).ok();
+    write!(
         s,
         r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#444">date ({})</text>"##,
         (left + right) / 2.0,
         h - 18.0,
         fig.x.label()
-    );
-    let _ = write!(
+    )
+    .ok();
+    write!(
         s,
         r##"<text transform="translate(20 {:.1}) rotate(-90)" text-anchor="middle" fill="#444">{}</text>"##,
         (top + bottom) / 2.0,
         esc(fig.y_label)
-    );
+    ).ok();
 
     for ser in series {
         let color = rgb(actor_rgb(ds, &ser.claimant));
@@ -259,11 +261,11 @@ pub fn svg(ds: &Dataset, series: &[Series], fig: &Figure<'_>) -> String {
                 .iter()
                 .map(|p| format!("{:.1},{:.1}", sx(p[0]), sy(p[1])))
                 .collect();
-            let _ = write!(
+            write!(
                 s,
                 r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="1.5" stroke-opacity="0.7"/>"#,
                 pts.join(" ")
-            );
+            ).ok();
         }
         for m in &ser.marks {
             let Some(yv) = m.y else { continue };
@@ -277,59 +279,62 @@ pub fn svg(ds: &Dataset, series: &[Series], fig: &Figure<'_>) -> String {
                     .filter_map(|&i| ds.claims.get(i))
                     .map(|c| c.id.as_str())
                     .collect();
-                let _ = write!(
+                write!(
                     s,
                     r#"<g class="sum" data-parts="{}" opacity="{opacity}">"#,
                     esc(&parts.join(";"))
-                );
-                let _ = write!(s, "<title>{}</title>", esc(&describe_sum(ds, m)));
+                )
+                .ok();
+                write!(s, "<title>{}</title>", esc(&describe_sum(ds, m))).ok();
             } else {
-                let _ = write!(
+                write!(
                     s,
                     r#"<g class="mark" data-claim="{}" opacity="{opacity}">"#,
                     esc(id)
-                );
+                )
+                .ok();
                 if let Some(c) = ds.claims.get(m.claim) {
-                    let _ = write!(
+                    write!(
                         s,
                         "<title>{}: {} {} ({})</title>",
                         esc(ds.actor_name(&c.claimant)),
                         esc(&c.metric),
                         esc(&c.value.stated()),
                         esc(&c.stated_on.display())
-                    );
+                    )
+                    .ok();
                 }
             }
             if m.x1 > m.x0 {
-                let _ = write!(
+                write!(
                     s,
                     r#"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{color}" stroke-width="5" stroke-opacity="0.3" stroke-linecap="round"/>"#,
                     sx(m.x0),
                     sx(m.x1)
-                );
+                ).ok();
             }
             if let (Some(lo), Some(hi)) = (m.low, m.high) {
                 let (y0, y1) = (sy(lo), sy(hi));
-                let _ = write!(
+                write!(
                     s,
                     r#"<path d="M{x:.1} {y0:.1} V{y1:.1} M{:.1} {y0:.1} H{:.1} M{:.1} {y1:.1} H{:.1}" stroke="{color}" stroke-width="1.5" fill="none"/>"#,
                     x - 4.0,
                     x + 4.0,
                     x - 4.0,
                     x + 4.0
-                );
+                ).ok();
             }
             let r = if m.selected { 7.0 } else { 5.0 };
             match (m.derived, m.kind) {
                 (true, _) => {
-                    let _ = write!(
+                    write!(
                         s,
                         r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="{color}" stroke-width="2" stroke-dasharray="3 2"/>"#,
                         x - r,
                         y - r,
                         2.0 * r,
                         2.0 * r
-                    );
+                    ).ok();
                     let parts: Vec<String> = m
                         .parts
                         .iter()
@@ -337,35 +342,37 @@ pub fn svg(ds: &Dataset, series: &[Series], fig: &Figure<'_>) -> String {
                         .filter_map(|c| c.value.figure())
                         .map(thousands)
                         .collect();
-                    let _ = write!(
+                    write!(
                         s,
                         r#"<text x="{:.1}" y="{:.1}" font-size="11" fill="{color}">{} (sum)</text>"#,
                         x + r + 4.0,
                         y + 4.0,
                         esc(&parts.join(" + "))
-                    );
+                    ).ok();
                 }
                 (_, MarkKind::Exact) => {
-                    let _ = write!(
+                    write!(
                         s,
                         r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="{color}"/>"#
-                    );
+                    )
+                    .ok();
                 }
                 (_, MarkKind::Approx) => {
-                    let _ = write!(
+                    write!(
                         s,
                         r#"<path d="M{x:.1} {:.1} L{:.1} {y:.1} L{x:.1} {:.1} L{:.1} {y:.1} Z" fill="{color}" fill-opacity="0.55" stroke="{color}" stroke-width="1.5"/>"#,
                         y - r - 1.0,
                         x + r + 1.0,
                         y + r + 1.0,
                         x - r - 1.0
-                    );
+                    ).ok();
                 }
                 (_, MarkKind::Range) => {
-                    let _ = write!(
+                    write!(
                         s,
                         r#"<circle cx="{x:.1}" cy="{y:.1}" r="2.5" fill="{color}"/>"#
-                    );
+                    )
+                    .ok();
                 }
                 _ => {}
             }
@@ -377,12 +384,12 @@ pub fn svg(ds: &Dataset, series: &[Series], fig: &Figure<'_>) -> String {
                     (1.0, y + r + 14.0)
                 };
                 if !m.derived {
-                    let _ = write!(
+                    write!(
                         s,
                         r##"<circle cx="{x:.1}" cy="{y:.1}" r="{r}" fill="#ffffff" stroke="{color}" stroke-width="2"/>"##
-                    );
+                    ).ok();
                 }
-                let _ = write!(
+                write!(
                     s,
                     r#"<path d="M{x:.1} {:.1} V{tip:.1} M{:.1} {:.1} L{x:.1} {tip:.1} L{:.1} {:.1}" stroke="{color}" stroke-width="2" fill="none"/>"#,
                     y + dir * r,
@@ -390,14 +397,14 @@ pub fn svg(ds: &Dataset, series: &[Series], fig: &Figure<'_>) -> String {
                     tip - dir * 5.0,
                     x + 4.0,
                     tip - dir * 5.0
-                );
+                ).ok();
             }
             if m.selected {
-                let _ = write!(
+                write!(
                     s,
                     r##"<circle cx="{x:.1}" cy="{y:.1}" r="{:.1}" fill="none" stroke="#000000" stroke-width="1.5"/>"##,
                     r + 4.0
-                );
+                ).ok();
             }
             s.push_str("</g>");
         }
@@ -412,10 +419,11 @@ pub fn svg(ds: &Dataset, series: &[Series], fig: &Figure<'_>) -> String {
         }
     }
     let lx = right + 24.0;
-    let _ = write!(
+    write!(
         s,
         r##"<text x="{lx}" y="{top}" font-weight="bold" fill="#222">Claimant</text>"##
-    );
+    )
+    .ok();
     for (i, id) in seen.iter().enumerate() {
         let y = top + 22.0 + i as f64 * 20.0;
         let full = ds.actor_name(id);
@@ -424,7 +432,7 @@ pub fn svg(ds: &Dataset, series: &[Series], fig: &Figure<'_>) -> String {
         } else {
             full.to_string()
         };
-        let _ = write!(
+        write!(
             s,
             r##"<g class="legend-entry" data-claimant="{}"><circle cx="{:.1}" cy="{:.1}" r="5" fill="{}"/><text x="{:.1}" y="{:.1}" fill="#222">{}</text></g>"##,
             esc(id),
@@ -434,7 +442,7 @@ pub fn svg(ds: &Dataset, series: &[Series], fig: &Figure<'_>) -> String {
             lx + 16.0,
             y,
             esc(&name)
-        );
+        ).ok();
     }
     let key_y = top + 40.0 + seen.len() as f64 * 20.0;
     let key = [
@@ -445,36 +453,52 @@ pub fn svg(ds: &Dataset, series: &[Series], fig: &Figure<'_>) -> String {
         "□ dashed: sum of parts",
     ];
     for (i, k) in key.iter().enumerate() {
-        let _ = write!(
+        write!(
             s,
             r##"<text x="{lx}" y="{:.1}" font-size="11" fill="#666">{}</text>"##,
             key_y + i as f64 * 16.0,
             esc(k)
-        );
+        )
+        .ok();
     }
     s.push_str("</svg>\n");
     s
 }
 
+/// Why a figure could not be rasterized.
+#[derive(Debug, thiserror::Error)]
+pub enum PngError {
+    #[error("the figure could not be read: {0}")]
+    Svg(#[from] resvg::usvg::Error),
+    #[error("the figure has no size")]
+    NoSize,
+    #[error("the figure is too large")]
+    TooLarge,
+    #[error("the PNG could not be encoded: {0}")]
+    Encode(String),
+}
+
 /// Rasterizes an SVG document to PNG bytes, with the bundled font for the text.
-pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
+pub fn png(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
     let mut opt = resvg::usvg::Options::default();
     opt.fontdb_mut().load_font_data(FONT.to_vec());
     opt.fontdb_mut().set_sans_serif_family(FONT_FAMILY);
-    let tree = resvg::usvg::Tree::from_str(svg, &opt).map_err(|e| e.to_string())?;
+    let tree = resvg::usvg::Tree::from_str(svg, &opt)?;
     let size = tree
         .size()
         .to_int_size()
         .scale_by(scale)
-        .ok_or("the figure has no size")?;
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or("the figure is too large")?;
+        .ok_or(PngError::NoSize)?;
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or(PngError::TooLarge)?;
     resvg::render(
         &tree,
         resvg::tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| e.to_string())
+    pixmap
+        .encode_png()
+        .map_err(|e| PngError::Encode(e.to_string()))
 }
 
 #[cfg(test)]

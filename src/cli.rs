@@ -10,11 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::model::{Finding, Severity};
+use crate::model::{Finding, Severity, Tally};
 use crate::store::{Loaded, OnConflict, Store};
-
-/// The sample dataset bundled with the source.
-pub const SAMPLE_DATASET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/dprk-kursk");
 
 #[derive(Parser, Debug)]
 #[command(
@@ -120,11 +117,11 @@ enum XArg {
 
 /// Writes a line to stdout; a closed pipe (`crosscheck check | head`) is not an error.
 fn out(line: &str) {
-    let _ = writeln!(io::stdout().lock(), "{line}");
+    writeln!(io::stdout().lock(), "{line}").ok();
 }
 
 fn err(line: &str) {
-    let _ = writeln!(io::stderr().lock(), "{line}");
+    writeln!(io::stderr().lock(), "{line}").ok();
 }
 
 /// Runs the command line and returns the process exit code.
@@ -132,7 +129,7 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            e.print().ok();
             return if e.use_stderr() {
                 ExitCode::from(2)
             } else {
@@ -178,8 +175,8 @@ fn load(dir: &Path) -> Result<Loaded, u8> {
     })
 }
 
-/// Sorts findings by file, line and column and prints them; returns (errors, warnings).
-fn print_findings(loaded: &Loaded, findings: &mut [Finding], to_stderr: bool) -> (usize, usize) {
+/// Sorts findings by file, line and column and prints them; returns how many of each kind.
+fn print_findings(loaded: &Loaded, findings: &mut [Finding], to_stderr: bool) -> Tally {
     findings.sort_by_key(|f| {
         let o = f.at.map(|o| (loaded.store.path_of(o.file), o.line, o.col));
         (o, f.severity)
@@ -188,11 +185,7 @@ fn print_findings(loaded: &Loaded, findings: &mut [Finding], to_stderr: bool) ->
         let line = loaded.store.describe(f);
         if to_stderr { err(&line) } else { out(&line) }
     }
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    (errors, findings.len() - errors)
+    Tally::of(findings.iter())
 }
 
 fn check(dir: &Path, strict: bool) -> u8 {
@@ -201,17 +194,17 @@ fn check(dir: &Path, strict: bool) -> u8 {
         Err(code) => return code,
     };
     let mut findings = loaded.check();
-    let (errors, warnings) = print_findings(&loaded, &mut findings, false);
+    let tally = print_findings(&loaded, &mut findings, false);
     let ds = &loaded.dataset;
     err(&format!(
-        "{}: {} claims, {} events, {} actors, {} sources; {errors} error(s), {warnings} warning(s)",
+        "{}: {} claims, {} events, {} actors, {} sources; {tally}",
         dir.display(),
         ds.claims.len(),
         ds.events.len(),
         ds.actors.len(),
         ds.sources.len()
     ));
-    if errors > 0 || (strict && warnings > 0) {
+    if tally.errors > 0 || (strict && tally.warnings > 0) {
         1
     } else {
         0
@@ -229,7 +222,7 @@ fn fmt(dir: &Path, check_only: bool) -> u8 {
         .filter(|f| f.severity == Severity::Error)
         .cloned()
         .collect();
-    let (broken_count, _) = print_findings(&loaded, &mut broken, true);
+    let broken_count = print_findings(&loaded, &mut broken, true).errors;
     let Loaded { store, dataset, .. } = &mut loaded;
     // Every file is brought to the canonical form, edited or not.
     store.touch_all(dataset);
@@ -283,10 +276,10 @@ fn export(dir: &Path, csv_path: Option<&Path>, json_path: Option<&Path>) -> u8 {
         .filter(|f| f.severity == Severity::Error)
         .cloned()
         .collect();
-    let (broken_count, _) = print_findings(&loaded, &mut broken, true);
+    let broken_count = print_findings(&loaded, &mut broken, true).errors;
     if let Some(csv_path) = csv_path {
         if let Err(e) = crate::store::write_claims_csv(&loaded.dataset, csv_path) {
-            err(&format!("crosscheck: error: {}: {e}", csv_path.display()));
+            err(&format!("crosscheck: error: {e}"));
             return 2;
         }
         err(&format!(
@@ -297,7 +290,7 @@ fn export(dir: &Path, csv_path: Option<&Path>, json_path: Option<&Path>) -> u8 {
     }
     if let Some(json_path) = json_path {
         if let Err(e) = crate::store::write_json(&loaded.dataset, json_path) {
-            err(&format!("crosscheck: error: {}: {e}", json_path.display()));
+            err(&format!("crosscheck: error: {e}"));
             return 2;
         }
         let ds = &loaded.dataset;
@@ -382,8 +375,8 @@ fn plot(
     } else {
         svg.into_bytes()
     };
-    if let Err(e) = crate::store::atomic::write_atomic(out_path, &bytes) {
-        err(&format!("crosscheck: error: {}: {e}", out_path.display()));
+    if let Err(e) = crate::store::write_bytes(out_path, &bytes) {
+        err(&format!("crosscheck: error: {e}"));
         return 2;
     }
     let marks: usize = series
@@ -529,9 +522,9 @@ fn summary(dir: &Path) -> u8 {
     }
     let mut findings = loaded.check();
     out("");
-    let (errors, warnings) = print_findings(&loaded, &mut findings, false);
-    out(&format!("{errors} error(s), {warnings} warning(s)"));
-    if errors > 0 { 1 } else { 0 }
+    let tally = print_findings(&loaded, &mut findings, false);
+    out(&tally.to_string());
+    if tally.errors > 0 { 1 } else { 0 }
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use crate::model::edit::Target;
 use crate::model::filter::{self, Filter, SearchIndex, Shown};
 use crate::model::order::{Counts, Orders, Sort};
+use crate::model::plot::{PlotPrefs, metrics_for};
 use crate::model::series::{self, Series, Thinned};
 use crate::model::{Dataset, Kind};
-use crate::ui::plot::{PlotPrefs, metrics_for};
 
 /// The order of the lists in [`View::orders`].
 pub fn slot(kind: Kind) -> usize {

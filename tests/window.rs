@@ -205,7 +205,7 @@ fn deleting_an_actor_that_claims_refer_to_asks_first() {
     h.run();
     h.get_by_label("Delete").click();
     h.run();
-    let (_, refs) = h.state().dialogs.delete.clone().expect("asked first");
+    let refs = h.state().dialogs.delete.clone().expect("asked first").refs;
     assert!(
         refs.iter()
             .any(|(k, id)| *k == Kind::Claim && id == "zelensky-2024-12-23-killed-or-wounded")
@@ -283,7 +283,10 @@ fn closing_with_unsaved_changes_asks() {
         .events
         .push(egui::ViewportEvent::Close);
     h.run();
-    assert_eq!(h.state().dialogs.unsaved, Some(Pending::Close));
+    assert_eq!(
+        h.state().dialogs.unsaved.as_ref().map(|d| &d.pending),
+        Some(&Pending::Close)
+    );
     h.get_by_label("Save your changes?");
     h.get_by_label("Cancel").click();
     h.run();
@@ -293,7 +296,10 @@ fn closing_with_unsaved_changes_asks() {
     // Quit from the keyboard asks the same question; Save saves.
     h.key_press_modifiers(Modifiers::COMMAND, Key::Q);
     h.run();
-    assert_eq!(h.state().dialogs.unsaved, Some(Pending::Close));
+    assert_eq!(
+        h.state().dialogs.unsaved.as_ref().map(|d| &d.pending),
+        Some(&Pending::Close)
+    );
     h.get_by_label("Save").click();
     h.run();
     assert!(!h.state().is_dirty());
@@ -318,7 +324,7 @@ fn a_file_changed_on_disk_is_not_overwritten_silently() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run();
     let conflict = h.state().dialogs.conflict.clone().expect("asked");
-    assert_eq!(conflict, vec![path.clone()]);
+    assert_eq!(conflict.paths, vec![path.clone()]);
     assert_eq!(
         fs::read_to_string(&path).expect("read"),
         theirs,
@@ -641,9 +647,8 @@ fn opening_in_the_background_gives_the_same_dataset_and_cancelling_keeps_the_ope
         "100",
     ]);
     assert_eq!(o.status.code(), Some(0));
-    let ctx = h.ctx.clone();
     h.state_mut()
-        .handle(crosscheck::ui::Command::Open(other.clone()), &ctx);
+        .handle(crosscheck::ui::Command::Open(other.clone()));
     assert!(h.state().is_opening());
     h.run();
     h.get_by_label("Opening dataset");
@@ -663,8 +668,7 @@ fn opening_in_the_background_gives_the_same_dataset_and_cancelling_keeps_the_ope
     );
 
     // Not cancelled, it replaces the open dataset.
-    h.state_mut()
-        .handle(crosscheck::ui::Command::Open(other), &ctx);
+    h.state_mut().handle(crosscheck::ui::Command::Open(other));
     h.state_mut().finish_opening();
     h.run();
     assert_eq!(
@@ -720,7 +724,7 @@ fn the_supersedes_picker_offers_the_claimants_earlier_claims_of_the_metric() {
 
 #[test]
 fn selecting_a_casualty_claim_turns_the_plot_to_it() {
-    use crosscheck::ui::plot::PlotTab;
+    use crosscheck::model::plot::PlotTab;
     let (_tmp, ds) = sample_copy();
     let mut h = open(&ds, (1600.0, 1000.0));
     assert_eq!(h.state().prefs.plot.tab, PlotTab::Troops);
@@ -814,7 +818,7 @@ fn an_edit_and_a_save_on_the_large_dataset_path_show_what_the_small_path_shows()
         let (_tmp, dir) = sample_copy();
         let ctx = egui::Context::default();
         let mut prefs = crosscheck::app::Prefs::default();
-        prefs.plot.tab = crosscheck::ui::plot::PlotTab::Casualties;
+        prefs.plot.tab = crosscheck::model::plot::PlotTab::Casualties;
         prefs.plot.casualty_metric = "killed_or_wounded".into();
         let root = dir.display().to_string();
         let mut app = App::with_context(&ctx, prefs, Some(dir));
@@ -837,16 +841,13 @@ fn an_edit_and_a_save_on_the_large_dataset_path_show_what_the_small_path_shows()
         c.notes = "zebra crossing".into();
         c.value = Value::new(Qualifier::Approx, 99_000);
         c.credibility = Some(9);
-        app.handle(
-            Command::Edit {
-                edit: Box::new(Edit::Replace {
-                    index: i,
-                    record: AnyRecord::Claim(c),
-                }),
-                coalesce: None,
-            },
-            &ctx,
-        );
+        app.handle(Command::Edit {
+            edit: Box::new(Edit::Replace {
+                index: i,
+                record: AnyRecord::Claim(c),
+            }),
+            coalesce: None,
+        });
         headless_frame(&ctx, &mut app);
         app.finish_deriving();
         app.prefs.filter.text = "zebra".into();
@@ -866,7 +867,7 @@ fn an_edit_and_a_save_on_the_large_dataset_path_show_what_the_small_path_shows()
                 .collect()
         };
         let before_save = describe(&app);
-        app.handle(Command::Save, &ctx);
+        app.handle(Command::Save);
         headless_frame(&ctx, &mut app);
         app.finish_deriving();
         assert!(!app.is_dirty());

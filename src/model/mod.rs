@@ -3,10 +3,12 @@
 
 pub mod columns;
 pub mod date;
+pub mod defaults;
 pub mod edit;
 pub mod export;
 pub mod filter;
 pub mod order;
+pub mod plot;
 pub mod record;
 pub mod series;
 pub mod validate;
@@ -17,7 +19,7 @@ pub use record::{
     Actor, ActorKind, Citation, Claim, Event, FORMAT_VERSION, GeoPrecision, Manifest, Method,
     Metric, Origin, Place, Rank, RankReason, Reliability, Scope, Source, Term,
 };
-pub use validate::{Finding, Severity};
+pub use validate::{Finding, Severity, Tally};
 pub use value::{Qualifier, Value};
 
 /// The four kinds of record a dataset holds.
@@ -173,9 +175,26 @@ impl Dataset {
             .unwrap_or_default()
     }
 
+    /// Every tag of the events, sorted, each once (what the tag filter offers).
+    pub fn event_tags(&self) -> Vec<String> {
+        let tags: std::collections::BTreeSet<&String> =
+            self.events.iter().flat_map(|e| e.tags.iter()).collect();
+        tags.into_iter().cloned().collect()
+    }
+
     /// The display name of an actor id (the id itself when unknown).
     pub fn actor_name<'a>(&'a self, id: &'a str) -> &'a str {
         self.actor(id).map_or(id, |a| a.name.as_str())
+    }
+
+    /// Where the record of `kind` with `id` stands in its list.
+    pub fn index_of(&self, kind: Kind, id: &str) -> Option<usize> {
+        match kind {
+            Kind::Actor => self.actors.iter().position(|r| r.id == id),
+            Kind::Source => self.sources.iter().position(|r| r.id == id),
+            Kind::Event => self.events.iter().position(|r| r.id == id),
+            Kind::Claim => self.claims.iter().position(|r| r.id == id),
+        }
     }
 
     /// The number of records of one kind.

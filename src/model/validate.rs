@@ -53,6 +53,33 @@ impl Finding {
     }
 }
 
+/// How many errors and warnings a list of findings holds: counted here, once, for the
+/// status bar, the problems list, the command line and the generator alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Tally {
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Tally {
+        let mut t = Tally::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+            }
+        }
+        t
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} error(s), {} warning(s)", self.errors, self.warnings)
+    }
+}
+
 /// Whether an id is well formed: ASCII letters, digits, `_`, `-`, `.` and `:`, not empty.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()

@@ -69,7 +69,7 @@ fn default_permissions() -> Option<fs::Permissions> {
 fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
+        d.sync_all().ok();
     }
     #[cfg(not(unix))]
     let _ = dir;

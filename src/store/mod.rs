@@ -31,6 +31,9 @@ use crate::model::{
     Touched,
 };
 
+/// The sample dataset bundled with the source.
+pub const SAMPLE_DATASET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/dprk-kursk");
+
 /// The manifest's file name inside a dataset folder.
 pub const MANIFEST: &str = "dataset.ron";
 
@@ -171,10 +174,8 @@ fn pretty() -> ron::ser::PrettyConfig {
 }
 
 /// The canonical text of a value: ron's pretty form with `\n` line ends, a final newline.
-fn canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
-    let mut s = ron::Options::default()
-        .to_string_pretty(value, pretty())
-        .map_err(|e| e.to_string())?;
+fn canonical<T: Serialize + ?Sized>(value: &T) -> Result<String, ron::Error> {
+    let mut s = ron::Options::default().to_string_pretty(value, pretty())?;
     s.push('\n');
     Ok(s)
 }
@@ -519,13 +520,14 @@ impl Store {
             f.message
         );
         if let Some(r) = f.related {
-            let _ = write!(
+            write!(
                 s,
                 " (see {}:{}:{})",
                 self.path_of(r.file).display(),
                 r.line,
                 r.col
-            );
+            )
+            .ok();
         }
         s
     }
@@ -639,15 +641,15 @@ impl Store {
         // Each file's records, found in one pass over the dataset.
         let roles: Vec<FileRole> = self.files.iter().map(|f| f.role).collect();
         let members = Members::of(ds, &roles, &candidates);
-        let texts: Vec<(usize, Result<String, String>)> = candidates
+        let texts: Vec<(usize, Result<String, ron::Error>)> = candidates
             .into_par_iter()
             .map(|i| (i, self.render(ds, &members, i)))
             .collect();
         let mut out = Vec::new();
         for (i, text) in texts {
-            let text = text.map_err(|message| SaveError::Serialize {
+            let text = text.map_err(|e| SaveError::Serialize {
                 path: self.root.join(&self.files[i].rel),
-                message,
+                message: e.to_string(),
             })?;
             if self.files[i].disk_hash != Some(hash(text.as_bytes())) {
                 out.push((i, text));
@@ -668,7 +670,7 @@ impl Store {
         }
     }
 
-    fn render(&self, ds: &Dataset, members: &Members, file: usize) -> Result<String, String> {
+    fn render(&self, ds: &Dataset, members: &Members, file: usize) -> Result<String, ron::Error> {
         fn sorted<'a, R: Record>(records: &'a [R], mine: &[usize]) -> Vec<&'a R> {
             let mut v: Vec<&R> = mine.iter().filter_map(|&i| records.get(i)).collect();
             v.sort_by(|a, b| a.id().cmp(b.id()).then(a.origin().cmp(&b.origin())));
@@ -814,21 +816,27 @@ pub fn create(dir: &Path, manifest: &Manifest) -> Result<(), StoreError> {
         )));
     }
     fs::create_dir_all(dir).map_err(io_err)?;
-    let text = canonical(manifest).map_err(|m| io_err(io::Error::other(m)))?;
+    let text = canonical(manifest).map_err(|e| io_err(io::Error::other(e)))?;
     atomic::write_atomic(&path, text.as_bytes()).map_err(io_err)
+}
+
+/// Why a new dataset could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error(transparent)]
+    Create(#[from] StoreError),
+    #[error(transparent)]
+    Save(#[from] SaveError),
 }
 
 /// Writes a whole new dataset into `dir` (made if missing), filed as the store files new
 /// records. Refuses a folder that already holds a dataset.
-pub fn create_with(dir: &Path, mut dataset: Dataset) -> Result<(Loaded, SaveReport), String> {
-    create(dir, &dataset.manifest).map_err(|e| e.to_string())?;
-    let mut loaded = Store::load(dir).map_err(|e| e.to_string())?;
+pub fn create_with(dir: &Path, mut dataset: Dataset) -> Result<(Loaded, SaveReport), CreateError> {
+    create(dir, &dataset.manifest)?;
+    let mut loaded = Store::load(dir)?;
     dataset.touched = Touched::default();
     loaded.dataset = dataset;
-    let report = loaded
-        .store
-        .save(&mut loaded.dataset, OnConflict::Refuse)
-        .map_err(|e| e.to_string())?;
+    let report = loaded.store.save(&mut loaded.dataset, OnConflict::Refuse)?;
     Ok((loaded, report))
 }
 
@@ -900,18 +908,32 @@ impl Members {
     }
 }
 
-/// Writes every claim as one CSV row with the fixed header.
-pub fn write_claims_csv(ds: &Dataset, out: &Path) -> Result<(), csv::Error> {
+/// Writes every claim as one CSV row with the fixed header, atomically.
+pub fn write_claims_csv(ds: &Dataset, out: &Path) -> Result<(), SaveError> {
     write_some_claims_csv(ds, ds.claims.iter(), out)
 }
 
-/// Writes the given claims as CSV rows with the fixed header, sorted by statement date.
+/// Writes the given claims as CSV rows with the fixed header, sorted by statement date —
+/// atomically, like every file Crosscheck writes: the rows are rendered first, then the file
+/// is replaced in one step, so a full disk leaves the previous export whole.
 pub fn write_some_claims_csv<'a>(
     ds: &Dataset,
     claims: impl Iterator<Item = &'a Claim>,
     out: &Path,
-) -> Result<(), csv::Error> {
-    let mut w = csv::Writer::from_path(out)?;
+) -> Result<(), SaveError> {
+    let bytes = claims_csv(ds, claims).map_err(|e| SaveError::Serialize {
+        path: out.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    write_bytes(out, &bytes)
+}
+
+/// The CSV text of the given claims.
+fn claims_csv<'a>(
+    ds: &Dataset,
+    claims: impl Iterator<Item = &'a Claim>,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CLAIMS_CSV_HEADER)?;
     let mut claims: Vec<&Claim> = claims.collect();
     claims.sort_by(|a, b| {
@@ -923,8 +945,7 @@ pub fn write_some_claims_csv<'a>(
     for c in claims {
         w.write_record(claim_row(ds, c))?;
     }
-    w.flush()?;
-    Ok(())
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// Writes the whole dataset as one JSON document: `{"manifest": .., "actors": [..],
@@ -935,8 +956,15 @@ pub fn write_json(ds: &Dataset, out: &Path) -> Result<(), SaveError> {
         path: out.to_path_buf(),
         message: e.to_string(),
     })?;
-    atomic::write_atomic(out, text.as_bytes()).map_err(|source| SaveError::Io {
-        path: out.to_path_buf(),
+    write_bytes(out, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` through the one atomic writer, naming the path in any error.
+/// Every file Crosscheck writes outside the dataset's records (exports, figures) goes
+/// through here.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    atomic::write_atomic(path, bytes).map_err(|source| SaveError::Io {
+        path: path.to_path_buf(),
         source,
     })
 }

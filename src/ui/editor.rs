@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use egui::{Color32, RichText, Ui};
 
+use super::actions::Action;
 use super::{Command, actor_color, readable};
 use crate::model::edit::{AnyRecord, Edit, Target, record_at};
 use crate::model::{
@@ -582,14 +583,14 @@ pub fn show(
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
                 .button("Delete")
-                .on_hover_text("Delete this record (Del)")
+                .on_hover_text(Action::Delete.hint(ui.ctx()))
                 .clicked()
             {
                 out.push(Command::Delete(target));
             }
             if ui
                 .button("Duplicate")
-                .on_hover_text("Copy this record under a new id (Ctrl+D)")
+                .on_hover_text(Action::Duplicate.hint(ui.ctx()))
                 .clicked()
             {
                 out.push(Command::Duplicate(target));

@@ -2,8 +2,6 @@
 //! text, a partial-date range, claimant, metric, event type, tag, minimum grading, whether
 //! deprecated claims show, and a button that clears them all.
 
-use std::collections::BTreeSet;
-
 use egui::{Color32, RichText, Ui};
 
 use crate::model::filter::Filter;
@@ -44,12 +42,6 @@ fn choice(
         .response
         .labelled_by(l.id);
     *value != before
-}
-
-/// The tags of a dataset's events, sorted (computed once per version, not every frame).
-pub fn tags(ds: &Dataset) -> Vec<String> {
-    let tags: BTreeSet<&String> = ds.events.iter().flat_map(|e| e.tags.iter()).collect();
-    tags.into_iter().cloned().collect()
 }
 
 /// Draws the filter bar. Returns true when the filter changed.

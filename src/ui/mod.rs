@@ -2,6 +2,8 @@
 //! [`Command`]s; it never changes the document itself and never touches the file system —
 //! `app.rs` carries the commands out, in one place.
 
+pub mod actions;
+pub mod dialogs;
 pub mod editor;
 pub mod filter_bar;
 pub mod lists;
@@ -45,7 +47,41 @@ pub enum Command {
     NewDialog,
     /// Ask where to export the plot (SVG, PNG) or its claims (CSV), then write it.
     ExportDialog(plot::Export),
+    /// Write the plot (SVG, PNG) or its claims (CSV) to this file.
+    Export(plot::Export, PathBuf),
+    /// Stop opening a dataset; the open one stays.
+    CancelOpening,
+    /// Save, then do what waited for the answer (if the save succeeded).
+    SaveThen(Pending),
+    /// Forget the unsaved changes, then do what waited for the answer.
+    DiscardThen(Pending),
+    /// The answer to "files changed on disk" when saving.
+    SaveConflict(ConflictChoice),
+    /// Put the keyboard focus in the search field.
+    FocusSearch,
+    ShowShortcuts,
+    ShowAbout,
     Quit,
+}
+
+/// What waits for the user's answer to "save your changes?" before it happens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pending {
+    Close,
+    Open(PathBuf),
+    Create(PathBuf),
+    Reload,
+}
+
+/// What to do when a save finds files changed on disk since they were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictChoice {
+    /// Read the dataset again, discarding the unsaved changes.
+    Reload,
+    /// Write this version beside each changed file.
+    KeepBoth,
+    /// Write this version over the changed files.
+    Overwrite,
 }
 
 pub use crate::model::order::Sort;

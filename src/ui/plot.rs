@@ -8,83 +8,13 @@ use egui::{Color32, RichText, Stroke, Ui};
 use egui_plot::{
     GridMark, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon,
 };
-use serde::{Deserialize, Serialize};
 
 use super::{Command, actor_color, readable};
 use crate::chart::{count_ticks, date_ticks};
 use crate::model::edit::Target;
+use crate::model::plot::{PlotPrefs, PlotTab, casualty_metrics};
 use crate::model::series::{Mark, MarkKind, Series, XAxis, describe_sum};
 use crate::model::{Dataset, Kind};
-
-/// Which plot is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum PlotTab {
-    #[default]
-    Troops,
-    Casualties,
-    Timeline,
-}
-
-/// The plot settings, remembered between runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PlotPrefs {
-    pub tab: PlotTab,
-    /// The metric of the Casualties tab.
-    pub casualty_metric: String,
-    pub x: XAxis,
-    /// Show sums of parts beside combined figures.
-    pub sum_parts: bool,
-    /// Claimants hidden through the legend.
-    pub hidden: Vec<String>,
-}
-
-impl Default for PlotPrefs {
-    fn default() -> Self {
-        PlotPrefs {
-            tab: PlotTab::Troops,
-            casualty_metric: "killed_or_wounded".into(),
-            x: XAxis::RefersTo,
-            sum_parts: true,
-            hidden: Vec::new(),
-        }
-    }
-}
-
-/// The metrics a troop plot shows: those about deployed personnel.
-pub fn troop_metrics(ds: &Dataset) -> Vec<String> {
-    ds.manifest
-        .metrics
-        .iter()
-        .filter(|m| m.id.starts_with("troops") || m.id.ends_with("_deployed"))
-        .map(|m| m.id.clone())
-        .collect()
-}
-
-/// The metrics the Casualties tab offers: every other metric.
-pub fn casualty_metrics(ds: &Dataset) -> Vec<String> {
-    let troops = troop_metrics(ds);
-    ds.manifest
-        .metrics
-        .iter()
-        .filter(|m| !troops.contains(&m.id))
-        .map(|m| m.id.clone())
-        .collect()
-}
-
-/// The metrics the current tab plots.
-pub fn metrics_for(ds: &Dataset, prefs: &PlotPrefs) -> Vec<String> {
-    match prefs.tab {
-        PlotTab::Troops => troop_metrics(ds)
-            .into_iter()
-            .filter(|m| m == "troops_deployed")
-            .collect::<Vec<_>>(),
-        PlotTab::Casualties => vec![prefs.casualty_metric.clone()],
-        PlotTab::Timeline => Vec::new(),
-    }
-    .into_iter()
-    .collect()
-}
 
 /// What the plot panel draws.
 pub struct PlotView<'a> {

@@ -1,0 +1,274 @@
+//! What the window derives from the document: the search index, the counts, the checks' findings,
+//! the tag list, the editor's picker lists, and the view (the lists' rows and the plot's
+//! series). Rebuilt only when the document, the filter, the sorts, the plot settings or the
+//! selection change — followed record by record after a small change, and derived on a worker
+//! (a task) for a large dataset while the window paints the previous view.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::derive::{self, View, ViewKey, slot as sort_slot};
+use crate::model::edit::{AnyRecord, Target};
+use crate::model::filter::{Filter, SearchIndex};
+use crate::model::order::{Counts, Orders};
+use crate::model::series::Series;
+use crate::model::validate::validate;
+use crate::model::{Finding, Kind};
+use crate::ui::editor::Pickers;
+
+use super::App;
+use super::tasks::{Done, TaskId, TaskKind};
+
+/// Above this many claims and events, the view is derived on a worker thread by default
+/// ([`App::derive_in_background_above`]).
+pub const DERIVE_IN_BACKGROUND_ABOVE: usize = 50_000;
+
+/// Everything derived from the document and the filter, rebuilt only when they change.
+#[derive(Default)]
+pub(super) struct Derived {
+    pub version: u64,
+    pub index: Arc<SearchIndex>,
+    pub counts: Arc<Counts>,
+    pub findings: Vec<Finding>,
+    /// What the lists and the plot show.
+    pub view: View,
+    /// Every record's order per kind and sort, for this version of the dataset (lent to the
+    /// worker while it runs).
+    full_orders: Orders,
+    /// The task deriving the next view, if one runs.
+    pub job: Option<TaskId>,
+    /// The one change since `version`, when it is small, and the version it made: what is
+    /// derived from the document is then brought up to date, not rebuilt.
+    pub replaced: Option<(u64, SmallChange)>,
+    /// On a large dataset the checks run again once editing pauses: since when they are out
+    /// of date.
+    findings_stale: Option<Instant>,
+    /// When the document last changed: on a large dataset the lists and the plot follow
+    /// once editing pauses.
+    pub edited_at: Option<Instant>,
+    /// The number of records of each kind when the view was derived.
+    view_lengths: [usize; 4],
+    /// The tags of the events, for the filter bar.
+    pub tags: Vec<String>,
+    /// The editor's large picker lists, and the version they were built for.
+    pub pickers: Pickers,
+    pickers_version: u64,
+}
+
+impl Derived {
+    /// What the loading thread derived for a newly opened document (version 1).
+    pub fn opened(
+        index: SearchIndex,
+        counts: Counts,
+        findings: Vec<Finding>,
+        tags: Vec<String>,
+    ) -> Derived {
+        Derived {
+            version: 1,
+            index: Arc::new(index),
+            counts: Arc::new(counts),
+            findings,
+            tags,
+            ..Derived::default()
+        }
+    }
+}
+
+/// A change to the document that a large dataset's derived data can follow cheaply.
+pub(super) enum SmallChange {
+    /// One record replaced; what it was.
+    Replaced(Target, Box<AnyRecord>),
+    /// Saved: only where records stand in their files changed.
+    Saved,
+}
+
+impl App {
+    /// Rebuilds what depends on the document when it changed, and derives the view again
+    /// when the document, the filter, the sorts, the plot settings or the selection changed —
+    /// as a task for a large dataset, the window painting the previous view meanwhile.
+    pub(super) fn refresh(&mut self) {
+        let Some(doc) = &self.doc else { return };
+        let d = &mut self.derived;
+        let ds = &doc.dataset;
+        let large = ds.claims.len() + ds.events.len() > self.derive_in_background_above;
+        if d.version != doc.version {
+            let small = d
+                .replaced
+                .take()
+                .filter(|(v, _)| *v == doc.version && d.version + 1 == doc.version);
+            // After a small change the checks run again: at once on a small dataset, once
+            // editing pauses on a large one.
+            let mut recheck = false;
+            match small {
+                Some((_, SmallChange::Saved)) => {
+                    // Only positions in files changed: the findings point at them.
+                    recheck = true;
+                }
+                Some((_, SmallChange::Replaced(t, old))) => {
+                    // One record changed: bring the index and counts up to date.
+                    Arc::make_mut(&mut d.index).replaced(ds, t.kind, t.index, &old);
+                    Arc::make_mut(&mut d.counts).replaced(ds, t, &old);
+                    if t.kind == Kind::Event {
+                        d.tags = ds.event_tags();
+                    }
+                    d.full_orders.clear_kind(t.kind);
+                    if d.pickers_version == d.version && Pickers::still_valid_after(ds, t, &old) {
+                        d.pickers_version = doc.version;
+                    }
+                    recheck = true;
+                }
+                None => {
+                    d.index = Arc::new(SearchIndex::build(ds));
+                    d.counts = Arc::new(Counts::build(ds));
+                    d.tags = ds.event_tags();
+                    d.findings = validate(ds, doc.store.manifest_loaded());
+                    d.findings_stale = None;
+                    d.full_orders.clear();
+                }
+            }
+            if recheck {
+                if large {
+                    d.findings_stale = Some(Instant::now());
+                } else {
+                    d.findings = validate(ds, doc.store.manifest_loaded());
+                }
+            }
+            d.version = doc.version;
+        }
+        if let Some(since) = d.findings_stale {
+            let wait = Duration::from_millis(1000);
+            if since.elapsed() >= wait && d.edited_at.is_none_or(|t| t.elapsed() >= wait) {
+                d.findings = validate(ds, doc.store.manifest_loaded());
+                d.findings_stale = None;
+            } else {
+                self.ctx.request_repaint_after(wait);
+            }
+        }
+        // Only while a record is being edited: the editor is what uses them.
+        if self.selected.is_some() && d.pickers_version != doc.version {
+            d.pickers = Pickers::build(&doc.dataset);
+            d.pickers_version = doc.version;
+        }
+        let key = ViewKey {
+            version: doc.version,
+            filter: self.prefs.filter.clone(),
+            sorts: self.prefs.sorts,
+            plot: self.prefs.plot.clone(),
+            selected: self.selected,
+        };
+        if d.view.key.as_ref() == Some(&key) || d.job.is_some() {
+            // Up to date, or a worker runs: what it brings is checked when it arrives.
+            return;
+        }
+        let lengths = [
+            ds.actors.len(),
+            ds.sources.len(),
+            ds.events.len(),
+            ds.claims.len(),
+        ];
+        // The previous view's record indices stay valid while no record was added or
+        // removed; otherwise the view is derived in this frame whatever the size.
+        let indices_valid = d.view.key.is_some() && d.view_lengths == lengths;
+        if large && indices_valid {
+            // While a researcher types into a record of a large dataset, the lists and the
+            // plot follow when the typing pauses.
+            let pause = Duration::from_millis(300);
+            if let Some(t) = d.edited_at
+                && t.elapsed() < pause
+            {
+                self.ctx.request_repaint_after(pause - t.elapsed());
+                return;
+            }
+        }
+        d.view_lengths = lengths;
+        if !indices_valid || !large {
+            let mut orders = std::mem::take(&mut d.full_orders);
+            d.view = derive::derive(ds, &d.index, &d.counts, &mut orders, key, &d.view);
+            d.full_orders = orders;
+            return;
+        }
+        let (ds, index, counts) = (doc.dataset.clone(), d.index.clone(), d.counts.clone());
+        let mut orders = std::mem::take(&mut d.full_orders);
+        // The lists are reused when only the plot changes.
+        let previous = View {
+            key: d.view.key.clone(),
+            shown: d.view.shown.clone(),
+            orders: d.view.orders.clone(),
+            ..View::default()
+        };
+        d.job = Some(self.tasks.spawn(TaskKind::Derive, move || {
+            let view = derive::derive(&ds, &index, &counts, &mut orders, key, &previous);
+            Done::Derived(Box::new((view, orders)))
+        }));
+    }
+
+    /// Takes a derived view. A view of an older version of the document is dropped: the next
+    /// refresh derives a new one.
+    pub(super) fn derived_view(&mut self, task: TaskId, got: Option<(View, Orders)>) {
+        let d = &mut self.derived;
+        if d.job == Some(task) {
+            d.job = None;
+        }
+        let Some((view, orders)) = got else { return };
+        if view.key.as_ref().map(|k| k.version) == Some(d.version) {
+            d.full_orders = orders;
+            d.view = view;
+        }
+    }
+
+    /// Waits for the worker deriving the view, if one runs, so that the document can change
+    /// without being copied and no view of an older version is shown afterwards.
+    pub(super) fn settle(&mut self) {
+        let Some(task) = self.derived.job else { return };
+        let got = match self.tasks.wait_for(task) {
+            Some(Done::Derived(v)) => Some(*v),
+            _ => None,
+        };
+        self.derived_view(task, got);
+    }
+
+    /// Derives the view now, waiting for any worker: for tests and benchmarks, which check
+    /// what a frame shows after a change.
+    pub fn finish_deriving(&mut self) {
+        self.settle();
+        // No pause to wait for: the checks and the view follow at once.
+        self.derived.edited_at = None;
+        if self.derived.findings_stale.is_some() {
+            self.derived.findings_stale = Some(Instant::now() - Duration::from_secs(2));
+        }
+        self.refresh();
+        self.settle();
+        self.refresh();
+        self.settle();
+    }
+
+    /// The series the plot draws (rebuilt when the data, filter, plot settings or selection
+    /// change).
+    pub fn plot_series(&self) -> &[Series] {
+        &self.derived.view.series
+    }
+
+    /// The records shown in a list, in display order.
+    pub fn shown(&self, kind: Kind) -> &[usize] {
+        &self.derived.view.orders[sort_slot(kind)]
+    }
+
+    /// The findings the window shows (the checks and reading problems).
+    pub fn findings(&self) -> &[Finding] {
+        &self.derived.findings
+    }
+
+    /// Whether the lists and the plot show the result of `filter`.
+    pub fn shows_filter(&self, filter: &Filter) -> bool {
+        self.derived
+            .view
+            .key
+            .as_ref()
+            .is_some_and(|k| &k.filter == filter)
+    }
+
+    /// Whether a worker is deriving the view (the window shows "Updating…").
+    pub fn is_deriving(&self) -> bool {
+        self.derived.job.is_some()
+    }
+}

@@ -1,0 +1,191 @@
+//! The open document and the one place it changes: every [`Edit`] goes through
+//! [`App::apply`], which records it for undo; undo and redo apply the recorded edits the same
+//! way. Saving writes through the store; new, duplicated and deleted records are edits too.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::model::edit::{Edit, History, Target, record_at};
+use crate::model::filter::Filter;
+use crate::model::{Dataset, Finding, Kind, defaults};
+use crate::store::{OnConflict, SaveError, Store};
+use crate::ui::actions::Action;
+use crate::ui::dialogs::ConflictDialog;
+
+use super::App;
+use super::derived::SmallChange;
+
+/// An open dataset: the records, where they live on disk, and their undo history.
+pub struct Document {
+    pub store: Store,
+    /// Shared with the worker that derives the view; changed only when no worker holds it
+    /// (see [`App::settle`]), so changing it never copies it.
+    pub dataset: Arc<Dataset>,
+    pub history: History,
+    /// Problems found while reading (files that did not parse).
+    pub load_findings: Vec<Finding>,
+    /// Bumped on every change, so caches know when to rebuild.
+    pub version: u64,
+}
+
+impl App {
+    /// True when the document has changes not yet saved.
+    pub fn is_dirty(&self) -> bool {
+        self.doc.as_ref().is_some_and(|d| d.history.is_dirty())
+    }
+
+    /// Applies one edit to the document: the one place the document changes.
+    pub(super) fn apply(&mut self, edit: Edit, coalesce: Option<String>) {
+        self.settle();
+        let Some(doc) = &mut self.doc else { return };
+        // One record replaced and nothing else pending: remember what it was, so that what
+        // is derived from the document can be brought up to date instead of rebuilt.
+        let single = match &edit {
+            Edit::Replace { index, record } if doc.version == self.derived.version => {
+                let t = Target {
+                    kind: record.kind(),
+                    index: *index,
+                };
+                record_at(&doc.dataset, t).map(|old| (t, old))
+            }
+            _ => None,
+        };
+        match doc
+            .history
+            .apply(Arc::make_mut(&mut doc.dataset), edit, coalesce)
+        {
+            Ok(()) => {
+                doc.version += 1;
+                self.derived.replaced =
+                    single.map(|(t, old)| (doc.version, SmallChange::Replaced(t, Box::new(old))));
+                self.derived.edited_at = Some(Instant::now());
+            }
+            Err(e) => self
+                .dialogs
+                .error(format!("That change could not be made: {e}")),
+        }
+    }
+
+    pub(super) fn undo_redo(&mut self, redo: bool) {
+        self.settle();
+        let Some(doc) = &mut self.doc else { return };
+        let ds = Arc::make_mut(&mut doc.dataset);
+        let result = if redo {
+            doc.history.redo(ds)
+        } else {
+            doc.history.undo(ds)
+        };
+        match result {
+            Ok(Some(target)) => {
+                doc.version += 1;
+                // Select what changed, if it still exists.
+                let exists = record_at(&doc.dataset, target).is_some();
+                self.selected = exists.then_some(target);
+                self.status = if redo { "Redone" } else { "Undone" }.into();
+            }
+            Ok(None) => {
+                doc.version += 1;
+            }
+            Err(e) => self.dialogs.error(format!("Undo failed: {e}")),
+        }
+    }
+
+    /// Saves; returns whether every change is now on disk.
+    pub(super) fn save(&mut self, on_conflict: OnConflict) -> bool {
+        self.settle();
+        let Some(doc) = &mut self.doc else {
+            return false;
+        };
+        let before = doc.version;
+        let result = doc.store.save(Arc::make_mut(&mut doc.dataset), on_conflict);
+        doc.version += 1;
+        if before == self.derived.version {
+            self.derived.replaced = Some((doc.version, SmallChange::Saved));
+        }
+        match result {
+            Ok(report) => {
+                doc.history.mark_saved();
+                doc.history.break_coalescing();
+                self.status = match report.written.len() {
+                    0 => "Nothing to save: the files are up to date".into(),
+                    1 => format!("Saved {}", report.written[0].display()),
+                    n => format!("Saved {n} files"),
+                };
+                true
+            }
+            Err(SaveError::ChangedOnDisk(paths)) => {
+                self.dialogs.conflict = Some(ConflictDialog { paths });
+                false
+            }
+            Err(e) => {
+                self.dialogs.error(format!(
+                    "Could not save.\n\n{e}\n\nYour changes are still here, unsaved."
+                ));
+                false
+            }
+        }
+    }
+
+    /// Saves, writing this version beside each file changed on disk instead of over it.
+    pub(super) fn keep_both(&mut self) {
+        self.settle();
+        let Some(doc) = &mut self.doc else { return };
+        let result = doc.store.save_keeping_both(Arc::make_mut(&mut doc.dataset));
+        doc.version += 1;
+        match result {
+            Ok((_, copies)) => {
+                let names: Vec<String> = copies.iter().map(|p| p.display().to_string()).collect();
+                self.status = format!(
+                    "Your version was written beside the changed file(s): {}. Merge by hand, then reload.",
+                    names.join(", ")
+                );
+            }
+            Err(e) => self.dialogs.error(format!("Could not save.\n\n{e}")),
+        }
+    }
+
+    pub(super) fn delete_now(&mut self, t: Target) {
+        self.apply(Edit::Remove { target: t }, None);
+        if self.selected == Some(t) {
+            self.selected = None;
+        }
+        let undo = Action::Undo.shortcut_text(&self.ctx).unwrap_or_default();
+        self.status = format!("Deleted the {} ({undo} brings it back)", t.kind.noun());
+    }
+
+    pub(super) fn new_record(&mut self, kind: Kind) {
+        let Some(doc) = &self.doc else { return };
+        let today = chrono::Local::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string();
+        let record = defaults::new_record(&doc.dataset, kind, &self.prefs.filter, &today);
+        let index = doc.dataset.count(kind);
+        self.apply(Edit::Insert { index, record }, None);
+        self.select_and_reveal(Target { kind, index });
+    }
+
+    pub(super) fn duplicate(&mut self, t: Target) {
+        let Some(doc) = &self.doc else { return };
+        let Some(rec) = record_at(&doc.dataset, t) else {
+            return;
+        };
+        let record = defaults::duplicate(&doc.dataset, rec);
+        let index = doc.dataset.count(t.kind);
+        self.apply(Edit::Insert { index, record }, None);
+        self.select_and_reveal(Target {
+            kind: t.kind,
+            index,
+        });
+    }
+
+    fn select_and_reveal(&mut self, t: Target) {
+        self.selected = Some(t);
+        self.prefs.tab = t.kind;
+        // A new record must be visible even if the filter would hide it.
+        self.prefs.filter = Filter {
+            show_deprecated: self.prefs.filter.show_deprecated,
+            ..Filter::default()
+        };
+    }
+}

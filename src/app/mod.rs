@@ -1,0 +1,290 @@
+//! The eframe application. It owns the open document and wires the rooms together, one file
+//! per role:
+//!
+//! - `document.rs` — the document, its history and the one place it changes ([`App::apply`]);
+//! - `commands.rs` — the one dispatcher of every [`Command`] ([`App::handle`]);
+//! - `derived.rs` — what the lists, plot and checks derive from the document;
+//! - `tasks.rs` — the one table of background work and the channel its results come back on;
+//! - `opening.rs` — opening and creating datasets;
+//! - `files.rs` — file dialogs and exports;
+//! - `panels.rs` — the layout of a frame.
+//!
+//! Non-UI work (background results, the close request, deriving) runs in
+//! [`eframe::App::logic`], which eframe also calls while the window is hidden; drawing runs in
+//! [`eframe::App::ui`].
+
+mod commands;
+mod derived;
+mod document;
+mod files;
+mod opening;
+mod panels;
+mod tasks;
+
+use std::path::PathBuf;
+
+use egui::{Ui, ViewportCommand};
+use serde::{Deserialize, Serialize};
+
+use crate::model::Kind;
+use crate::model::edit::Target;
+use crate::model::filter::Filter;
+use crate::model::plot::PlotPrefs;
+use crate::store::{self, SAMPLE_DATASET};
+use crate::ui::actions;
+use crate::ui::dialogs::{Dialogs, UnsavedDialog};
+use crate::ui::editor::EditorState;
+use crate::ui::menu::ThemeChoice;
+use crate::ui::{Command, Sort};
+
+pub use crate::ui::Pending;
+pub use derived::DERIVE_IN_BACKGROUND_ABOVE;
+pub use document::Document;
+pub use files::ExportError;
+pub use opening::Opened;
+
+use derived::Derived;
+use opening::Opening;
+use tasks::{Done, Tasks};
+
+const PREFS_KEY: &str = "crosscheck-prefs";
+const MAX_RECENT: usize = 10;
+
+/// What is remembered between runs (eframe's storage; never research data).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub last_dataset: Option<PathBuf>,
+    pub recent: Vec<PathBuf>,
+    pub filter: Filter,
+    pub theme: ThemeChoice,
+    pub show_lists: bool,
+    pub show_editor: bool,
+    pub tab: Kind,
+    pub sorts: [Sort; 4],
+    pub plot: PlotPrefs,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        let by_date = Sort {
+            column: 0,
+            descending: false,
+        };
+        Prefs {
+            last_dataset: None,
+            recent: Vec::new(),
+            filter: Filter::default(),
+            theme: ThemeChoice::System,
+            show_lists: true,
+            show_editor: true,
+            tab: Kind::Claim,
+            // Claims by statement date (column 3), the others by their first column.
+            sorts: [
+                by_date,
+                by_date,
+                by_date,
+                Sort {
+                    column: 3,
+                    descending: false,
+                },
+            ],
+            plot: PlotPrefs::default(),
+        }
+    }
+}
+
+/// The application.
+pub struct App {
+    pub doc: Option<Document>,
+    pub prefs: Prefs,
+    pub selected: Option<Target>,
+    pub dialogs: Dialogs,
+    pub status: String,
+    editor: EditorState,
+    derived: Derived,
+    tasks: Tasks,
+    allow_close: bool,
+    title: String,
+    theme_applied: Option<ThemeChoice>,
+    save_next_frame: bool,
+    /// Where the plot drew each mark last frame (screen position, claim).
+    drawn: Vec<(egui::Pos2, usize)>,
+    /// A dataset being opened in the background.
+    opening: Option<Opening>,
+    ctx: egui::Context,
+    /// Above this many claims and events, the lists and the plot are derived on a worker
+    /// thread (tests set it to 0 to exercise that path on the sample).
+    pub derive_in_background_above: usize,
+}
+
+/// Opens the window on `dir`, or on the last dataset, or on the bundled sample.
+pub fn run(dir: Option<PathBuf>) -> Result<(), eframe::Error> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Crosscheck")
+            .with_app_id("crosscheck")
+            .with_inner_size([1600.0, 1000.0])
+            .with_min_inner_size([800.0, 500.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "crosscheck",
+        options,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, dir)))),
+    )
+}
+
+impl App {
+    /// Creates the app and opens `dir` (or the last dataset, or the sample).
+    pub fn new(cc: &eframe::CreationContext<'_>, dir: Option<PathBuf>) -> App {
+        let prefs: Prefs = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, PREFS_KEY))
+            .unwrap_or_default();
+        App::with_context(&cc.egui_ctx, prefs, dir)
+    }
+
+    /// Creates the app on an egui context (a window's, or a headless one for `bench-ui`).
+    pub fn with_context(ctx: &egui::Context, prefs: Prefs, dir: Option<PathBuf>) -> App {
+        ctx.set_fonts(crate::ui::fonts());
+        let mut app = App {
+            doc: None,
+            prefs,
+            selected: None,
+            dialogs: Dialogs::default(),
+            status: String::new(),
+            editor: EditorState::default(),
+            derived: Derived::default(),
+            tasks: Tasks::new(ctx),
+            allow_close: false,
+            title: String::new(),
+            theme_applied: None,
+            save_next_frame: false,
+            drawn: Vec::new(),
+            opening: None,
+            ctx: ctx.clone(),
+            derive_in_background_above: DERIVE_IN_BACKGROUND_ABOVE,
+        };
+        let path = dir.unwrap_or_else(|| {
+            app.prefs
+                .last_dataset
+                .clone()
+                .filter(|p| p.join(store::MANIFEST).is_file())
+                .unwrap_or_else(|| PathBuf::from(SAMPLE_DATASET))
+        });
+        app.open_now(&path);
+        app
+    }
+
+    /// Where the plot drew each mark in the last frame: screen position and claim index.
+    pub fn drawn_marks(&self) -> &[(egui::Pos2, usize)] {
+        &self.drawn
+    }
+
+    /// One whole frame, for headless drivers (`bench-ui`, tests) that have no eframe: the
+    /// logic, then the window.
+    pub fn draw(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.logic_pass(&ctx);
+        self.ui_pass(ui);
+    }
+
+    /// Everything that is not drawing: results of background tasks, the request to close,
+    /// and what the window derives from the document.
+    fn logic_pass(&mut self, ctx: &egui::Context) {
+        while let Some(finished) = self.tasks.next_finished() {
+            match finished.done {
+                Some(Done::Opened(result)) => self.opened(finished.id, *result),
+                Some(Done::Picked(mode, path)) => self.picked(mode, path),
+                Some(Done::Derived(v)) => self.derived_view(finished.id, Some(*v)),
+                None => {
+                    if self.derived.job == Some(finished.id) {
+                        self.derived_view(finished.id, None);
+                    }
+                    if self.opening.as_ref().is_some_and(|o| o.task == finished.id) {
+                        self.opening = None;
+                    }
+                    self.dialogs.error(format!(
+                        "A background task ({:?}) stopped without a result.",
+                        finished.kind
+                    ));
+                }
+            }
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && self.is_dirty() && !self.allow_close {
+            ctx.send_viewport_cmd(ViewportCommand::CancelClose);
+            self.dialogs.unsaved = Some(UnsavedDialog {
+                pending: Pending::Close,
+            });
+        }
+        self.refresh();
+    }
+
+    /// The window: reads like a table of contents.
+    fn ui_pass(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.apply_theme(&ctx);
+        let mut out = Vec::new();
+        let deferred_save = std::mem::take(&mut self.save_next_frame);
+        actions::consume_shortcuts(&ctx, self.selected, &mut out);
+        self.menu_bar(ui, &mut out);
+        self.status_bar(ui);
+        self.filter_bar(ui);
+        self.panels(ui, &mut out);
+        self.dialogs(&ctx, &mut out);
+        if deferred_save {
+            // After the edit that the field committed on losing focus.
+            out.push(Command::Save);
+        }
+        for cmd in out {
+            self.handle(cmd);
+        }
+        self.update_title(&ctx);
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = match &self.doc {
+            None => "Crosscheck".into(),
+            Some(doc) => {
+                let name = if doc.dataset.manifest.title.is_empty() {
+                    doc.store.root().display().to_string()
+                } else {
+                    doc.dataset.manifest.title.clone()
+                };
+                let mark = if doc.history.is_dirty() { "● " } else { "" };
+                format!("{mark}{name} — Crosscheck")
+            }
+        };
+        if title != self.title {
+            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.theme_applied == Some(self.prefs.theme) {
+            return;
+        }
+        self.theme_applied = Some(self.prefs.theme);
+        ctx.set_theme(match self.prefs.theme {
+            ThemeChoice::System => egui::ThemePreference::System,
+            ThemeChoice::Light => egui::ThemePreference::Light,
+            ThemeChoice::Dark => egui::ThemePreference::Dark,
+        });
+    }
+}
+
+impl eframe::App for App {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.logic_pass(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.ui_pass(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PREFS_KEY, &self.prefs);
+    }
+}

@@ -1,0 +1,287 @@
+//! The window's layout for one frame: menu bar, status bar, filter bar, the broken-files
+//! banner, the lists (left), the editor (right), the plot and the problems list (centre), and
+//! the open dialogs. Panels read the app and return [`Command`]s; nothing here changes the
+//! document.
+
+use std::path::PathBuf;
+
+use egui::{Color32, RichText, Ui};
+
+use crate::derive::slot as sort_slot;
+use crate::model::edit::Target;
+use crate::model::{Dataset, Finding, Kind, Severity, Tally};
+use crate::store::SAMPLE_DATASET;
+use crate::ui::dialogs::OpeningDialog;
+use crate::ui::lists::{self, ListView};
+use crate::ui::menu::{self, MenuState};
+use crate::ui::plot::{self as plot_ui, PlotView};
+use crate::ui::{Command, filter_bar};
+
+use super::App;
+use super::document::Document;
+
+impl App {
+    pub(super) fn menu_bar(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
+        let (can_undo, can_redo) = self.doc.as_ref().map_or((false, false), |d| {
+            (d.history.can_undo(), d.history.can_redo())
+        });
+        egui::Panel::top("menu-bar").show(ui, |ui| {
+            menu::show(
+                ui,
+                MenuState {
+                    can_undo,
+                    can_redo,
+                    recent: &self.prefs.recent,
+                    selected: self.selected,
+                    show_lists: &mut self.prefs.show_lists,
+                    show_editor: &mut self.prefs.show_editor,
+                    theme: &mut self.prefs.theme,
+                },
+                out,
+            );
+        });
+    }
+
+    pub(super) fn filter_bar(&mut self, ui: &mut Ui) {
+        let Some(doc) = &self.doc else { return };
+        egui::Panel::top("filter-bar").show(ui, |ui| {
+            ui.add_space(2.0);
+            filter_bar::show(ui, &doc.dataset, &self.derived.tags, &mut self.prefs.filter);
+            ui.add_space(2.0);
+        });
+        broken_files_banner(ui, doc);
+    }
+
+    pub(super) fn status_bar(&mut self, ui: &mut Ui) {
+        egui::Panel::bottom("status-bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                match &self.doc {
+                    None => {
+                        ui.label("No dataset open");
+                    }
+                    Some(doc) => {
+                        if doc.history.is_dirty() {
+                            ui.label(
+                                RichText::new("● Unsaved changes")
+                                    .color(Color32::from_rgb(0xe0, 0x90, 0x20))
+                                    .strong(),
+                            );
+                        } else {
+                            ui.label(RichText::new("✓ All changes saved").weak());
+                        }
+                        ui.separator();
+                        ui.label(doc.store.root().display().to_string());
+                        ui.separator();
+                        let tally = Tally::of(&self.derived.findings);
+                        let text = tally.to_string();
+                        if tally.errors > 0 {
+                            ui.label(
+                                RichText::new(text).color(Color32::from_rgb(0xd0, 0x30, 0x30)),
+                            );
+                        } else {
+                            ui.label(text);
+                        }
+                        if self.derived.job.is_some() {
+                            ui.separator();
+                            ui.label(RichText::new("Updating the lists and the plot…").italics());
+                        }
+                    }
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.add(egui::Label::new(&self.status).truncate());
+                });
+            });
+        });
+    }
+
+    /// The lists, the editor and the plot — or, with no dataset open, a page that offers to
+    /// open one.
+    pub(super) fn panels(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
+        let Some(doc) = &self.doc else {
+            no_dataset_page(ui, self.opening.is_some(), out);
+            return;
+        };
+        let ds = &doc.dataset;
+        let highlight_event = self
+            .selected
+            .filter(|t| t.kind == Kind::Event)
+            .and_then(|t| ds.events.get(t.index))
+            .map(|e| e.id.as_str());
+        // Panel sizes follow the window, so that a small window still shows all three.
+        let total = ui.available_width();
+        if self.prefs.show_lists {
+            egui::Panel::left("lists")
+                .resizable(true)
+                .default_size(total * 0.36)
+                .min_size(260.0_f32.min(total * 0.3))
+                .max_size(total * 0.6)
+                .show(ui, |ui| {
+                    ui.add_space(4.0);
+                    ui.horizontal(|ui| {
+                        for kind in [Kind::Event, Kind::Claim, Kind::Source, Kind::Actor] {
+                            let name = match kind {
+                                Kind::Event => "Events",
+                                Kind::Claim => "Claims",
+                                Kind::Source => "Sources",
+                                Kind::Actor => "Actors",
+                            };
+                            let label = format!(
+                                "{name} ({})",
+                                self.derived.view.orders[sort_slot(kind)].len()
+                            );
+                            if ui.selectable_label(self.prefs.tab == kind, label).clicked() {
+                                out.push(Command::ShowTab(kind));
+                            }
+                        }
+                    });
+                    ui.separator();
+                    let kind = self.prefs.tab;
+                    let view = ListView {
+                        ds,
+                        counts: &self.derived.counts,
+                        kind,
+                        order: &self.derived.view.orders[sort_slot(kind)],
+                        selected: self.selected,
+                        highlight_event,
+                    };
+                    lists::show(ui, &view, &mut self.prefs.sorts[sort_slot(kind)], out);
+                });
+        }
+        if self.prefs.show_editor {
+            egui::Panel::right("editor")
+                .resizable(true)
+                .default_size(total * 0.27)
+                .min_size(260.0_f32.min(total * 0.25))
+                .max_size(total * 0.45)
+                .show(ui, |ui| {
+                    crate::ui::editor::show(
+                        ui,
+                        &mut self.editor,
+                        ds,
+                        &self.derived.pickers,
+                        &self.derived.findings,
+                        self.selected,
+                        out,
+                    );
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::Panel::bottom("problems")
+                .resizable(true)
+                .default_size(110.0)
+                .min_size(28.0)
+                .show(ui, |ui| {
+                    problems(ui, &doc.dataset, &self.derived.findings, out)
+                });
+            let view = PlotView {
+                ds,
+                series: &self.derived.view.series,
+                legend: &self.derived.view.legend,
+                events: &self.derived.view.orders[sort_slot(Kind::Event)],
+                claims: &self.derived.view.shown.claims,
+                selected: self.selected,
+                thinned: self.derived.view.thinned,
+            };
+            if let Some(e) = plot_ui::show(ui, &mut self.prefs.plot, &view, out, &mut self.drawn) {
+                out.push(Command::ExportDialog(e));
+            }
+        });
+    }
+
+    /// The progress of a dataset being opened, and every open dialog.
+    pub(super) fn dialogs(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) {
+        if let Some(status) = self.opening_status() {
+            out.extend(OpeningDialog::show(ctx, &status));
+            // Only while opening: the bar moves without any input.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        self.dialogs.show(ctx, out);
+    }
+}
+
+fn no_dataset_page(ui: &mut Ui, opening: bool, out: &mut Vec<Command>) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(80.0);
+            if opening {
+                ui.heading("Opening the dataset…");
+                return;
+            }
+            ui.heading("No dataset is open");
+            ui.add_space(12.0);
+            if ui.button("Open dataset…").clicked() {
+                out.push(Command::OpenDialog);
+            }
+            if ui.button("New dataset…").clicked() {
+                out.push(Command::NewDialog);
+            }
+            if ui.button("Open the sample dataset").clicked() {
+                out.push(Command::Open(PathBuf::from(SAMPLE_DATASET)));
+            }
+        });
+    });
+}
+
+fn broken_files_banner(ui: &mut Ui, doc: &Document) {
+    let broken: Vec<&Finding> = doc
+        .load_findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    if broken.is_empty() {
+        return;
+    }
+    egui::Panel::top("broken-files")
+        .frame(egui::Frame::new().fill(Color32::from_rgb(0x80, 0x1c, 0x1c)).inner_margin(8.0))
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} file(s) could not be read. Their records are not shown, and Crosscheck will not write these files until they parse again:",
+                    broken.len()
+                ))
+                .color(Color32::WHITE)
+                .strong(),
+            );
+            for f in broken {
+                ui.label(RichText::new(doc.store.describe(f)).color(Color32::WHITE).monospace());
+            }
+        });
+}
+
+/// The dataset's problems, under the plots: click one to go to its record.
+fn problems(ui: &mut Ui, ds: &Dataset, findings: &[Finding], out: &mut Vec<Command>) {
+    let title = format!("Problems: {}", Tally::of(findings));
+    let row_h = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    egui::CollapsingHeader::new(title)
+        .id_salt("problems-header")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("problems")
+                .auto_shrink([false, true])
+                // Only the visible rows are laid out: a large dataset can have many findings.
+                .show_rows(ui, row_h, findings.len().max(1), |ui, rows| {
+                    if findings.is_empty() {
+                        ui.label("✓ The dataset passes every check.");
+                    }
+                    for f in findings.get(rows).unwrap_or_default() {
+                        let (icon, color) = crate::ui::severity_style(f.severity);
+                        let label = match &f.record {
+                            Some((k, id)) => format!("{icon} {} {id}: {}", k.noun(), f.message),
+                            None => format!("{icon} {}", f.message),
+                        };
+                        let r = ui.add(
+                            egui::Label::new(RichText::new(label).color(color))
+                                .truncate()
+                                .sense(egui::Sense::click()),
+                        );
+                        if r.clicked()
+                            && let Some((k, id)) = &f.record
+                            && let Some(index) = ds.index_of(*k, id)
+                        {
+                            out.push(Command::Reveal(Target { kind: *k, index }));
+                        }
+                    }
+                });
+        });
+}

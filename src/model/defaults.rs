@@ -1,0 +1,116 @@
+//! What a record made in the window starts as: a new claim, event, source or actor filled in
+//! from the dataset and the current filter, a copy of a record under a new id, and the manifest
+//! of a new dataset. Pure: the caller passes today's date, so tests can fix it.
+
+use super::edit::AnyRecord;
+use super::filter::Filter;
+use super::{
+    Actor, ActorKind, Claim, Dataset, DateText, Event, FORMAT_VERSION, Kind, Manifest, Metric,
+    Qualifier, Source, Term, Value,
+};
+
+/// A new record of `kind` for `ds`, with an id no record of `ds` uses. `filter` is the one the
+/// lists show (its claimant and metric are the likeliest for a new claim); `today` is the date
+/// new records are given, as `YYYY-MM-DD`.
+pub fn new_record(ds: &Dataset, kind: Kind, filter: &Filter, today: &str) -> AnyRecord {
+    let first_actor = || ds.actors.first().map(|a| a.id.clone()).unwrap_or_default();
+    match kind {
+        Kind::Claim => {
+            let metric = filter
+                .metric
+                .clone()
+                .or_else(|| ds.manifest.metrics.first().map(|m| m.id.clone()))
+                .unwrap_or_default();
+            let subject = ds
+                .actors
+                .iter()
+                .find(|a| a.kind == ActorKind::ArmedForce)
+                .map(|a| a.id.clone())
+                .unwrap_or_else(first_actor);
+            let claimant = filter.claimant.clone().unwrap_or_else(first_actor);
+            AnyRecord::Claim(Claim::new(
+                &ds.unique_id("new-claim"),
+                &metric,
+                &subject,
+                &claimant,
+                Value::new(Qualifier::Exact, 0),
+                DateText::new(today),
+            ))
+        }
+        Kind::Event => {
+            let ty = ds
+                .manifest
+                .event_types
+                .first()
+                .map(|t| t.id.clone())
+                .unwrap_or_default();
+            AnyRecord::Event(Event::new(
+                &ds.unique_id("new-event"),
+                DateText::new(today),
+                "New event",
+                &ty,
+            ))
+        }
+        Kind::Source => AnyRecord::Source(Source {
+            published: Some(DateText::new(today)),
+            accessed: Some(DateText::new(today)),
+            language: "en".into(),
+            ..Source::new(&ds.unique_id("new-source"), "New source")
+        }),
+        Kind::Actor => AnyRecord::Actor(Actor::new(
+            &ds.unique_id("new-actor"),
+            "New actor",
+            ActorKind::Government,
+        )),
+    }
+}
+
+/// A copy of `record` under an id no record of `ds` uses, not yet in any file.
+pub fn duplicate(ds: &Dataset, mut record: AnyRecord) -> AnyRecord {
+    let id = ds.unique_id(&format!("{}-copy", record.id()));
+    match &mut record {
+        AnyRecord::Actor(r) => (r.id, r.origin) = (id, None),
+        AnyRecord::Source(r) => (r.id, r.origin) = (id, None),
+        AnyRecord::Event(r) => (r.id, r.origin) = (id, None),
+        AnyRecord::Claim(r) => (r.id, r.origin) = (id, None),
+    }
+    record
+}
+
+/// The manifest of a new dataset: the common metrics and event types.
+pub fn manifest(title: &str) -> Manifest {
+    let metric = |id: &str, name: &str, parts: &[&str]| Metric {
+        id: id.into(),
+        name: name.into(),
+        parts: parts.iter().map(|s| s.to_string()).collect(),
+        ..Metric::default()
+    };
+    let term = |id: &str, name: &str| Term {
+        id: id.into(),
+        name: name.into(),
+        ..Term::default()
+    };
+    Manifest {
+        format_version: FORMAT_VERSION,
+        title: title.into(),
+        metrics: vec![
+            metric("troops_deployed", "Troops deployed", &[]),
+            metric("killed", "Killed", &[]),
+            metric("wounded", "Wounded", &[]),
+            metric(
+                "killed_or_wounded",
+                "Killed or wounded",
+                &["killed", "wounded"],
+            ),
+            metric("captured", "Captured", &[]),
+            metric("missing", "Missing", &[]),
+        ],
+        event_types: vec![
+            term("battle", "Battle or clashes"),
+            term("deployment", "Deployment"),
+            term("capture", "Capture of prisoners"),
+            term("statement", "Official statement"),
+        ],
+        ..Manifest::default()
+    }
+}

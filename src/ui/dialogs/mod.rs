@@ -1,0 +1,94 @@
+//! The dialogs of the window, one type and one file each. A dialog is drawn from what it was
+//! given and answers with a [`Reply`]: stay open, close, or close and run a [`Command`]. It
+//! never changes the document or the app itself, so each can be tried alone in a small
+//! harness (egui's `modals.rs`, Rerun's modals).
+
+mod about;
+mod conflict;
+mod delete;
+mod error;
+mod opening;
+mod path;
+mod shortcuts;
+mod unsaved;
+
+pub use about::about_window;
+pub use conflict::ConflictDialog;
+pub use delete::DeleteDialog;
+pub use error::ErrorDialog;
+pub use opening::{OpeningDialog, OpeningStatus};
+pub use path::{PathDialog, PathMode};
+pub use shortcuts::shortcuts_window;
+pub use unsaved::UnsavedDialog;
+
+use super::Command;
+
+/// A dialog's answer to one frame.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub enum Reply {
+    /// Still waiting for the user.
+    Stay,
+    /// Closed without asking for anything (Cancel, OK).
+    Close,
+    /// Closed, asking for this.
+    Run(Command),
+}
+
+/// A modal dialog: drawn every frame while it is open.
+pub trait Dialog {
+    fn show(&mut self, ctx: &egui::Context) -> Reply;
+}
+
+/// The dialogs that can be open, each at most once.
+#[derive(Default)]
+pub struct Dialogs {
+    /// A record others refer to, and who refers to it.
+    pub delete: Option<DeleteDialog>,
+    /// Files changed on disk since they were loaded.
+    pub conflict: Option<ConflictDialog>,
+    /// Unsaved changes and what waits for an answer (Save / Discard / Cancel).
+    pub unsaved: Option<UnsavedDialog>,
+    /// A path typed where no native dialog is available.
+    pub path: Option<PathDialog>,
+    pub error: Option<ErrorDialog>,
+    pub shortcuts: bool,
+    pub about: bool,
+}
+
+impl Dialogs {
+    /// Shows an error.
+    pub fn error(&mut self, message: impl Into<String>) {
+        self.error = Some(ErrorDialog {
+            message: message.into(),
+        });
+    }
+
+    /// Draws every open dialog and collects what they ask for.
+    pub fn show(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) {
+        answer(&mut self.delete, ctx, out);
+        answer(&mut self.conflict, ctx, out);
+        answer(&mut self.unsaved, ctx, out);
+        answer(&mut self.path, ctx, out);
+        answer(&mut self.error, ctx, out);
+        if self.shortcuts {
+            self.shortcuts = shortcuts_window(ctx);
+        }
+        if self.about {
+            self.about = about_window(ctx);
+        }
+    }
+}
+
+/// Draws the dialog in `slot`, if any, and closes it when it answers.
+fn answer<D: Dialog>(slot: &mut Option<D>, ctx: &egui::Context, out: &mut Vec<Command>) {
+    let Some(dialog) = slot else { return };
+    match dialog.show(ctx) {
+        Reply::Stay => {}
+        Reply::Close => *slot = None,
+        Reply::Run(c) => {
+            *slot = None;
+            out.push(c);
+        }
+    }
+}
