@@ -3,5 +3,6 @@
 
 mod cli;
 mod common;
+mod dialogs;
 mod store;
 mod window;

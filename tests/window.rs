@@ -232,6 +232,36 @@ fn deleting_an_actor_that_claims_refer_to_asks_first() {
 }
 
 #[test]
+fn the_delete_key_does_what_the_delete_tooltip_promises_but_not_while_typing() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    let claims =
+        |h: &Harness<'static, App>| h.state().doc.as_ref().expect("doc").dataset.claims.len();
+    select_jcs_claim(&mut h);
+    // In the search field, Delete deletes a character, not the record.
+    h.get_by_role_and_label(Role::TextInput, "Search").focus();
+    h.run();
+    h.key_press(Key::Delete);
+    h.run();
+    assert_eq!(claims(&h), 21);
+    // Outside any field it deletes the selected record (no one refers to this claim).
+    h.key_press(Key::Escape);
+    h.run();
+    h.key_press(Key::Delete);
+    h.run();
+    assert_eq!(claims(&h), 20);
+    assert!(h.state().selected.is_none());
+    assert!(
+        h.state().status.contains("Ctrl+Z brings it back"),
+        "{}",
+        h.state().status
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(claims(&h), 21);
+}
+
+#[test]
 fn an_invalid_date_shows_the_error_and_is_not_saved() {
     let (_tmp, ds) = sample_copy();
     let before = snapshot(&ds);
