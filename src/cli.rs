@@ -1,5 +1,5 @@
 //! The command line of the `crosscheck` binary: the window (no command, or `open DIR`),
-//! `check`, `fmt`, `export` and `summary`. Every command prints
+//! `check`, `fmt`, `export`, `summary`, and git's merge driver (`merge`, `git-setup`). Every command prints
 //! problems as `path:line:col: error|warning: message` and never panics on bad input.
 //!
 //! Exit codes: 0 success, 1 problems found, 2 could not run.
@@ -94,6 +94,26 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Merge three versions of one dataset file record by record: git's merge driver
+    /// (`crosscheck git-setup` registers it as `crosscheck merge %O %A %B %P`). Writes the
+    /// result into OURS; exits 0 when clean, 1 when records conflict (marked in the file).
+    Merge {
+        /// The common ancestor's version (empty when both sides created the file).
+        base: PathBuf,
+        /// Our version; the merge is written here.
+        ours: PathBuf,
+        /// Their version.
+        theirs: PathBuf,
+        /// The file's path in the repository (tells which kind of records it holds).
+        path: Option<String>,
+    },
+    /// Make git merge the dataset at DIR record by record: writes DIR/.gitattributes and
+    /// DIR/.gitignore and registers `crosscheck merge` in the repository's config. Run it once
+    /// in every clone.
+    GitSetup {
+        /// The dataset folder, inside a git repository.
+        dir: PathBuf,
+    },
     /// Export the dataset's records.
     Export {
         /// The dataset folder.
@@ -158,6 +178,13 @@ pub fn main() -> ExitCode {
             out,
         }) => plot(&dir, &metric, x, filter, deprecated, !no_sums, &out),
         Some(Command::Check { dir, strict }) => check(&dir, strict),
+        Some(Command::Merge {
+            base,
+            ours,
+            theirs,
+            path,
+        }) => merge(&base, &ours, &theirs, path.as_deref()),
+        Some(Command::GitSetup { dir }) => git_setup(&dir),
         Some(Command::Fmt { dir, check }) => fmt(&dir, check),
         Some(Command::Export {
             dir,
@@ -166,6 +193,119 @@ pub fn main() -> ExitCode {
         }) => export(&dir, claims_csv.as_deref(), json.as_deref()),
     };
     ExitCode::from(code)
+}
+
+/// git's merge driver: records merged by id and field, conflicts marked around their record
+/// only; a file that cannot be merged by record falls back to git's line merge.
+fn merge(base: &Path, ours: &Path, theirs: &Path, path: Option<&str>) -> u8 {
+    use crate::store::conflicts::{merge_texts, role_of_path, role_of_texts};
+    let shown = path.map_or_else(|| ours.display().to_string(), str::to_string);
+    let read = |p: &Path| std::fs::read(p).map(|b| String::from_utf8(b).ok());
+    let texts = match (read(base), read(ours), read(theirs)) {
+        (Ok(b), Ok(o), Ok(t)) => b.zip(o).zip(t).map(|((b, o), t)| [b, o, t]),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            err(&format!(
+                "crosscheck merge: {shown}: could not be read: {e}"
+            ));
+            return 2;
+        }
+    };
+    let role = path.and_then(role_of_path).or_else(|| {
+        texts
+            .as_ref()
+            .and_then(|[b, o, t]| role_of_texts([b.as_str(), o.as_str(), t.as_str()]))
+    });
+    let why = match (texts, role) {
+        (Some([b, o, t]), Some(role)) => match merge_texts(role, &b, &o, &t) {
+            Ok(m) => {
+                if let Err(e) = crate::store::write_bytes(ours, m.text.as_bytes()) {
+                    err(&format!("crosscheck merge: {e}"));
+                    return 2;
+                }
+                if m.conflicts == 0 {
+                    return 0;
+                }
+                err(&format!(
+                    "crosscheck merge: {shown}: {} record(s) changed differently on both sides, marked in the file; resolve them in the window or a text editor",
+                    m.conflicts
+                ));
+                return 1;
+            }
+            Err(e) => e.to_string(),
+        },
+        (None, _) => "a version is not UTF-8 text".into(),
+        (_, None) => "its records are of no known kind".into(),
+    };
+    err(&format!(
+        "crosscheck merge: {shown}: cannot be merged record by record ({why}); merging it line by line instead"
+    ));
+    let code = line_merge(base, ours, theirs);
+    // A clean line merge of files that did not parse is still no dataset file: say so.
+    if code == 0
+        && let Some(role) = role
+        && let Ok(text) = std::fs::read_to_string(ours)
+        && let Err(e) = merge_texts(role, "", &text, "")
+    {
+        err(&format!(
+            "crosscheck merge: {shown}: the line merge does not parse ({e})"
+        ));
+        return 1;
+    }
+    code
+}
+
+/// git's own line merge of three files, written into `ours`: 0 clean, 1 conflicts.
+fn line_merge(base: &Path, ours: &Path, theirs: &Path) -> u8 {
+    let status = std::process::Command::new("git")
+        .args(["merge-file", "-L", "ours", "-L", "base", "-L", "theirs"])
+        .args([ours, base, theirs])
+        .status();
+    match status {
+        Ok(s) if s.success() => 0,
+        Ok(s) if s.code().is_some_and(|c| c > 0) => 1,
+        Ok(s) => {
+            err(&format!("crosscheck merge: git merge-file failed ({s})"));
+            2
+        }
+        Err(e) => {
+            err(&format!(
+                "crosscheck merge: git merge-file could not run: {e}"
+            ));
+            2
+        }
+    }
+}
+
+fn git_setup(dir: &Path) -> u8 {
+    let exe = match std::env::current_exe() {
+        Ok(p) => p,
+        Err(e) => {
+            err(&format!(
+                "crosscheck: error: cannot tell where this program is: {e}"
+            ));
+            return 2;
+        }
+    };
+    match crate::store::git::setup(dir, &exe) {
+        Ok(s) => {
+            for p in &s.written {
+                out(&format!("wrote {}", p.display()));
+            }
+            out(&format!(
+                "registered the merge driver in {}/.git/config: {}",
+                s.repository.display(),
+                s.driver
+            ));
+            out(
+                "git now merges this dataset's files record by record. Run `crosscheck git-setup` once in every clone.",
+            );
+            0
+        }
+        Err(e) => {
+            err(&format!("crosscheck: error: {e}"));
+            2
+        }
+    }
 }
 
 fn load(dir: &Path) -> Result<Loaded, u8> {

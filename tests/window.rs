@@ -434,13 +434,20 @@ fn new_and_duplicate_records_get_unique_ids_and_are_selected() {
     let sel = app.selected.expect("new claim selected");
     let doc = app.doc.as_ref().expect("doc");
     assert_eq!(sel.kind, Kind::Claim);
-    assert_eq!(doc.dataset.claims[sel.index].id, "new-claim");
+    let new = &doc.dataset.claims[sel.index];
+    // Claimant, date stated and metric, then a random part no other clone will pick.
+    let readable = format!("{}-{}-{}-", new.claimant, new.stated_on.text(), new.metric)
+        .replace('_', "-");
+    assert!(new.id.starts_with(&readable), "{} / {readable}", new.id);
+    assert_eq!(new.id.len(), readable.len() + 8, "{}", new.id);
+    let first = new.id.clone();
     h.key_press_modifiers(Modifiers::COMMAND, Key::D);
     h.run();
     let app = h.state();
     let doc = app.doc.as_ref().expect("doc");
     assert_eq!(doc.dataset.claims.len(), 23);
-    assert_eq!(doc.dataset.claims[22].id, "new-claim-copy");
+    let copy = &doc.dataset.claims[22].id;
+    assert!(copy.starts_with(&readable) && *copy != first, "{copy}");
     h.get_by_label("23 of 23 claims shown");
 }
 

@@ -159,7 +159,13 @@ impl App {
             .date_naive()
             .format("%Y-%m-%d")
             .to_string();
-        let record = defaults::new_record(&doc.dataset, kind, &self.prefs.filter, &today);
+        let record = defaults::new_record(
+            &doc.dataset,
+            kind,
+            &self.prefs.filter,
+            &today,
+            &mut self.rng,
+        );
         let index = doc.dataset.count(kind);
         self.apply(Edit::Insert { index, record }, None);
         self.select_and_reveal(Target { kind, index });
@@ -170,7 +176,7 @@ impl App {
         let Some(rec) = record_at(&doc.dataset, t) else {
             return;
         };
-        let record = defaults::duplicate(&doc.dataset, rec);
+        let record = defaults::duplicate(&doc.dataset, rec, &mut self.rng);
         let index = doc.dataset.count(t.kind);
         self.apply(Edit::Insert { index, record }, None);
         self.select_and_reveal(Target {

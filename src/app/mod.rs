@@ -113,6 +113,8 @@ pub struct App {
     /// A dataset being opened in the background.
     opening: Option<Opening>,
     ctx: egui::Context,
+    /// The random part of new records' ids.
+    rng: fastrand::Rng,
     /// Above this many claims and events, the lists and the plot are derived on a worker
     /// thread (tests set it to 0 to exercise that path on the sample).
     pub derive_in_background_above: usize,
@@ -164,6 +166,7 @@ impl App {
             drawn: Vec::new(),
             opening: None,
             ctx: ctx.clone(),
+            rng: fastrand::Rng::new(),
             derive_in_background_above: DERIVE_IN_BACKGROUND_ABOVE,
         };
         let path = dir.unwrap_or_else(|| {

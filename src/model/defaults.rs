@@ -3,16 +3,28 @@
 //! of a new dataset. Pure: the caller passes today's date, so tests can fix it.
 
 use super::edit::AnyRecord;
+use super::ids;
 use super::filter::Filter;
 use super::{
     Actor, ActorKind, Claim, Dataset, DateText, Event, FORMAT_VERSION, Kind, Manifest, Metric,
     Qualifier, Source, Term, Value,
 };
 
-/// A new record of `kind` for `ds`, with an id no record of `ds` uses. `filter` is the one the
-/// lists show (its claimant and metric are the likeliest for a new claim); `today` is the date
-/// new records are given, as `YYYY-MM-DD`.
-pub fn new_record(ds: &Dataset, kind: Kind, filter: &Filter, today: &str) -> AnyRecord {
+/// A new record of `kind` for `ds`, with an id that no record of `ds` uses and no other clone
+/// will pick ([`ids`]). `filter` is the one the lists show (its claimant and metric are the
+/// likeliest for a new claim); `today` is the date new records are given, as `YYYY-MM-DD`.
+pub fn new_record(
+    ds: &Dataset,
+    kind: Kind,
+    filter: &Filter,
+    today: &str,
+    rng: &mut fastrand::Rng,
+) -> AnyRecord {
+    let record = blank_record(ds, kind, filter, today);
+    with_fresh_id(ds, record, rng)
+}
+
+fn blank_record(ds: &Dataset, kind: Kind, filter: &Filter, today: &str) -> AnyRecord {
     let first_actor = || ds.actors.first().map(|a| a.id.clone()).unwrap_or_default();
     match kind {
         Kind::Claim => {
@@ -29,7 +41,7 @@ pub fn new_record(ds: &Dataset, kind: Kind, filter: &Filter, today: &str) -> Any
                 .unwrap_or_else(first_actor);
             let claimant = filter.claimant.clone().unwrap_or_else(first_actor);
             AnyRecord::Claim(Claim::new(
-                &ds.unique_id("new-claim"),
+                "",
                 &metric,
                 &subject,
                 &claimant,
@@ -45,7 +57,7 @@ pub fn new_record(ds: &Dataset, kind: Kind, filter: &Filter, today: &str) -> Any
                 .map(|t| t.id.clone())
                 .unwrap_or_default();
             AnyRecord::Event(Event::new(
-                &ds.unique_id("new-event"),
+                "",
                 DateText::new(today),
                 "New event",
                 &ty,
@@ -55,19 +67,30 @@ pub fn new_record(ds: &Dataset, kind: Kind, filter: &Filter, today: &str) -> Any
             published: Some(DateText::new(today)),
             accessed: Some(DateText::new(today)),
             language: "en".into(),
-            ..Source::new(&ds.unique_id("new-source"), "New source")
+            ..Source::new("", "New source")
         }),
         Kind::Actor => AnyRecord::Actor(Actor::new(
-            &ds.unique_id("new-actor"),
+            "",
             "New actor",
             ActorKind::Government,
         )),
     }
 }
 
-/// A copy of `record` under an id no record of `ds` uses, not yet in any file.
-pub fn duplicate(ds: &Dataset, mut record: AnyRecord) -> AnyRecord {
-    let id = ds.unique_id(&format!("{}-copy", record.id()));
+/// A copy of `record` under a new id (as a new record gets), not yet in any file.
+pub fn duplicate(ds: &Dataset, record: AnyRecord, rng: &mut fastrand::Rng) -> AnyRecord {
+    with_fresh_id(ds, record, rng)
+}
+
+/// `record` with a fresh id made from its own content, and no file.
+pub fn with_fresh_id(ds: &Dataset, mut record: AnyRecord, rng: &mut fastrand::Rng) -> AnyRecord {
+    let readable = match &record {
+        AnyRecord::Actor(r) => ids::actor_readable(r),
+        AnyRecord::Source(r) => ids::source_readable(r),
+        AnyRecord::Event(r) => ids::event_readable(r),
+        AnyRecord::Claim(r) => ids::claim_readable(r),
+    };
+    let id = ids::fresh(&readable, rng, |id| ds.has_id(id));
     match &mut record {
         AnyRecord::Actor(r) => (r.id, r.origin) = (id, None),
         AnyRecord::Source(r) => (r.id, r.origin) = (id, None),

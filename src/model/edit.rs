@@ -3,7 +3,8 @@
 //! operation as any other change. [`History`] keeps the undo and redo stacks and knows when
 //! the document is back at its saved state.
 
-use super::{Actor, Claim, Dataset, Event, Kind, Manifest, Source};
+use super::merge::RecordConflict;
+use super::{Actor, Claim, Dataset, Event, Kind, Manifest, Origin, Source};
 
 /// One record of any kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +33,52 @@ impl AnyRecord {
             AnyRecord::Claim(r) => &r.id,
         }
     }
+
+    pub fn origin(&self) -> Option<Origin> {
+        match self {
+            AnyRecord::Actor(r) => r.origin,
+            AnyRecord::Source(r) => r.origin,
+            AnyRecord::Event(r) => r.origin,
+            AnyRecord::Claim(r) => r.origin,
+        }
+    }
+
+    pub fn set_origin(&mut self, origin: Option<Origin>) {
+        match self {
+            AnyRecord::Actor(r) => r.origin = origin,
+            AnyRecord::Source(r) => r.origin = origin,
+            AnyRecord::Event(r) => r.origin = origin,
+            AnyRecord::Claim(r) => r.origin = origin,
+        }
+    }
+
+    pub fn as_actor(&self) -> Option<&Actor> {
+        match self {
+            AnyRecord::Actor(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn as_source(&self) -> Option<&Source> {
+        match self {
+            AnyRecord::Source(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn as_event(&self) -> Option<&Event> {
+        match self {
+            AnyRecord::Event(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn as_claim(&self) -> Option<&Claim> {
+        match self {
+            AnyRecord::Claim(r) => Some(r),
+            _ => None,
+        }
+    }
 }
 
 /// A record's place in the dataset: its kind and its index in that kind's list.
@@ -52,6 +99,16 @@ pub enum Edit {
     Remove { target: Target },
     /// Replace the manifest.
     Manifest(Box<Manifest>),
+    /// Take the merge conflict at `index` out of the dataset's list (it was resolved).
+    TakeConflict { index: usize },
+    /// Put a merge conflict back at `index` (undoing a resolution).
+    PutConflict {
+        index: usize,
+        conflict: Box<RecordConflict>,
+    },
+    /// Several edits as one change: one undo step (a rename with its references, a resolved
+    /// conflict with its record, an import).
+    Batch(Vec<Edit>),
 }
 
 /// Why an edit could not be applied (an index out of range: a bug, reported not panicked).
@@ -101,7 +158,8 @@ impl Edit {
                 index: *index,
             }),
             Edit::Remove { target } => Some(*target),
-            Edit::Manifest(_) => None,
+            Edit::Manifest(_) | Edit::TakeConflict { .. } | Edit::PutConflict { .. } => None,
+            Edit::Batch(edits) => edits.iter().rev().find_map(Edit::target),
         }
     }
 
@@ -115,13 +173,34 @@ impl Edit {
                 AnyRecord::Event(r) => r.origin(),
                 AnyRecord::Claim(r) => r.origin(),
             },
-            Edit::Remove { .. } | Edit::Manifest(_) => None,
+            Edit::PutConflict { conflict, .. } => Some(conflict.at),
+            Edit::Remove { .. }
+            | Edit::Manifest(_)
+            | Edit::TakeConflict { .. }
+            | Edit::Batch(_) => None,
         }
     }
 
     /// Applies the edit and returns its inverse. The files of the records it changes are
     /// noted in [`Dataset::touched`], so that a save rewrites them and only them.
     pub fn apply(self, ds: &mut Dataset) -> Result<Edit, EditError> {
+        if let Edit::Batch(edits) = self {
+            let mut inverses = Vec::with_capacity(edits.len());
+            for e in edits {
+                match e.apply(ds) {
+                    Ok(inv) => inverses.push(inv),
+                    Err(err) => {
+                        // Leave the dataset as it was: undo what was applied.
+                        for inv in inverses.into_iter().rev() {
+                            inv.apply(ds).ok();
+                        }
+                        return Err(err);
+                    }
+                }
+            }
+            inverses.reverse();
+            return Ok(Edit::Batch(inverses));
+        }
         let manifest = matches!(self, Edit::Manifest(_));
         let new = self.origin();
         let inverse = self.apply_untracked(ds)?;
@@ -175,6 +254,20 @@ impl Edit {
                 Edit::Insert { index, record }
             }
             Edit::Manifest(m) => Edit::Manifest(Box::new(std::mem::replace(&mut ds.manifest, *m))),
+            Edit::TakeConflict { index } => {
+                let conflict = remove_at(&mut ds.conflicts, index, Kind::Claim)?;
+                // The file is written again once its conflicts are gone.
+                ds.touched.record(Some(conflict.at));
+                Edit::PutConflict {
+                    index,
+                    conflict: Box::new(conflict),
+                }
+            }
+            Edit::PutConflict { index, conflict } => {
+                insert_at(&mut ds.conflicts, index, *conflict, Kind::Claim)?;
+                Edit::TakeConflict { index }
+            }
+            Edit::Batch(edits) => Edit::Batch(edits).apply(ds)?,
         })
     }
 }

@@ -7,6 +7,8 @@ pub mod defaults;
 pub mod edit;
 pub mod export;
 pub mod filter;
+pub mod ids;
+pub mod merge;
 pub mod order;
 pub mod plot;
 pub mod record;
@@ -66,6 +68,10 @@ pub struct Dataset {
     pub sources: Vec<Source>,
     pub events: Vec<Event>,
     pub claims: Vec<Claim>,
+    /// Merge conflicts waiting to be resolved (records a file holds in two versions, between
+    /// git's conflict markers). A file with conflicts is not written until they are resolved.
+    #[serde(skip)]
+    pub conflicts: Vec<merge::RecordConflict>,
     /// The files edits have touched since the last save.
     #[serde(skip)]
     pub touched: Touched,
@@ -156,23 +162,12 @@ impl Dataset {
         out
     }
 
-    /// An id not used by any record: `base`, or `base-2`, `base-3`, ...
-    pub fn unique_id(&self, base: &str) -> String {
-        let used: std::collections::HashSet<&str> = self
-            .actors
-            .iter()
-            .map(|r| r.id.as_str())
-            .chain(self.sources.iter().map(|r| r.id.as_str()))
-            .chain(self.events.iter().map(|r| r.id.as_str()))
-            .chain(self.claims.iter().map(|r| r.id.as_str()))
-            .collect();
-        if !used.contains(base) {
-            return base.to_string();
-        }
-        (2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|id| !used.contains(id.as_str()))
-            .unwrap_or_default()
+    /// Whether any record (of any kind) has this id.
+    pub fn has_id(&self, id: &str) -> bool {
+        self.actors.iter().any(|r| r.id == id)
+            || self.sources.iter().any(|r| r.id == id)
+            || self.events.iter().any(|r| r.id == id)
+            || self.claims.iter().any(|r| r.id == id)
     }
 
     /// Every tag of the events, sorted, each once (what the tag filter offers).

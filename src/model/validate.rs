@@ -160,6 +160,20 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
     };
     check_manifest(ds, &mut cx, manifest_loaded);
     check_ids(ds, &mut cx);
+    for c in &ds.conflicts {
+        cx.push(
+            Severity::Error,
+            c.kind,
+            &c.id,
+            Some(c.at),
+            format!(
+                "merge conflict in {} {} ({}); the file is not written until it is resolved",
+                c.kind.noun(),
+                c.id,
+                c.summary()
+            ),
+        );
+    }
     for a in &ds.actors {
         if let Some(p) = &a.part_of {
             let known = cx.actors.contains(p.as_str());

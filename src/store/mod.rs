@@ -8,6 +8,8 @@
 //! formatting) and atomic per file, and writes only the files whose bytes would change.
 
 pub mod atomic;
+pub mod conflicts;
+pub mod git;
 pub mod text;
 
 use std::collections::HashMap;
@@ -24,7 +26,9 @@ use ron::extensions::Extensions;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::model::edit::AnyRecord;
 use crate::model::export::{CLAIMS_CSV_HEADER, claim_row};
+use crate::model::merge::{Conflict, Keyed, RecordConflict};
 use crate::model::validate::validate;
 use crate::model::{
     Actor, Claim, Dataset, Event, Finding, Kind, Manifest, Origin, Record, Severity, Source,
@@ -154,9 +158,22 @@ impl Loaded {
     }
 }
 
+/// The hash of a file's content, indifferent to Windows line ends (`\r\n` counts as `\n`),
+/// so that a checkout with CRLF (git's `core.autocrlf`) is not "changed" nor "to reformat".
 fn hash(bytes: &[u8]) -> u64 {
     let mut h = DefaultHasher::new();
-    bytes.hash(&mut h);
+    if memchr::memmem::find(bytes, b"\r\n").is_some() {
+        let mut plain = Vec::with_capacity(bytes.len());
+        let mut rest = bytes;
+        while let Some(i) = memchr::memmem::find(rest, b"\r\n") {
+            plain.extend_from_slice(&rest[..i]);
+            rest = &rest[i + 1..];
+        }
+        plain.extend_from_slice(rest);
+        plain.hash(&mut h);
+    } else {
+        bytes.hash(&mut h);
+    }
     h.finish()
 }
 
@@ -217,12 +234,15 @@ fn ron_failure(e: ron::error::SpannedError) -> ParseFailure {
     }
 }
 
+/// A file's records (our side's, for a file with conflict markers) and its conflicts.
+type ParsedFile = (Parsed, Vec<RecordConflict>);
+
 fn parse_file(
     root: &Path,
     rel: &Path,
     role: FileRole,
     file: u32,
-) -> (Option<u64>, Result<Parsed, ParseFailure>) {
+) -> (Option<u64>, Result<ParsedFile, ParseFailure>) {
     let bytes = match fs::read(root.join(rel)) {
         Ok(b) => b,
         Err(e) => {
@@ -248,34 +268,166 @@ fn parse_file(
             return (h, Err(fail));
         }
     };
+    let text = conflicts::normalize(text);
+    if let Some(sides) = conflicts::split_markers(&text) {
+        return (h, parse_conflicted(&text, &sides, role, file));
+    }
+    let text = text.as_ref();
     let parsed = match role {
-        FileRole::Manifest => read_options()
-            .from_str::<Manifest>(text)
-            .map_err(ron_failure)
-            .map(|mut m| {
-                m.origin = Some(Origin {
-                    file,
-                    line: 1,
-                    col: 1,
-                });
-                let ids: Vec<&str> = m.metrics.iter().map(|x| x.id.as_str()).collect();
-                let pos = text::locate_ids(text, ids.into_iter());
-                for (metric, (line, col)) in m.metrics.iter_mut().zip(pos) {
-                    metric.origin = Some(Origin { file, line, col });
-                }
-                let ids: Vec<&str> = m.event_types.iter().map(|x| x.id.as_str()).collect();
-                let pos = text::locate_ids(text, ids.into_iter());
-                for (term, (line, col)) in m.event_types.iter_mut().zip(pos) {
-                    term.origin = Some(Origin { file, line, col });
-                }
-                Parsed::Manifest(m)
-            }),
+        FileRole::Manifest => parse_manifest(text, file).map(Parsed::Manifest),
         FileRole::Records(Kind::Actor) => parse_records(text, file).map(Parsed::Actors),
         FileRole::Records(Kind::Source) => parse_records(text, file).map(Parsed::Sources),
         FileRole::Records(Kind::Event) => parse_records(text, file).map(Parsed::Events),
         FileRole::Records(Kind::Claim) => parse_records(text, file).map(Parsed::Claims),
     };
-    (h, parsed)
+    (h, parsed.map(|p| (p, Vec::new())))
+}
+
+fn parse_manifest(text: &str, file: u32) -> Result<Manifest, ParseFailure> {
+    read_options()
+        .from_str::<Manifest>(text)
+        .map_err(ron_failure)
+        .map(|mut m| {
+            m.origin = Some(Origin {
+                file,
+                line: 1,
+                col: 1,
+            });
+            let ids: Vec<&str> = m.metrics.iter().map(|x| x.id.as_str()).collect();
+            let pos = text::locate_ids(text, ids.into_iter());
+            for (metric, (line, col)) in m.metrics.iter_mut().zip(pos) {
+                metric.origin = Some(Origin { file, line, col });
+            }
+            let ids: Vec<&str> = m.event_types.iter().map(|x| x.id.as_str()).collect();
+            let pos = text::locate_ids(text, ids.into_iter());
+            for (term, (line, col)) in m.event_types.iter_mut().zip(pos) {
+                term.origin = Some(Origin { file, line, col });
+            }
+            m
+        })
+}
+
+/// A file with conflict markers: our side is loaded (each record where it stands in the
+/// file), and every record the sides disagree on is a conflict to resolve. The manifest's
+/// conflicts are resolved in a text editor: its file is then not written.
+fn parse_conflicted(
+    text: &str,
+    sides: &conflicts::Sides,
+    role: FileRole,
+    file: u32,
+) -> Result<ParsedFile, ParseFailure> {
+    // Ron's positions are in the side's text: point them at the file's lines.
+    let in_file = |mut f: ParseFailure, lines: Option<&[u32]>| {
+        if let Some(l) = lines.and_then(|l| l.get((f.line as usize).saturating_sub(1))) {
+            f.line = *l;
+        }
+        f.message = format!("{} (in a file with merge conflict markers)", f.message);
+        f
+    };
+    let kind = match role {
+        FileRole::Manifest => {
+            parse_manifest(&sides.ours, file).map_err(|f| in_file(f, Some(&sides.ours_lines)))?;
+            parse_manifest(&sides.theirs, file).map_err(|f| in_file(f, None))?;
+            let line = sides.starts.first().copied().unwrap_or(1);
+            return Err(ParseFailure {
+                line,
+                col: 1,
+                message: format!(
+                    "merge conflict in the manifest ({} conflict(s) between git's markers): resolve it in a text editor",
+                    sides.starts.len(),
+                ),
+            });
+        }
+        FileRole::Records(k) => k,
+    };
+    fn both<T: DeserializeOwned + Record + Keyed>(
+        text: &str,
+        sides: &conflicts::Sides,
+        file: u32,
+        kind: Kind,
+        wrap: fn(T) -> AnyRecord,
+    ) -> Result<(Vec<T>, Vec<RecordConflict>), ParseFailure> {
+        let fix = |mut f: ParseFailure, lines: Option<&[u32]>| {
+            if let Some(l) = lines.and_then(|l| l.get((f.line as usize).saturating_sub(1))) {
+                f.line = *l;
+            }
+            f.message = format!("{} (in a file with merge conflict markers)", f.message);
+            f
+        };
+        let mut ours: Vec<T> =
+            parse_records(&sides.ours, file).map_err(|f| fix(f, Some(&sides.ours_lines)))?;
+        let theirs: Vec<T> = parse_records(&sides.theirs, file).map_err(|f| fix(f, None))?;
+        let base: Vec<T> = match &sides.base {
+            Some(b) => parse_records(b, file).map_err(|f| fix(f, None))?,
+            None => Vec::new(),
+        };
+        for r in &mut ours {
+            if let Some(mut o) = r.origin() {
+                o.line = sides
+                    .ours_lines
+                    .get((o.line as usize).saturating_sub(1))
+                    .copied()
+                    .unwrap_or(o.line);
+                r.set_origin(Some(o));
+            }
+        }
+        let index = |v: &[T]| -> std::collections::BTreeMap<String, usize> {
+            v.iter()
+                .enumerate()
+                .map(|(i, r)| (r.key().to_string(), i))
+                .collect()
+        };
+        let (oi, ti, bi) = (index(&ours), index(&theirs), index(&base));
+        let ids: std::collections::BTreeSet<&String> = oi.keys().chain(ti.keys()).collect();
+        let mut found = Vec::new();
+        for id in ids {
+            let o = oi.get(id).map(|&i| &ours[i]);
+            let t = ti.get(id).map(|&i| &theirs[i]);
+            let same = match (o, t) {
+                (Some(o), Some(t)) => crate::model::merge::same(o, t),
+                _ => false,
+            };
+            if same {
+                continue;
+            }
+            let at = match o.and_then(Record::origin) {
+                Some(at) => at,
+                None => {
+                    let (line, col) = text::locate_ids(text, std::iter::once(id.as_str()))
+                        .first()
+                        .copied()
+                        .unwrap_or((1, 1));
+                    Origin { file, line, col }
+                }
+            };
+            let b = sides
+                .base
+                .as_ref()
+                .and(bi.get(id))
+                .map(|&i| base[i].clone());
+            let c = Conflict::between(b, o.cloned(), t.cloned());
+            found.push(RecordConflict::new(kind, at, c, wrap));
+        }
+        Ok((ours, found))
+    }
+    Ok(match kind {
+        Kind::Actor => {
+            let (r, c) = both(text, sides, file, kind, AnyRecord::Actor)?;
+            (Parsed::Actors(r), c)
+        }
+        Kind::Source => {
+            let (r, c) = both(text, sides, file, kind, AnyRecord::Source)?;
+            (Parsed::Sources(r), c)
+        }
+        Kind::Event => {
+            let (r, c) = both(text, sides, file, kind, AnyRecord::Event)?;
+            (Parsed::Events(r), c)
+        }
+        Kind::Claim => {
+            let (r, c) = both(text, sides, file, kind, AnyRecord::Claim)?;
+            (Parsed::Claims(r), c)
+        }
+    })
 }
 
 /// The `*.ron` files below `dir`, relative to `root`, sorted; hidden files are skipped.
@@ -389,6 +541,10 @@ impl Store {
                 return Err(StoreError::Cancelled);
             }
             for (h, r) in parsed {
+                let r = r.map(|(p, c)| {
+                    dataset.conflicts.extend(c);
+                    p
+                });
                 results.push((
                     h,
                     match r {
@@ -630,6 +786,7 @@ impl Store {
             .filter(|&i| {
                 let f = &self.files[i];
                 f.broken.is_none()
+                    && !ds.conflicts.iter().any(|c| c.at.file as usize == i)
                     && (f.disk_hash.is_none()
                         || u32::try_from(i).is_ok_and(|i| ds.touched.files.contains(&i))
                         || (f.role == FileRole::Manifest && ds.touched.manifest))
