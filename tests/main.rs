@@ -5,4 +5,5 @@ mod cli;
 mod common;
 mod dialogs;
 mod store;
+mod teams;
 mod window;

@@ -436,8 +436,8 @@ fn new_and_duplicate_records_get_unique_ids_and_are_selected() {
     assert_eq!(sel.kind, Kind::Claim);
     let new = &doc.dataset.claims[sel.index];
     // Claimant, date stated and metric, then a random part no other clone will pick.
-    let readable = format!("{}-{}-{}-", new.claimant, new.stated_on.text(), new.metric)
-        .replace('_', "-");
+    let readable =
+        format!("{}-{}-{}-", new.claimant, new.stated_on.text(), new.metric).replace('_', "-");
     assert!(new.id.starts_with(&readable), "{} / {readable}", new.id);
     assert_eq!(new.id.len(), readable.len() + 8, "{}", new.id);
     let first = new.id.clone();

@@ -3,8 +3,8 @@
 //! of a new dataset. Pure: the caller passes today's date, so tests can fix it.
 
 use super::edit::AnyRecord;
-use super::ids;
 use super::filter::Filter;
+use super::ids;
 use super::{
     Actor, ActorKind, Claim, Dataset, DateText, Event, FORMAT_VERSION, Kind, Manifest, Metric,
     Qualifier, Source, Term, Value,
@@ -56,12 +56,7 @@ fn blank_record(ds: &Dataset, kind: Kind, filter: &Filter, today: &str) -> AnyRe
                 .first()
                 .map(|t| t.id.clone())
                 .unwrap_or_default();
-            AnyRecord::Event(Event::new(
-                "",
-                DateText::new(today),
-                "New event",
-                &ty,
-            ))
+            AnyRecord::Event(Event::new("", DateText::new(today), "New event", &ty))
         }
         Kind::Source => AnyRecord::Source(Source {
             published: Some(DateText::new(today)),
@@ -69,11 +64,7 @@ fn blank_record(ds: &Dataset, kind: Kind, filter: &Filter, today: &str) -> AnyRe
             language: "en".into(),
             ..Source::new("", "New source")
         }),
-        Kind::Actor => AnyRecord::Actor(Actor::new(
-            "",
-            "New actor",
-            ActorKind::Government,
-        )),
+        Kind::Actor => AnyRecord::Actor(Actor::new("", "New actor", ActorKind::Government)),
     }
 }
 

@@ -64,7 +64,12 @@ fn date_part(d: Option<&DateText>) -> String {
 
 /// The readable part of a claim's id: claimant, date stated, metric.
 pub fn claim_readable(c: &Claim) -> String {
-    format!("{}-{}-{}", c.claimant, date_part(Some(&c.stated_on)), c.metric)
+    format!(
+        "{}-{}-{}",
+        c.claimant,
+        date_part(Some(&c.stated_on)),
+        c.metric
+    )
 }
 
 /// The readable part of an event's id: `ev`, the date, the first word of the title that
@@ -110,11 +115,16 @@ mod tests {
         let mut rng = fastrand::Rng::with_seed(7);
         let id = fresh("ua-hur-2024-10-24-troops_deployed", &mut rng, |_| false);
         assert!(id.starts_with("ua-hur-2024-10-24-troops-deployed-"), "{id}");
-        assert_eq!(id.len(), "ua-hur-2024-10-24-troops-deployed-".len() + RANDOM_LEN);
+        assert_eq!(
+            id.len(),
+            "ua-hur-2024-10-24-troops-deployed-".len() + RANDOM_LEN
+        );
         assert!(crate::model::validate::is_valid_id(&id));
         let first = id.clone();
         let mut rng = fastrand::Rng::with_seed(7);
-        let again = fresh("ua-hur-2024-10-24-troops_deployed", &mut rng, |s| s == first);
+        let again = fresh("ua-hur-2024-10-24-troops_deployed", &mut rng, |s| {
+            s == first
+        });
         assert_ne!(again, first);
     }
 }
