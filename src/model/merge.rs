@@ -270,7 +270,7 @@ fn thousands(i: i64) -> String {
     let digits = i.unsigned_abs().to_string();
     let mut out = String::new();
     for (n, c) in digits.chars().enumerate() {
-        if n > 0 && (digits.len() - n) % 3 == 0 {
+        if n > 0 && (digits.len() - n).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -605,7 +605,9 @@ mod tests {
         );
         let a = Actor::new("x", "X", ActorKind::Media);
         assert_eq!(
-            merge(&[], &[a.clone()], &[]).expect("merge").records,
+            merge(&[], std::slice::from_ref(&a), &[])
+                .expect("merge")
+                .records,
             vec![a]
         );
     }
