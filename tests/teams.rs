@@ -477,3 +477,156 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+mod window {
+    use super::*;
+    use crate::window::{open, replace_text};
+    use crosscheck::app::App;
+    use egui::{Key, Modifiers};
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    fn conflicts(h: &Harness<'static, App>) -> usize {
+        h.state().doc.as_ref().expect("doc").dataset.conflicts.len()
+    }
+
+    #[test]
+    fn a_conflicted_file_opens_and_is_resolved_in_the_window_then_saved_without_markers() {
+        let (_tmp, repo, ds) = same_field_conflict();
+        let mut h = open(&ds, (1600.0, 1000.0));
+        h.get_by_label_contains("1 merge conflict(s)");
+        h.get_by_label_contains(
+            "claim jcs-2024-12-23-killed-or-wounded: field value.best: 3,000 vs 4,000",
+        );
+        assert_eq!(conflicts(&h), 1);
+        // Saving before resolving leaves the conflicted file alone.
+        h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+        h.run();
+        assert!(
+            fs::read_to_string(ds.join("claims/2024.ron"))
+                .expect("read")
+                .contains("<<<<<<<")
+        );
+
+        h.get_by_label("Take theirs").click();
+        h.run();
+        assert_eq!(conflicts(&h), 0);
+        assert!(h.state().is_dirty());
+        // Resolving is one undoable edit.
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run();
+        assert_eq!(conflicts(&h), 1);
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+        h.run();
+        assert_eq!(conflicts(&h), 0);
+        h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+        h.run();
+        assert!(!h.state().is_dirty());
+        let text = fs::read_to_string(ds.join("claims/2024.ron")).expect("read");
+        assert!(
+            !text.contains("<<<<<<<") && !text.contains(">>>>>>>"),
+            "{text}"
+        );
+        let o = run(&["check", ds.to_str().expect("utf-8")]);
+        assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+        let loaded = Store::load(&ds).expect("load");
+        let c = loaded
+            .dataset
+            .claims
+            .iter()
+            .find(|c| c.id == "jcs-2024-12-23-killed-or-wounded")
+            .expect("claim");
+        assert_eq!(c.value.best, Some(4000), "theirs");
+        // git can now conclude the merge.
+        git_ok(&repo, &["add", "-A"]);
+        git_ok(&repo, &["commit", "-q", "-m", "merged"]);
+    }
+
+    #[test]
+    fn a_conflict_resolved_field_by_field_takes_each_chosen_field() {
+        let (_tmp, _repo, ds) = same_field_conflict();
+        let mut h = open(&ds, (1600.0, 1000.0));
+        h.get_by_label("Field by field…").click();
+        h.run();
+        h.get_by_label("Resolve claim jcs-2024-12-23-killed-or-wounded");
+        h.get_by_label("theirs: best: 4,000").click();
+        h.run();
+        h.get_by_label("Resolve").click();
+        h.run();
+        assert_eq!(conflicts(&h), 0);
+        let app = h.state();
+        let c = app
+            .doc
+            .as_ref()
+            .expect("doc")
+            .dataset
+            .claims
+            .iter()
+            .find(|c| c.id == "jcs-2024-12-23-killed-or-wounded")
+            .expect("claim");
+        assert_eq!(c.value.best, Some(4000));
+    }
+
+    #[test]
+    fn renaming_an_id_in_the_editor_says_how_many_references_change_and_undoes_in_one_step() {
+        let (_tmp, ds) = crate::common::sample_copy();
+        let mut h = open(&ds, (1600.0, 1000.0));
+        h.get_by_label("Actors (15)").click();
+        h.run();
+        h.get_by_label("Volodymyr Zelensky").click();
+        h.run();
+        // A taken id is refused at the field.
+        replace_text(&mut h, "Id", "ua-hur");
+        h.get_by_label_contains("ua-hur is the id of another record");
+        replace_text(&mut h, "Id", "zelensky-v");
+        h.key_press(Key::Enter);
+        h.run();
+        let dialog = h.state().dialogs.rename.clone().expect("asked first");
+        assert_eq!(dialog.old_id, "ua-zelensky");
+        assert!(dialog.references >= 3, "{}", dialog.references);
+        h.get_by_label("Rename").click();
+        h.run();
+        let refs = |h: &Harness<'static, App>, id: &str| {
+            h.state()
+                .doc
+                .as_ref()
+                .expect("doc")
+                .dataset
+                .claims
+                .iter()
+                .filter(|c| c.claimant == id)
+                .count()
+        };
+        assert_eq!(refs(&h, "ua-zelensky"), 0);
+        assert!(refs(&h, "zelensky-v") >= 3);
+        assert!(
+            h.state()
+                .findings()
+                .iter()
+                .all(|f| !f.message.contains("unknown"))
+        );
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run();
+        assert_eq!(refs(&h, "zelensky-v"), 0);
+        assert!(refs(&h, "ua-zelensky") >= 3);
+    }
+
+    #[test]
+    fn a_dataset_in_git_without_the_driver_offers_the_setup_once() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let repo = tmp.path().join("repo");
+        let ds = repo.join("ds");
+        copy_tree(Path::new(SAMPLE), &ds);
+        git_ok(&repo, &["init", "-q", "-b", "main"]);
+        let mut h = open(&ds, (1600.0, 1000.0));
+        h.get_by_label("Set up merging").click();
+        h.run();
+        assert!(ds.join(".gitattributes").is_file());
+        let driver = git(&repo, &["config", "--get", "merge.crosscheck.driver"]);
+        assert!(driver.status.success());
+        assert!(h.query_by_label("Set up merging").is_none());
+        // Set up: not offered again.
+        let h = open(&ds, (1600.0, 1000.0));
+        assert!(h.query_by_label("Set up merging").is_none());
+    }
+}

@@ -15,7 +15,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::common::{SAMPLE, sample_copy, snapshot};
 
-fn open(dir: &Path, size: (f32, f32)) -> Harness<'static, App> {
+pub fn open(dir: &Path, size: (f32, f32)) -> Harness<'static, App> {
     let dir = dir.to_path_buf();
     let mut h = Harness::builder()
         .with_size(egui::vec2(size.0, size.1))
@@ -35,7 +35,7 @@ fn claim<'a>(app: &'a App, id: &str) -> &'a crosscheck::model::Claim {
 }
 
 /// Types into the field labelled `label`, replacing its text.
-fn replace_text(h: &mut Harness<'static, App>, label: &str, text: &str) {
+pub fn replace_text(h: &mut Harness<'static, App>, label: &str, text: &str) {
     h.get_by_role_and_label(Role::TextInput, label).focus();
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);

@@ -84,6 +84,12 @@ impl App {
             Command::FocusSearch => self.ctx.memory_mut(|m| {
                 m.request_focus(egui::Id::unique(filter_bar::SEARCH_ID));
             }),
+            Command::Rename { target, new_id } => self.rename(target, new_id, false),
+            Command::RenameConfirmed { target, new_id } => self.rename(target, new_id, true),
+            Command::Resolve { index, resolution } => self.resolve(index, &resolution),
+            Command::ResolveByField(index) => self.resolve_by_field(index),
+            Command::SetUpGit => self.set_up_git(),
+            Command::DismissGitOffer => self.dismiss_git_offer(),
             Command::ShowShortcuts => self.dialogs.shortcuts = true,
             Command::ShowAbout => self.dialogs.about = true,
             Command::Quit => self.guard(Pending::Close),

@@ -26,6 +26,9 @@ pub struct Document {
     pub load_findings: Vec<Finding>,
     /// Bumped on every change, so caches know when to rebuild.
     pub version: u64,
+    /// The dataset is in a git repository that does not merge it with the driver yet, and the
+    /// offer to set that up was not dismissed.
+    pub git_offer: bool,
 }
 
 impl App {

@@ -7,6 +7,7 @@
 //! - `tasks.rs` — the one table of background work and the channel its results come back on;
 //! - `opening.rs` — opening and creating datasets;
 //! - `files.rs` — file dialogs and exports;
+//! - `team.rs` — merge conflicts, renames, and setting git up;
 //! - `panels.rs` — the layout of a frame.
 //!
 //! Non-UI work (background results, the close request, deriving) runs in
@@ -20,6 +21,7 @@ mod files;
 mod opening;
 mod panels;
 mod tasks;
+mod team;
 
 use std::path::PathBuf;
 
@@ -63,6 +65,8 @@ pub struct Prefs {
     pub tab: Kind,
     pub sorts: [Sort; 4],
     pub plot: PlotPrefs,
+    /// Datasets whose "set git up" offer was dismissed.
+    pub git_offer_dismissed: Vec<PathBuf>,
 }
 
 impl Default for Prefs {
@@ -90,6 +94,7 @@ impl Default for Prefs {
                 },
             ],
             plot: PlotPrefs::default(),
+            git_offer_dismissed: Vec::new(),
         }
     }
 }
@@ -233,7 +238,7 @@ impl App {
         actions::consume_shortcuts(&ctx, self.selected, &mut out);
         self.menu_bar(ui, &mut out);
         self.status_bar(ui);
-        self.filter_bar(ui);
+        self.filter_bar(ui, &mut out);
         self.panels(ui, &mut out);
         self.dialogs(&ctx, &mut out);
         if deferred_save {

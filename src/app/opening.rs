@@ -25,6 +25,8 @@ pub struct Opened {
     counts: Counts,
     findings: Vec<Finding>,
     tags: Vec<String>,
+    /// In a git repository without the merge driver (asked on the loading thread: it runs git).
+    git_needs_setup: bool,
 }
 
 impl Opened {
@@ -42,12 +44,17 @@ impl Opened {
             },
         );
         let tags = ds.event_tags();
+        // The bundled sample sits in the program's own source tree: no offer there.
+        let root = loaded.store.root();
+        let git_needs_setup =
+            root != std::path::Path::new(store::SAMPLE_DATASET) && store::git::needs_setup(root);
         Opened {
             loaded,
             index,
             counts,
             findings,
             tags,
+            git_needs_setup,
         }
     }
 }
@@ -148,7 +155,9 @@ impl App {
             counts,
             findings,
             tags,
+            git_needs_setup,
         } = opened;
+        let git_offer = git_needs_setup && !self.prefs.git_offer_dismissed.contains(&path);
         let unreadable = Tally::of(&loaded.load_findings).errors;
         // Whatever a worker derives for the previous dataset is of no use now.
         self.settle();
@@ -158,6 +167,7 @@ impl App {
             history: Default::default(),
             load_findings: loaded.load_findings,
             version: 1,
+            git_offer,
         });
         // What the loading thread derived already: nothing is rebuilt on the UI thread.
         self.derived = Derived::opened(index, counts, findings, tags);

@@ -15,7 +15,7 @@ use crate::ui::dialogs::OpeningDialog;
 use crate::ui::lists::{self, ListView};
 use crate::ui::menu::{self, MenuState};
 use crate::ui::plot::{self as plot_ui, PlotView};
-use crate::ui::{Command, filter_bar};
+use crate::ui::{Command, conflicts, filter_bar};
 
 use super::App;
 use super::document::Document;
@@ -42,7 +42,7 @@ impl App {
         });
     }
 
-    pub(super) fn filter_bar(&mut self, ui: &mut Ui) {
+    pub(super) fn filter_bar(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
         let Some(doc) = &self.doc else { return };
         egui::Panel::top("filter-bar").show(ui, |ui| {
             ui.add_space(2.0);
@@ -50,6 +50,10 @@ impl App {
             ui.add_space(2.0);
         });
         broken_files_banner(ui, doc);
+        conflicts::banner(ui, &doc.dataset.conflicts, out);
+        if doc.git_offer {
+            conflicts::git_offer(ui, out);
+        }
     }
 
     pub(super) fn status_bar(&mut self, ui: &mut Ui) {

@@ -12,6 +12,7 @@ pub mod merge;
 pub mod order;
 pub mod plot;
 pub mod record;
+pub mod rename;
 pub mod series;
 pub mod validate;
 pub mod value;

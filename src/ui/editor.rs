@@ -166,6 +166,8 @@ struct Form<'a> {
     pickers: &'a Pickers,
     st: &'a mut EditorState,
     changed: Option<&'static str>,
+    /// A new id typed and committed: renamed with its references, not edited in place.
+    rename: Option<String>,
     /// The width of the field column, so that the form fits the pane instead of widening it.
     width: f32,
 }
@@ -179,6 +181,53 @@ impl Form<'_> {
 
     fn label(ui: &mut Ui, text: &str) -> egui::Response {
         ui.label(text)
+    }
+
+    /// The record's id: checked as it is typed (well formed, not used by another record),
+    /// and on leaving the field renamed together with every reference to it.
+    fn id(&mut self, ui: &mut Ui, id: &str) {
+        let l = Self::label(ui, "Id");
+        let width = self.width;
+        let ds = self.ds;
+        let buf = self.st.buffer("id", id.to_string());
+        let typed = buf.text.trim().to_string();
+        let problem = if typed == id {
+            None
+        } else if !crate::model::validate::is_valid_id(&typed) {
+            Some("an id is letters, digits, and _ - . : only".to_string())
+        } else if ds.has_id(&typed) {
+            Some(format!("{typed} is the id of another record"))
+        } else {
+            None
+        };
+        ui.vertical(|ui| {
+            let mut edit = egui::TextEdit::singleline(&mut buf.text).desired_width(width - 8.0);
+            if problem.is_some() {
+                edit = edit.text_color(ERROR);
+            }
+            let r = ui.add(edit).labelled_by(l.id);
+            match &problem {
+                Some(p) => {
+                    ui.label(
+                        RichText::new(format!("⚠ {p} — not applied"))
+                            .small()
+                            .color(ERROR),
+                    );
+                }
+                None if typed != id => {
+                    ui.label(
+                        RichText::new("Press Enter to rename it, with every reference to it")
+                            .small()
+                            .weak(),
+                    );
+                }
+                None => {}
+            }
+            if r.lost_focus() && problem.is_none() && typed != id {
+                self.rename = Some(typed);
+            }
+        });
+        ui.end_row();
     }
 
     fn text(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut String) {
@@ -622,6 +671,7 @@ pub fn show(
         pickers,
         st,
         changed: None,
+        rename: None,
         width,
     };
     let mut edited = record.clone();
@@ -643,6 +693,9 @@ pub fn show(
                 linked_claims(ui, ds, &e.id, out);
             }
         });
+    if let Some(new_id) = form.rename.take() {
+        out.push(Command::Rename { target, new_id });
+    }
     if let Some(field) = form.changed
         && edited != record
     {
@@ -689,7 +742,7 @@ fn linked_claims(ui: &mut Ui, ds: &Dataset, event: &str, out: &mut Vec<Command>)
 fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
     let ds = f.ds;
     let actors = f.pickers.actors(dark);
-    f.text(ui, "Id", "id", &mut c.id);
+    f.id(ui, &c.id.clone());
     f.pick_required(ui, "Claimant", "claimant", &mut c.claimant, actors);
     f.pick(ui, "Via", "via", &mut c.via, actors, true);
     let metrics: Vec<_> = ds
@@ -848,7 +901,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
 
 fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
     let ds = f.ds;
-    f.text(ui, "Id", "id", &mut e.id);
+    f.id(ui, &e.id.clone());
     f.date(ui, "Date", "date", &mut e.date);
     f.text(ui, "Title", "title", &mut e.title);
     let types: Vec<_> = ds
@@ -936,7 +989,7 @@ fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
 }
 
 fn actor_form(ui: &mut Ui, f: &mut Form<'_>, a: &mut Actor, dark: bool) {
-    f.text(ui, "Id", "id", &mut a.id);
+    f.id(ui, &a.id.clone());
     f.text(ui, "Name", "name", &mut a.name);
     f.parsed(
         ui,
@@ -1014,7 +1067,7 @@ fn actor_form(ui: &mut Ui, f: &mut Form<'_>, a: &mut Actor, dark: bool) {
 }
 
 fn source_form(ui: &mut Ui, f: &mut Form<'_>, s: &mut Source) {
-    f.text(ui, "Id", "id", &mut s.id);
+    f.id(ui, &s.id.clone());
     f.text(ui, "Title", "title", &mut s.title);
     f.text(ui, "Outlet", "outlet", &mut s.outlet);
     f.text(ui, "Author", "author", &mut s.author);

@@ -3,6 +3,7 @@
 //! `app.rs` carries the commands out, in one place.
 
 pub mod actions;
+pub mod conflicts;
 pub mod dialogs;
 pub mod editor;
 pub mod filter_bar;
@@ -59,6 +60,28 @@ pub enum Command {
     SaveConflict(ConflictChoice),
     /// Put the keyboard focus in the search field.
     FocusSearch,
+    /// Give a record a new id, with every reference to it (asks first when others refer to
+    /// it).
+    Rename {
+        target: Target,
+        new_id: String,
+    },
+    /// Rename without asking (the user confirmed).
+    RenameConfirmed {
+        target: Target,
+        new_id: String,
+    },
+    /// Resolve the merge conflict at this index of the dataset's list.
+    Resolve {
+        index: usize,
+        resolution: Resolution,
+    },
+    /// Show the field-by-field choice for the merge conflict at this index.
+    ResolveByField(usize),
+    /// Set git up to merge this dataset record by record (`crosscheck git-setup`).
+    SetUpGit,
+    /// Do not offer the git setup again for this dataset.
+    DismissGitOffer,
     ShowShortcuts,
     ShowAbout,
     Quit,
@@ -72,6 +95,30 @@ pub enum Pending {
     Create(PathBuf),
     Reload,
 }
+
+/// How a merge conflict is resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// One side for every conflicting field (or the whole record, when a side deleted it).
+    All(Side),
+    /// The side of each conflicting field, by field name; fields not named keep ours.
+    Fields(Vec<(String, Side)>),
+}
+
+impl Resolution {
+    /// The side chosen for `field`.
+    pub fn side(&self, field: &str) -> Side {
+        match self {
+            Resolution::All(s) => *s,
+            Resolution::Fields(v) => v
+                .iter()
+                .find(|(f, _)| f == field)
+                .map_or(Side::Ours, |(_, s)| *s),
+        }
+    }
+}
+
+pub use crate::model::merge::Side;
 
 /// What to do when a save finds files changed on disk since they were read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

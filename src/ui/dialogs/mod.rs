@@ -9,6 +9,8 @@ mod delete;
 mod error;
 mod opening;
 mod path;
+mod rename;
+mod resolve;
 mod shortcuts;
 mod unsaved;
 
@@ -18,6 +20,8 @@ pub use delete::DeleteDialog;
 pub use error::ErrorDialog;
 pub use opening::{OpeningDialog, OpeningStatus};
 pub use path::{PathDialog, PathMode};
+pub use rename::RenameDialog;
+pub use resolve::ResolveDialog;
 pub use shortcuts::shortcuts_window;
 pub use unsaved::UnsavedDialog;
 
@@ -52,6 +56,10 @@ pub struct Dialogs {
     /// A path typed where no native dialog is available.
     pub path: Option<PathDialog>,
     pub error: Option<ErrorDialog>,
+    /// A rename that changes references, waiting for a yes.
+    pub rename: Option<RenameDialog>,
+    /// A merge conflict being resolved field by field.
+    pub resolve: Option<ResolveDialog>,
     pub shortcuts: bool,
     pub about: bool,
 }
@@ -70,6 +78,8 @@ impl Dialogs {
         answer(&mut self.conflict, ctx, out);
         answer(&mut self.unsaved, ctx, out);
         answer(&mut self.path, ctx, out);
+        answer(&mut self.rename, ctx, out);
+        answer(&mut self.resolve, ctx, out);
         answer(&mut self.error, ctx, out);
         if self.shortcuts {
             self.shortcuts = shortcuts_window(ctx);
