@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use crosscheck::model::Kind;
 use crosscheck::model::edit::Target;
 use crosscheck::ui::dialogs::{
-    ConflictDialog, DeleteDialog, Dialog, ErrorDialog, PathDialog, PathMode, Reply, UnsavedDialog,
+    DeleteDialog, Dialog, ErrorDialog, PathDialog, PathMode, RenameDialog, Reply, UnsavedDialog,
 };
 use crosscheck::ui::plot::Export;
-use crosscheck::ui::{Command, ConflictChoice, Pending};
+use crosscheck::ui::{Command, Pending};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -63,29 +63,29 @@ fn unsaved_changes_answers_save_then_discard_then_or_cancel() {
 }
 
 #[test]
-fn a_conflict_on_save_names_the_files_and_offers_each_way_out() {
-    let paths = vec![PathBuf::from("/ds/claims/2024.ron")];
-    for (label, choice) in [
-        (
-            "Reload from disk (discard my changes)",
-            ConflictChoice::Reload,
-        ),
-        (
-            "Keep both (write mine beside theirs)",
-            ConflictChoice::KeepBoth,
-        ),
-        ("Overwrite theirs", ConflictChoice::Overwrite),
-    ] {
-        let mut h = harness(ConflictDialog {
-            paths: paths.clone(),
-        });
-        h.get_by_label("/ds/claims/2024.ron");
-        assert_eq!(
-            click(&mut h, label),
-            Reply::Run(Command::SaveConflict(choice))
-        );
-    }
-    let mut h = harness(ConflictDialog { paths });
+fn a_rename_says_how_many_references_change() {
+    let target = Target {
+        kind: Kind::Actor,
+        index: 2,
+    };
+    let dialog = || RenameDialog {
+        target,
+        old_id: "ua-zelensky".into(),
+        new_id: "zelensky-v".into(),
+        references: 5,
+        records: 4,
+    };
+    let mut h = harness(dialog());
+    h.get_by_label("Rename actor “ua-zelensky”?");
+    h.get_by_label_contains("5 reference(s) to it in 4 other record(s) change with it");
+    assert_eq!(
+        click(&mut h, "Rename"),
+        Reply::Run(Command::RenameConfirmed {
+            target,
+            new_id: "zelensky-v".into()
+        })
+    );
+    let mut h = harness(dialog());
     assert_eq!(click(&mut h, "Cancel"), Reply::Close);
 }
 

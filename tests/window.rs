@@ -338,44 +338,138 @@ fn closing_with_unsaved_changes_asks() {
 }
 
 #[test]
-fn a_file_changed_on_disk_is_not_overwritten_silently() {
+fn a_file_changed_on_disk_is_merged_into_the_save_never_overwritten() {
     let (_tmp, ds) = sample_copy();
     let mut h = open(&ds, (1600.0, 1000.0));
     let path = ds.join("claims/2024.ron");
+    // Another record of the same file, changed behind the window's back.
     let theirs = fs::read_to_string(&path)
         .expect("read")
         .replace("best: 500,", "best: 501,");
-    fs::write(&path, &theirs).expect("edit behind the app's back");
-
     select_jcs_claim(&mut h);
     replace_text(&mut h, "Best", "1200");
     h.key_press(Key::Enter);
     h.run();
+    fs::write(&path, &theirs).expect("edit behind the app's back");
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.run();
-    let conflict = h.state().dialogs.conflict.clone().expect("asked");
-    assert_eq!(conflict.paths, vec![path.clone()]);
-    assert_eq!(
-        fs::read_to_string(&path).expect("read"),
-        theirs,
-        "not overwritten"
-    );
-    assert!(h.state().is_dirty());
-
-    h.get_by_label("Keep both (write mine beside theirs)")
-        .click();
-    h.run();
-    assert_eq!(fs::read_to_string(&path).expect("read"), theirs);
-    let mine = fs::read_to_string(ds.join("claims/2024.ron.mine")).expect("mine written beside");
-    assert!(mine.contains("best: 1200,") && mine.contains("best: 500,"));
-
-    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
-    h.run();
-    h.get_by_label("Overwrite theirs").click();
-    h.run();
+    assert!(h.state().dialogs.error.is_none());
     let now = fs::read_to_string(&path).expect("read");
-    assert!(now.contains("best: 1200,"));
+    assert!(now.contains("best: 1200,"), "ours kept");
+    assert!(now.contains("best: 501,"), "theirs kept");
     assert!(!h.state().is_dirty());
+    let o = crate::common::run(&["check", ds.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn an_unsaved_edit_in_one_file_and_a_change_on_disk_in_another_are_both_kept_and_undo_works() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    select_jcs_claim(&mut h);
+    replace_text(&mut h, "Best", "1200");
+    h.key_press(Key::Enter);
+    h.run();
+    // A teammate's change to the events arrives (git pull, a text editor).
+    let events = ds.join("events/2025.ron");
+    let text = fs::read_to_string(&events).expect("read");
+    let first_title = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("title:"))
+        .expect("a title")
+        .to_string();
+    fs::write(
+        &events,
+        text.replacen(&first_title, "        title: \"Renamed on disk\",", 1),
+    )
+    .expect("write");
+    h.state_mut().handle(crosscheck::ui::Command::CheckDisk);
+    h.run();
+    assert!(h.state().dialogs.unsaved.is_none() && h.state().dialogs.error.is_none());
+    let app = h.state();
+    let doc = app.doc.as_ref().expect("doc");
+    assert!(
+        doc.dataset
+            .events
+            .iter()
+            .any(|e| e.title == "Renamed on disk")
+    );
+    assert_eq!(
+        claim(app, "jcs-2024-12-23-killed-or-wounded").value.best,
+        Some(1200),
+        "the unsaved edit stays"
+    );
+    assert!(app.is_dirty(), "and stays unsaved");
+    assert!(app.status.contains("events/2025.ron"), "{}", app.status);
+    // Undo takes back the disk's change, then the edit.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_ne!(
+        claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
+            .value
+            .best,
+        Some(1200)
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(
+        claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
+            .value
+            .best,
+        Some(1200)
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let saved = fs::read_to_string(&events).expect("read");
+    assert!(saved.contains("Renamed on disk"));
+    assert!(
+        fs::read_to_string(ds.join("claims/2024.ron"))
+            .expect("read")
+            .contains("best: 1200,")
+    );
+}
+
+#[test]
+fn the_same_record_changed_here_and_on_disk_goes_to_the_resolver() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    select_jcs_claim(&mut h);
+    replace_text(&mut h, "Best", "1200");
+    h.key_press(Key::Enter);
+    h.run();
+    let path = ds.join("claims/2024.ron");
+    let text = fs::read_to_string(&path).expect("read");
+    let at = text
+        .find("jcs-2024-12-23-killed-or-wounded")
+        .expect("claim");
+    let best = at + text[at..].find("best: ").expect("best");
+    let end = best + text[best..].find(',').expect("comma");
+    let theirs = format!("{}best: 1500{}", &text[..best], &text[end..]);
+    fs::write(&path, theirs).expect("write");
+    h.state_mut().handle(crosscheck::ui::Command::CheckDisk);
+    h.run();
+    h.get_by_label_contains("1 merge conflict(s)");
+    h.get_by_label_contains("wounded: field value.best: 1,200 vs 1,500");
+    h.get_by_label("Take theirs").click();
+    h.run();
+    assert_eq!(
+        claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
+            .value
+            .best,
+        Some(1500)
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(!h.state().is_dirty());
+    assert!(
+        fs::read_to_string(&path)
+            .expect("read")
+            .contains("best: 1500,")
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::model::edit::{Target, record_at};
 use crate::model::plot::{PlotTab, troop_metrics};
 use crate::store::OnConflict;
 use crate::ui::dialogs::{DeleteDialog, PathMode, UnsavedDialog};
-use crate::ui::{Command, ConflictChoice, Pending, filter_bar, lists};
+use crate::ui::{Command, Pending, filter_bar, lists};
 
 use super::App;
 
@@ -67,13 +67,7 @@ impl App {
                 }
                 self.proceed(pending);
             }
-            Command::SaveConflict(choice) => match choice {
-                ConflictChoice::Reload => self.proceed(Pending::Reload),
-                ConflictChoice::KeepBoth => self.keep_both(),
-                ConflictChoice::Overwrite => {
-                    self.save(OnConflict::Overwrite);
-                }
-            },
+            Command::CheckDisk => self.check_disk(),
             Command::Open(p) => self.guard(Pending::Open(p)),
             Command::Create(p) => self.guard(Pending::Create(p)),
             Command::OpenDialog => self.file_dialog(PathMode::Open),
@@ -132,11 +126,6 @@ impl App {
             }
             Pending::Open(p) => self.open_now(&p),
             Pending::Create(p) => self.create_now(&p),
-            Pending::Reload => {
-                if let Some(root) = self.doc.as_ref().map(|d| d.store.root().to_path_buf()) {
-                    self.open_now(&root);
-                }
-            }
         }
     }
 

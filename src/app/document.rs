@@ -10,7 +10,6 @@ use crate::model::filter::Filter;
 use crate::model::{Dataset, Finding, Kind, defaults};
 use crate::store::{OnConflict, SaveError, Store};
 use crate::ui::actions::Action;
-use crate::ui::dialogs::ConflictDialog;
 
 use super::App;
 use super::derived::SmallChange;
@@ -59,6 +58,7 @@ impl App {
         {
             Ok(()) => {
                 doc.version += 1;
+                doc.store.remember_bases(&doc.dataset);
                 self.derived.replaced =
                     single.map(|(t, old)| (doc.version, SmallChange::Replaced(t, Box::new(old))));
                 self.derived.edited_at = Some(Instant::now());
@@ -93,8 +93,13 @@ impl App {
         }
     }
 
-    /// Saves; returns whether every change is now on disk.
+    /// Saves; returns whether every change is now on disk. Files changed on disk since they
+    /// were read are merged in first.
     pub(super) fn save(&mut self, on_conflict: OnConflict) -> bool {
+        self.save_once(on_conflict, true)
+    }
+
+    fn save_once(&mut self, on_conflict: OnConflict, retry: bool) -> bool {
         self.settle();
         let Some(doc) = &mut self.doc else {
             return false;
@@ -116,9 +121,17 @@ impl App {
                 };
                 true
             }
-            Err(SaveError::ChangedOnDisk(paths)) => {
-                self.dialogs.conflict = Some(ConflictDialog { paths });
-                false
+            Err(SaveError::ChangedOnDisk(paths)) if retry => {
+                // Never overwrite what another program wrote: take it in first, then save
+                // the merged document (conflicts, if any, wait for the resolver).
+                let root = self.doc.as_ref().map(|d| d.store.root().to_path_buf());
+                let rels: Vec<_> = paths
+                    .iter()
+                    .filter_map(|p| root.as_ref().and_then(|r| p.strip_prefix(r).ok()))
+                    .map(std::path::Path::to_path_buf)
+                    .collect();
+                self.take_disk_changes(rels);
+                self.save_once(on_conflict, false)
             }
             Err(e) => {
                 self.dialogs.error(format!(
@@ -126,24 +139,6 @@ impl App {
                 ));
                 false
             }
-        }
-    }
-
-    /// Saves, writing this version beside each file changed on disk instead of over it.
-    pub(super) fn keep_both(&mut self) {
-        self.settle();
-        let Some(doc) = &mut self.doc else { return };
-        let result = doc.store.save_keeping_both(Arc::make_mut(&mut doc.dataset));
-        doc.version += 1;
-        match result {
-            Ok((_, copies)) => {
-                let names: Vec<String> = copies.iter().map(|p| p.display().to_string()).collect();
-                self.status = format!(
-                    "Your version was written beside the changed file(s): {}. Merge by hand, then reload.",
-                    names.join(", ")
-                );
-            }
-            Err(e) => self.dialogs.error(format!("Could not save.\n\n{e}")),
         }
     }
 

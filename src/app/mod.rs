@@ -4,6 +4,7 @@
 //! - `document.rs` — the document, its history and the one place it changes ([`App::apply`]);
 //! - `commands.rs` — the one dispatcher of every [`Command`] ([`App::handle`]);
 //! - `derived.rs` — what the lists, plot and checks derive from the document;
+//! - `disk.rs` — the watch of the dataset folder, and changes on disk merged in;
 //! - `tasks.rs` — the one table of background work and the channel its results come back on;
 //! - `opening.rs` — opening and creating datasets;
 //! - `files.rs` — file dialogs and exports;
@@ -16,6 +17,7 @@
 
 mod commands;
 mod derived;
+mod disk;
 mod document;
 mod files;
 mod opening;
@@ -117,6 +119,8 @@ pub struct App {
     drawn: Vec<(egui::Pos2, usize)>,
     /// A dataset being opened in the background.
     opening: Option<Opening>,
+    /// The watch of the open dataset's folder.
+    watching: Option<disk::Watching>,
     ctx: egui::Context,
     /// The random part of new records' ids.
     rng: fastrand::Rng,
@@ -170,6 +174,7 @@ impl App {
             save_next_frame: false,
             drawn: Vec::new(),
             opening: None,
+            watching: None,
             ctx: ctx.clone(),
             rng: fastrand::Rng::new(),
             derive_in_background_above: DERIVE_IN_BACKGROUND_ABOVE,
@@ -220,6 +225,7 @@ impl App {
                 }
             }
         }
+        self.poll_watch();
         if ctx.input(|i| i.viewport().close_requested()) && self.is_dirty() && !self.allow_close {
             ctx.send_viewport_cmd(ViewportCommand::CancelClose);
             self.dialogs.unsaved = Some(UnsavedDialog {

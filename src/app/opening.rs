@@ -172,6 +172,7 @@ impl App {
         // What the loading thread derived already: nothing is rebuilt on the UI thread.
         self.derived = Derived::opened(index, counts, findings, tags);
         self.selected = None;
+        self.watch_dataset();
         self.prefs.recent.retain(|p| *p != path);
         self.prefs.recent.insert(0, path.clone());
         self.prefs.recent.truncate(MAX_RECENT);

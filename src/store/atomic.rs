@@ -1,6 +1,10 @@
-//! Atomic file replacement: write a temporary file beside the target, flush it to disk,
-//! rename it over the target, then flush the directory. A crash leaves the old file or the
-//! new one, never half of one; a failure leaves the old file and no temporary file.
+//! Atomic file replacement — the one writer every file Crosscheck writes goes through: write
+//! a temporary file beside the target, flush it to disk, give it the target's mode (and, where
+//! permitted, owner), rename it over the target, then flush the directory. A crash leaves the
+//! old file or the new one, never half of one; a failure leaves the old file and no temporary
+//! file. A target that is a symbolic link is refused, never replaced by a regular file. A
+//! rename that Windows refuses while another program (antivirus, indexer, sync client) holds
+//! the target is retried with a short backoff.
 
 use std::fs;
 use std::io::{self, Write};
@@ -9,43 +13,119 @@ use std::path::Path;
 /// The prefix of temporary files, so that people (and the loader) can tell them apart.
 pub const TEMP_PREFIX: &str = ".crosscheck-";
 
+/// The suffix of temporary files.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// How many times a refused rename is tried before the save fails.
+const RENAME_TRIES: u32 = 6;
+
+/// Whether `name` is a temporary file of an interrupted save.
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+}
+
 /// Replaces `path` with `bytes` atomically. On error the target is untouched and the
 /// temporary file is removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, bytes, &mut Faults::default())
+}
+
+/// Failures to inject, for the tests of what a failure leaves behind.
+#[derive(Debug, Default)]
+pub struct Faults {
+    /// Fail writing the temporary file after this many bytes (a full disk).
+    pub write_fails_after: Option<usize>,
+    /// Refuse this many renames first (Windows: another program holds the file).
+    pub renames_refused: u32,
+    /// Renames tried so far.
+    pub renames_tried: u32,
+}
+
+impl Faults {
+    fn write(&self, file: &mut fs::File, bytes: &[u8]) -> io::Result<()> {
+        match self.write_fails_after {
+            Some(n) if n < bytes.len() => {
+                file.write_all(&bytes[..n])?;
+                Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "No space left on device",
+                ))
+            }
+            _ => file.write_all(bytes),
+        }
+    }
+}
+
+/// [`write_atomic`] with injected failures.
+pub fn write_atomic_with(path: &Path, bytes: &[u8], faults: &mut Faults) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
+    let existing = match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "is a symbolic link: Crosscheck does not replace links (replace it with the file it points to)",
+            ));
+        }
+        Ok(m) => Some(m),
+        Err(_) => None,
+    };
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
-        .suffix(".tmp")
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    faults.write(tmp.as_file_mut(), bytes)?;
     tmp.flush()?;
-    // Keep the permissions of the file being replaced (tempfile creates 0600 files).
-    let perms = match fs::metadata(path) {
-        Ok(meta) => Some(meta.permissions()),
-        Err(_) => default_permissions(),
-    };
-    if let Some(p) = perms {
-        fs::set_permissions(tmp.path(), p)?;
+    // The permissions (and owner) of the file being replaced; a new file gets what the
+    // umask gives (tempfile creates 0600 files).
+    match &existing {
+        Some(meta) => {
+            fs::set_permissions(tmp.path(), meta.permissions())?;
+            keep_owner(tmp.path(), meta);
+        }
+        None => {
+            if let Some(p) = new_file_permissions() {
+                fs::set_permissions(tmp.path(), p)?;
+            }
+        }
     }
     tmp.as_file().sync_all()?;
-    let mut attempt = 0;
     loop {
-        match tmp.persist(path) {
-            Ok(_) => break,
-            Err(e) => {
-                // On Windows an indexer, antivirus or sync client may hold the target open for
-                // a moment: retry with a short backoff. Elsewhere a failed rename is final.
-                attempt += 1;
-                if !cfg!(windows) || attempt >= 6 {
-                    // Dropping the temporary file deletes it.
-                    drop(e.file);
-                    return Err(e.error);
+        faults.renames_tried += 1;
+        let refused = faults.renames_tried <= faults.renames_refused;
+        let result = if refused {
+            Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "Access is denied (the file is open in another program)",
+            ))
+        } else {
+            match tmp.persist(path) {
+                Ok(_) => break,
+                Err(e) => {
+                    tmp = e.file;
+                    Err(e.error)
                 }
-                tmp = e.file;
-                std::thread::sleep(std::time::Duration::from_millis(20 << attempt));
+            }
+        };
+        match result {
+            Ok(()) => break,
+            Err(e) => {
+                // On Windows an indexer, antivirus or sync client may hold the target open
+                // for a moment: retry with a short backoff. Elsewhere (and for an injected
+                // refusal, whatever the system) only a refusal is retried.
+                let retry = (cfg!(windows) || refused)
+                    && e.kind() == io::ErrorKind::PermissionDenied
+                    && faults.renames_tried < RENAME_TRIES;
+                if !retry {
+                    // Dropping the temporary file deletes it.
+                    drop(tmp);
+                    return Err(explain(e, existing.as_ref()));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(
+                    if refused { 1 } else { 20 } << faults.renames_tried,
+                ));
             }
         }
     }
@@ -53,19 +133,71 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// The error with its likely cause, when the system's own words do not say it.
+fn explain(e: io::Error, existing: Option<&fs::Metadata>) -> io::Error {
+    if e.kind() != io::ErrorKind::PermissionDenied {
+        return e;
+    }
+    let read_only = existing.is_some_and(|m| m.permissions().readonly());
+    let why = if read_only {
+        "the file is read-only: clear its read-only attribute (Properties on Windows, chmod u+w elsewhere) and save again"
+    } else {
+        "another program holds the file open (an antivirus, an indexer, a sync client, Excel): close it or wait, and save again"
+    };
+    io::Error::new(e.kind(), format!("{e} — {why}"))
+}
+
+/// Gives `tmp` the owner and group of the file it replaces, where the system permits it
+/// (root, or the same owner); otherwise it keeps the saver's.
 #[cfg(unix)]
-fn default_permissions() -> Option<fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(fs::Permissions::from_mode(0o644))
+fn keep_owner(tmp: &Path, meta: &fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    // Permission denied is the ordinary case for another user's file: nothing to do.
+    std::os::unix::fs::chown(tmp, Some(meta.uid()), Some(meta.gid())).ok();
 }
 
 #[cfg(not(unix))]
-fn default_permissions() -> Option<fs::Permissions> {
+fn keep_owner(_tmp: &Path, _meta: &fs::Metadata) {}
+
+/// What a new file's mode is on this system: 0666 less the umask, as any program's new
+/// files (tempfile's own are 0600).
+#[cfg(unix)]
+fn new_file_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o666 & !umask()))
+}
+
+#[cfg(not(unix))]
+fn new_file_permissions() -> Option<fs::Permissions> {
     None
 }
 
-/// Flushes a directory entry (the rename) to disk where the platform allows it. A failure
-/// here cannot be acted on and does not undo the save, so it is ignored.
+/// The process's umask, read by creating a file and looking at its mode (reading the umask
+/// otherwise means setting it, which races with other threads).
+#[cfg(unix)]
+fn umask() -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    static UMASK: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *UMASK.get_or_init(|| {
+        let probe = std::env::temp_dir().join(format!(
+            "{TEMP_PREFIX}umask-{}{TEMP_SUFFIX}",
+            std::process::id()
+        ));
+        let mode = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+            .and_then(|f| f.metadata())
+            .map(|m| m.permissions().mode());
+        fs::remove_file(&probe).ok();
+        // The open asked for 0666; what is missing is the umask.
+        mode.map_or(0o022, |m| 0o666 & !m & 0o777)
+    })
+}
+
+/// Flushes a directory entry (the rename) to disk where the platform allows it (not on
+/// Windows, which has no such call: there the rename itself is what is guaranteed). A
+/// failure here cannot be acted on and does not undo the save, so it is ignored.
 fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = fs::File::open(dir) {
@@ -79,6 +211,15 @@ fn sync_dir(dir: &Path) {
 mod tests {
     use super::*;
 
+    fn names(dir: &Path) -> Vec<std::ffi::OsString> {
+        let mut v: Vec<_> = fs::read_dir(dir)
+            .expect("read_dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        v.sort();
+        v
+    }
+
     #[test]
     fn replaces_the_file_and_leaves_no_temporary() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -86,11 +227,7 @@ mod tests {
         fs::write(&p, "old").expect("write");
         write_atomic(&p, b"new").expect("atomic write");
         assert_eq!(fs::read_to_string(&p).expect("read"), "new");
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .expect("read_dir")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
-        assert_eq!(names.len(), 1);
+        assert_eq!(names(dir.path()).len(), 1);
     }
 
     #[test]
@@ -102,10 +239,89 @@ mod tests {
         fs::write(p.join("keep"), "x").expect("write");
         assert!(write_atomic(&p, b"new").is_err());
         assert!(p.join("keep").exists());
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .expect("read_dir")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("b.ron")]);
+        assert_eq!(names(dir.path()), vec![std::ffi::OsString::from("b.ron")]);
+    }
+
+    #[test]
+    fn a_full_disk_keeps_the_old_file_whole_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("claims.csv");
+        fs::write(&p, "old export").expect("write");
+        let mut faults = Faults {
+            write_fails_after: Some(3),
+            ..Faults::default()
+        };
+        let e = write_atomic_with(&p, b"a much longer new export", &mut faults).expect_err("full");
+        assert_eq!(e.kind(), io::ErrorKind::StorageFull);
+        assert_eq!(fs::read_to_string(&p).expect("read"), "old export");
+        assert_eq!(
+            names(dir.path()),
+            vec![std::ffi::OsString::from("claims.csv")]
+        );
+    }
+
+    #[test]
+    fn a_refused_rename_is_retried_then_reported_with_its_cause() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("2024.ron");
+        fs::write(&p, "old").expect("write");
+        // Held for a moment: the third try goes through.
+        let mut faults = Faults {
+            renames_refused: 2,
+            ..Faults::default()
+        };
+        write_atomic_with(&p, b"new", &mut faults).expect("retried");
+        assert_eq!(faults.renames_tried, 3);
+        assert_eq!(fs::read_to_string(&p).expect("read"), "new");
+        // Held for good: the old file stays, nothing is left behind, the message says why.
+        let mut faults = Faults {
+            renames_refused: 100,
+            ..Faults::default()
+        };
+        let e = write_atomic_with(&p, b"newer", &mut faults).expect_err("refused");
+        assert_eq!(faults.renames_tried, RENAME_TRIES);
+        assert!(
+            e.to_string()
+                .contains("another program holds the file open"),
+            "{e}"
+        );
+        assert_eq!(fs::read_to_string(&p).expect("read"), "new");
+        assert_eq!(names(dir.path()).len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_refused_not_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real.ron");
+        fs::write(&real, "real").expect("write");
+        let link = dir.path().join("link.ron");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        let e = write_atomic(&link, b"new").expect_err("refused");
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+        assert!(
+            fs::symlink_metadata(&link)
+                .expect("meta")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).expect("read"), "real");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_mode_of_the_replaced_file_is_kept_and_new_files_follow_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("shared.ron");
+        fs::write(&p, "old").expect("write");
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o664)).expect("chmod");
+        write_atomic(&p, b"new").expect("write");
+        let mode = fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o664);
+        let q = dir.path().join("new.ron");
+        write_atomic(&q, b"new").expect("write");
+        let mode = fs::metadata(&q).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask());
     }
 }

@@ -9,8 +9,10 @@
 
 pub mod atomic;
 pub mod conflicts;
+pub mod disk;
 pub mod git;
 pub mod text;
+pub mod watch;
 
 use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
@@ -138,6 +140,9 @@ pub enum OnConflict {
 pub struct Store {
     root: PathBuf,
     files: Vec<FileEntry>,
+    /// The text of each file with unsaved edits as it was last read or written: the base of
+    /// a merge with changes made on disk meanwhile (see `disk.rs`).
+    bases: HashMap<u32, String>,
 }
 
 /// A dataset as loaded: the store, the records, and the files that could not be read.
@@ -430,11 +435,29 @@ fn parse_conflicted(
     })
 }
 
-/// The `*.ron` files below `dir`, relative to `root`, sorted; hidden files are skipped.
-fn ron_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), StoreError> {
+/// What the walk of a dataset's folders found besides its files.
+#[derive(Default)]
+struct Walk {
+    /// `*.ron` files, relative to the root, sorted.
+    files: Vec<PathBuf>,
+    /// Symbolic links, relative to the root: never followed.
+    links: Vec<PathBuf>,
+    /// Temporary files of interrupted saves, relative to the root.
+    temporary: Vec<PathBuf>,
+}
+
+/// Walks `dir` (relative to `root`) for `*.ron` files. Hidden files are skipped; symbolic
+/// links are never followed (so the walk never leaves the dataset folder and never loops),
+/// only listed.
+fn walk(root: &Path, dir: &Path, out: &mut Walk) -> Result<(), StoreError> {
     let full = root.join(dir);
-    if !full.is_dir() {
-        return Ok(());
+    match fs::symlink_metadata(&full) {
+        Ok(m) if m.file_type().is_symlink() => {
+            out.links.push(dir.to_path_buf());
+            return Ok(());
+        }
+        Ok(m) if m.is_dir() => {}
+        _ => return Ok(()),
     }
     let io_err = |source| StoreError::Io {
         path: full.clone(),
@@ -447,15 +470,42 @@ fn ron_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Stor
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let name = e.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        let rel = dir.join(&name);
+        let text = name.to_string_lossy();
+        if atomic::is_temporary(&text) {
+            out.temporary.push(rel);
             continue;
         }
-        let rel = dir.join(&name);
-        let path = e.path();
-        if path.is_dir() {
-            ron_files(root, &rel, out)?;
-        } else if path.extension().is_some_and(|x| x == "ron") {
-            out.push(rel);
+        if text.starts_with('.') {
+            continue;
+        }
+        let ty = e.file_type().map_err(io_err)?;
+        if ty.is_symlink() {
+            out.links.push(rel);
+        } else if ty.is_dir() {
+            walk(root, &rel, out)?;
+        } else if Path::new(&name).extension().is_some_and(|x| x == "ron") {
+            out.files.push(rel);
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a path inside the dataset that passes through a symbolic link: nothing is ever
+/// written outside the dataset folder.
+fn check_inside(root: &Path, rel: &Path) -> io::Result<()> {
+    let mut at = root.to_path_buf();
+    let parts: Vec<_> = rel.components().collect();
+    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+        at.push(part);
+        if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is a symbolic link: Crosscheck writes nothing outside the dataset folder",
+                    at.display()
+                ),
+            ));
         }
     }
     Ok(())
@@ -483,10 +533,13 @@ impl Store {
             disk_hash: None,
             broken: None,
         }];
+        let mut found = Walk::default();
         for kind in Kind::ALL {
-            let mut rels = Vec::new();
-            ron_files(root, Path::new(kind.folder()), &mut rels)?;
-            files.extend(rels.into_iter().map(|rel| FileEntry {
+            let mut w = Walk::default();
+            walk(root, Path::new(kind.folder()), &mut w)?;
+            found.links.extend(w.links);
+            found.temporary.extend(w.temporary);
+            files.extend(w.files.into_iter().map(|rel| FileEntry {
                 rel,
                 role: FileRole::Records(kind),
                 disk_hash: None,
@@ -606,19 +659,50 @@ impl Store {
         let mut stray = Vec::new();
         if let Ok(rd) = fs::read_dir(root) {
             for e in rd.flatten() {
-                let p = e.path();
-                if p.is_file()
-                    && p.extension().is_some_and(|x| x == "ron")
-                    && e.file_name() != MANIFEST
+                let name = e.file_name().to_string_lossy().to_string();
+                if atomic::is_temporary(&name) {
+                    found.temporary.push(PathBuf::from(&name));
+                } else if e.file_type().is_ok_and(|t| t.is_file())
+                    && name.ends_with(".ron")
+                    && name != MANIFEST
                 {
-                    stray.push(e.file_name().to_string_lossy().to_string());
+                    stray.push(name);
                 }
             }
         }
         stray.sort();
+        let warn = |message: String| Finding {
+            severity: Severity::Warning,
+            at: None,
+            record: None,
+            message,
+            related: None,
+        };
+        for link in &found.links {
+            load_findings.push(warn(format!(
+                "{} is a symbolic link: skipped (Crosscheck reads and writes only the files inside the dataset folder, and follows no links)",
+                link.display()
+            )));
+        }
+        // Temporary files of a save that was interrupted (a crash, a kill): the files they
+        // were to replace are whole (old or new), so these are only litter.
+        let mut removed = Vec::new();
+        for t in &found.temporary {
+            if fs::remove_file(root.join(t)).is_ok() {
+                removed.push(t.display().to_string());
+            }
+        }
+        if !removed.is_empty() {
+            load_findings.push(warn(format!(
+                "removed {} temporary file(s) left by an interrupted save: {}",
+                removed.len(),
+                removed.join(", ")
+            )));
+        }
         let store = Store {
             root: root.to_path_buf(),
             files,
+            bases: HashMap::new(),
         };
         for name in stray {
             load_findings.push(Finding {
@@ -869,7 +953,7 @@ impl Store {
         }
         for (i, text) in pending {
             let path = self.root.join(&self.files[i].rel);
-            write_file(&path, &text)?;
+            write_file(&self.root, &self.files[i].rel, &text)?;
             self.written(ds, i, &text);
             report.written.push(path);
         }
@@ -880,36 +964,11 @@ impl Store {
     /// it is no longer touched.
     fn written(&mut self, ds: &mut Dataset, i: usize, text: &str) {
         self.files[i].disk_hash = Some(hash(text.as_bytes()));
+        if let Ok(f) = u32::try_from(i) {
+            self.bases.remove(&f);
+        }
         relocate(ds, &self.files[i], i, text);
         self.settled(ds, i);
-    }
-
-    /// Like [`Store::save`], but a file changed on disk since it was loaded is left as it is
-    /// and this version is written beside it, as `<name>.mine`. Returns the report and the
-    /// paths of those copies. The document then still differs from the disk.
-    pub fn save_keeping_both(
-        &mut self,
-        ds: &mut Dataset,
-    ) -> Result<(SaveReport, Vec<PathBuf>), SaveError> {
-        let pending = self.pending(ds)?;
-        let mut report = SaveReport::default();
-        let mut copies = Vec::new();
-        for (i, text) in pending {
-            let path = self.root.join(&self.files[i].rel);
-            let changed = self.changed_on_disk(&self.files[i]);
-            if changed {
-                let mut name = path.into_os_string();
-                name.push(".mine");
-                let mine = PathBuf::from(name);
-                write_file(&mine, &text)?;
-                copies.push(mine);
-            } else {
-                write_file(&path, &text)?;
-                self.written(ds, i, &text);
-                report.written.push(path);
-            }
-        }
-        Ok((report, copies))
     }
 
     /// True when the file on disk is no longer what was loaded or last saved.
@@ -924,11 +983,13 @@ impl Store {
 }
 
 /// Writes one file atomically, making its folder if needed.
-fn write_file(path: &Path, text: &str) -> Result<(), SaveError> {
+fn write_file(root: &Path, rel: &Path, text: &str) -> Result<(), SaveError> {
+    let path = &root.join(rel);
     let io_err = |source| SaveError::Io {
         path: path.to_path_buf(),
         source,
     };
+    check_inside(root, rel).map_err(io_err)?;
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(io_err)?;
     }

@@ -56,8 +56,9 @@ pub enum Command {
     SaveThen(Pending),
     /// Forget the unsaved changes, then do what waited for the answer.
     DiscardThen(Pending),
-    /// The answer to "files changed on disk" when saving.
-    SaveConflict(ConflictChoice),
+    /// Take in what other programs changed in the dataset's files (the watcher does this
+    /// by itself; this checks every file).
+    CheckDisk,
     /// Put the keyboard focus in the search field.
     FocusSearch,
     /// Give a record a new id, with every reference to it (asks first when others refer to
@@ -93,7 +94,6 @@ pub enum Pending {
     Close,
     Open(PathBuf),
     Create(PathBuf),
-    Reload,
 }
 
 /// How a merge conflict is resolved.
@@ -119,17 +119,6 @@ impl Resolution {
 }
 
 pub use crate::model::merge::Side;
-
-/// What to do when a save finds files changed on disk since they were read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConflictChoice {
-    /// Read the dataset again, discarding the unsaved changes.
-    Reload,
-    /// Write this version beside each changed file.
-    KeepBoth,
-    /// Write this version over the changed files.
-    Overwrite,
-}
 
 pub use crate::model::order::Sort;
 

@@ -4,7 +4,6 @@
 //! harness (egui's `modals.rs`, Rerun's modals).
 
 mod about;
-mod conflict;
 mod delete;
 mod error;
 mod opening;
@@ -15,7 +14,6 @@ mod shortcuts;
 mod unsaved;
 
 pub use about::about_window;
-pub use conflict::ConflictDialog;
 pub use delete::DeleteDialog;
 pub use error::ErrorDialog;
 pub use opening::{OpeningDialog, OpeningStatus};
@@ -49,8 +47,6 @@ pub trait Dialog {
 pub struct Dialogs {
     /// A record others refer to, and who refers to it.
     pub delete: Option<DeleteDialog>,
-    /// Files changed on disk since they were loaded.
-    pub conflict: Option<ConflictDialog>,
     /// Unsaved changes and what waits for an answer (Save / Discard / Cancel).
     pub unsaved: Option<UnsavedDialog>,
     /// A path typed where no native dialog is available.
@@ -75,7 +71,6 @@ impl Dialogs {
     /// Draws every open dialog and collects what they ask for.
     pub fn show(&mut self, ctx: &egui::Context, out: &mut Vec<Command>) {
         answer(&mut self.delete, ctx, out);
-        answer(&mut self.conflict, ctx, out);
         answer(&mut self.unsaved, ctx, out);
         answer(&mut self.path, ctx, out);
         answer(&mut self.rename, ctx, out);

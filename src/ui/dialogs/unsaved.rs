@@ -19,7 +19,6 @@ impl Dialog for UnsavedDialog {
             let what = match &self.pending {
                 Pending::Close => "before closing".to_string(),
                 Pending::Open(p) | Pending::Create(p) => format!("before opening {}", p.display()),
-                Pending::Reload => "before reloading".to_string(),
             };
             ui.label(format!(
                 "This dataset has unsaved changes. Save them {what}?"
