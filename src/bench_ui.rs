@@ -51,7 +51,8 @@ pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
         },
         ..Prefs::default()
     };
-    let mut app = App::with_context(&ctx, prefs, Some(dir.to_path_buf()));
+    let options = crate::app::Options { recovery_dir: None };
+    let mut app = App::with_context(&ctx, prefs, Some(dir.to_path_buf()), options);
     app.finish_opening();
     if app.doc.is_none() {
         return Err(app

@@ -67,3 +67,18 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// The folder crash-recovery journals of the window tests go to (never the user's own).
+pub fn recovery_dir() -> PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("tempdir"))
+        .path()
+        .to_path_buf()
+}
+
+/// The window's options for tests: journals in [`recovery_dir`].
+pub fn options() -> crosscheck::app::Options {
+    crosscheck::app::Options {
+        recovery_dir: Some(recovery_dir()),
+    }
+}

@@ -19,7 +19,7 @@ pub fn open(dir: &Path, size: (f32, f32)) -> Harness<'static, App> {
     let dir = dir.to_path_buf();
     let mut h = Harness::builder()
         .with_size(egui::vec2(size.0, size.1))
-        .build_eframe(move |cc| App::new(cc, Some(dir)));
+        .build_eframe(move |cc| App::new_with(cc, Some(dir), crate::common::options()));
     h.state_mut().finish_opening();
     h.run();
     h
@@ -898,6 +898,7 @@ fn the_view_derived_on_a_worker_is_the_one_derived_in_the_frame_and_idle_means_n
             &ctx,
             crosscheck::app::Prefs::default(),
             Some(Path::new(SAMPLE).to_path_buf()),
+            crate::common::options(),
         );
         app.finish_opening();
         if background {
@@ -952,7 +953,7 @@ fn an_edit_and_a_save_on_the_large_dataset_path_show_what_the_small_path_shows()
         prefs.plot.tab = crosscheck::model::plot::PlotTab::Casualties;
         prefs.plot.casualty_metric = "killed_or_wounded".into();
         let root = dir.display().to_string();
-        let mut app = App::with_context(&ctx, prefs, Some(dir));
+        let mut app = App::with_context(&ctx, prefs, Some(dir), crate::common::options());
         app.finish_opening();
         if large {
             // Index and counts brought up to date, checks and view after the pause, the

@@ -65,6 +65,7 @@ impl App {
                     // Discarding: the document is left as it is, but nothing asks again.
                     doc.history.mark_saved();
                 }
+                self.discard_journal();
                 self.proceed(pending);
             }
             Command::CheckDisk => self.check_disk(),
@@ -82,6 +83,8 @@ impl App {
             Command::RenameConfirmed { target, new_id } => self.rename(target, new_id, true),
             Command::Resolve { index, resolution } => self.resolve(index, &resolution),
             Command::ResolveByField(index) => self.resolve_by_field(index),
+            Command::Restore => self.restore(),
+            Command::DiscardRecovery => self.discard_journal(),
             Command::SetUpGit => self.set_up_git(),
             Command::DismissGitOffer => self.dismiss_git_offer(),
             Command::ShowShortcuts => self.dialogs.shortcuts = true,

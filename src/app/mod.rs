@@ -9,6 +9,7 @@
 //! - `opening.rs` — opening and creating datasets;
 //! - `files.rs` — file dialogs and exports;
 //! - `team.rs` — merge conflicts, renames, and setting git up;
+//! - `recovery.rs` — the crash-recovery journal;
 //! - `panels.rs` — the layout of a frame.
 //!
 //! Non-UI work (background results, the close request, deriving) runs in
@@ -22,6 +23,7 @@ mod document;
 mod files;
 mod opening;
 mod panels;
+mod recovery;
 mod tasks;
 mod team;
 
@@ -124,6 +126,8 @@ pub struct App {
     ctx: egui::Context,
     /// The random part of new records' ids.
     rng: fastrand::Rng,
+    /// The crash-recovery journal.
+    recovery: recovery::Recovery,
     /// Above this many claims and events, the lists and the plot are derived on a worker
     /// thread (tests set it to 0 to exercise that path on the sample).
     pub derive_in_background_above: usize,
@@ -146,18 +150,47 @@ pub fn run(dir: Option<PathBuf>) -> Result<(), eframe::Error> {
     )
 }
 
+/// How the app is set up, besides the remembered preferences.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where crash-recovery journals are kept (`None`: no journal).
+    pub recovery_dir: Option<PathBuf>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            recovery_dir: store::journal::default_dir(),
+        }
+    }
+}
+
 impl App {
     /// Creates the app and opens `dir` (or the last dataset, or the sample).
     pub fn new(cc: &eframe::CreationContext<'_>, dir: Option<PathBuf>) -> App {
+        App::new_with(cc, dir, Options::default())
+    }
+
+    /// Like [`App::new`], set up with `options`.
+    pub fn new_with(
+        cc: &eframe::CreationContext<'_>,
+        dir: Option<PathBuf>,
+        options: Options,
+    ) -> App {
         let prefs: Prefs = cc
             .storage
             .and_then(|s| eframe::get_value(s, PREFS_KEY))
             .unwrap_or_default();
-        App::with_context(&cc.egui_ctx, prefs, dir)
+        App::with_context(&cc.egui_ctx, prefs, dir, options)
     }
 
     /// Creates the app on an egui context (a window's, or a headless one for `bench-ui`).
-    pub fn with_context(ctx: &egui::Context, prefs: Prefs, dir: Option<PathBuf>) -> App {
+    pub fn with_context(
+        ctx: &egui::Context,
+        prefs: Prefs,
+        dir: Option<PathBuf>,
+        options: Options,
+    ) -> App {
         ctx.set_fonts(crate::ui::fonts());
         let mut app = App {
             doc: None,
@@ -177,6 +210,7 @@ impl App {
             watching: None,
             ctx: ctx.clone(),
             rng: fastrand::Rng::new(),
+            recovery: recovery::Recovery::new(options.recovery_dir),
             derive_in_background_above: DERIVE_IN_BACKGROUND_ABOVE,
         };
         let path = dir.unwrap_or_else(|| {
@@ -211,6 +245,7 @@ impl App {
                 Some(Done::Opened(result)) => self.opened(finished.id, *result),
                 Some(Done::Picked(mode, path)) => self.picked(mode, path),
                 Some(Done::Derived(v)) => self.derived_view(finished.id, Some(*v)),
+                Some(Done::Journaled(r)) => self.journaled(r),
                 None => {
                     if self.derived.job == Some(finished.id) {
                         self.derived_view(finished.id, None);
@@ -233,6 +268,7 @@ impl App {
             });
         }
         self.refresh();
+        self.keep_journal();
     }
 
     /// The window: reads like a table of contents.

@@ -173,6 +173,7 @@ impl App {
         self.derived = Derived::opened(index, counts, findings, tags);
         self.selected = None;
         self.watch_dataset();
+        self.look_for_journal();
         self.prefs.recent.retain(|p| *p != path);
         self.prefs.recent.insert(0, path.clone());
         self.prefs.recent.truncate(MAX_RECENT);

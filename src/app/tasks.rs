@@ -29,6 +29,8 @@ pub enum TaskKind {
     FileDialog,
     /// Deriving the lists and the plot of a large dataset.
     Derive,
+    /// Writing the recovery journal.
+    Journal,
 }
 
 /// What a task brings back.
@@ -36,6 +38,7 @@ pub enum Done {
     Opened(Box<Result<Opened, StoreError>>),
     Picked(PathMode, Option<PathBuf>),
     Derived(Box<(View, Orders)>),
+    Journaled(Result<(), String>),
 }
 
 impl Done {
@@ -44,6 +47,7 @@ impl Done {
             Done::Opened(_) => TaskKind::Open,
             Done::Picked(..) => TaskKind::FileDialog,
             Done::Derived(_) => TaskKind::Derive,
+            Done::Journaled(_) => TaskKind::Journal,
         }
     }
 }
@@ -58,11 +62,16 @@ pub struct TaskSender {
 
 impl TaskSender {
     pub fn send(&self, id: TaskId, done: Done) {
+        // A journal written as it should be changes nothing on screen: it waits for the next
+        // frame rather than asking for one.
+        let wake = !matches!(done, Done::Journaled(Ok(())));
         if self.tx.send((id, done)).is_err() {
             // Only when the app is gone: the window closed while the task ran.
             eprintln!("crosscheck: a background task finished after the window closed");
         }
-        self.ctx.request_repaint();
+        if wake {
+            self.ctx.request_repaint();
+        }
     }
 }
 

@@ -373,6 +373,18 @@ impl History {
         self.saved_at = self.undo.last().map(|e| e.id);
     }
 
+    /// How many changes were made since the last save (or load), as undo steps.
+    pub fn unsaved_steps(&self) -> usize {
+        match self.saved_at {
+            None => self.undo.len(),
+            Some(id) => self
+                .undo
+                .iter()
+                .position(|e| e.id == id)
+                .map_or(self.undo.len(), |p| self.undo.len() - p - 1),
+        }
+    }
+
     /// True when the document differs from what was last saved (or loaded).
     pub fn is_dirty(&self) -> bool {
         self.undo.last().map(|e| e.id) != self.saved_at

@@ -38,14 +38,43 @@ pub struct DiskChanges {
     pub origins: Vec<(u32, HashMap<String, Origin>)>,
 }
 
-/// One file's part of the edits, by kind.
+/// The edits of a merge with the disk, by sort: applied in an order that keeps every index
+/// valid.
 #[derive(Default)]
-struct Parts {
-    replaces: Vec<Edit>,
-    inserts: Vec<AnyRecord>,
+pub(super) struct Parts {
+    pub replaces: Vec<Edit>,
+    pub inserts: Vec<AnyRecord>,
     /// Indices in their kind's list.
-    removes: Vec<Target>,
-    conflicts: Vec<RecordConflict>,
+    pub removes: Vec<Target>,
+    pub conflicts: Vec<RecordConflict>,
+}
+
+impl Parts {
+    /// One edit: replaces (no index moves), conflicts, inserts at the ends of the lists,
+    /// removes from the end.
+    pub fn into_edit(self, ds: &Dataset) -> Option<Edit> {
+        let mut edits = self.replaces;
+        for (index, c) in (ds.conflicts.len()..).zip(self.conflicts) {
+            edits.push(Edit::PutConflict {
+                index,
+                conflict: Box::new(c),
+            });
+        }
+        let mut counts: BTreeMap<Kind, usize> =
+            Kind::ALL.iter().map(|&k| (k, ds.count(k))).collect();
+        for r in self.inserts {
+            let n = counts.entry(r.kind()).or_default();
+            edits.push(Edit::Insert {
+                index: *n,
+                record: r,
+            });
+            *n += 1;
+        }
+        let mut removes = self.removes;
+        removes.sort_by(|a, b| b.cmp(a));
+        edits.extend(removes.into_iter().map(|target| Edit::Remove { target }));
+        (!edits.is_empty()).then_some(Edit::Batch(edits))
+    }
 }
 
 impl Store {
@@ -99,30 +128,7 @@ impl Store {
         for rel in unique {
             self.file_changed(ds, rel, &mut parts, &mut out);
         }
-        let mut edits = parts.replaces;
-        for (index, c) in (ds.conflicts.len()..).zip(parts.conflicts) {
-            edits.push(Edit::PutConflict {
-                index,
-                conflict: Box::new(c),
-            });
-        }
-        let mut counts: BTreeMap<Kind, usize> =
-            Kind::ALL.iter().map(|&k| (k, ds.count(k))).collect();
-        for r in parts.inserts {
-            let n = counts.entry(r.kind()).or_default();
-            edits.push(Edit::Insert {
-                index: *n,
-                record: r,
-            });
-            *n += 1;
-        }
-        // Removed from the end, so that every index still points at its record.
-        let mut removes = parts.removes;
-        removes.sort_by(|a, b| b.cmp(a));
-        edits.extend(removes.into_iter().map(|target| Edit::Remove { target }));
-        if !edits.is_empty() {
-            out.edit = Some(Edit::Batch(edits));
-        }
+        out.edit = parts.into_edit(ds);
         out
     }
 
@@ -300,7 +306,7 @@ impl Store {
 /// The edits that make the records of `file` in the document follow `theirs`, the file's
 /// records now on disk. Returns where each of them stands in the file now.
 #[allow(clippy::too_many_arguments)]
-fn follow<R: Keyed + Record + DeserializeOwned>(
+pub(super) fn follow<R: Keyed + Record + DeserializeOwned>(
     all: &[R],
     theirs: Vec<R>,
     marked: Vec<RecordConflict>,

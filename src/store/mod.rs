@@ -11,6 +11,7 @@ pub mod atomic;
 pub mod conflicts;
 pub mod disk;
 pub mod git;
+pub mod journal;
 pub mod text;
 pub mod watch;
 

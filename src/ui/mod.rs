@@ -79,6 +79,10 @@ pub enum Command {
     },
     /// Show the field-by-field choice for the merge conflict at this index.
     ResolveByField(usize),
+    /// Restore the unsaved changes of the recovery journal.
+    Restore,
+    /// Forget the recovery journal.
+    DiscardRecovery,
     /// Set git up to merge this dataset record by record (`crosscheck git-setup`).
     SetUpGit,
     /// Do not offer the git setup again for this dataset.

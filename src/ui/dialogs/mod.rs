@@ -8,6 +8,7 @@ mod delete;
 mod error;
 mod opening;
 mod path;
+mod recover;
 mod rename;
 mod resolve;
 mod shortcuts;
@@ -18,6 +19,7 @@ pub use delete::DeleteDialog;
 pub use error::ErrorDialog;
 pub use opening::{OpeningDialog, OpeningStatus};
 pub use path::{PathDialog, PathMode};
+pub use recover::RecoverDialog;
 pub use rename::RenameDialog;
 pub use resolve::ResolveDialog;
 pub use shortcuts::shortcuts_window;
@@ -56,6 +58,8 @@ pub struct Dialogs {
     pub rename: Option<RenameDialog>,
     /// A merge conflict being resolved field by field.
     pub resolve: Option<ResolveDialog>,
+    /// Unsaved changes a crash left in the recovery journal.
+    pub recover: Option<RecoverDialog>,
     pub shortcuts: bool,
     pub about: bool,
 }
@@ -75,6 +79,7 @@ impl Dialogs {
         answer(&mut self.path, ctx, out);
         answer(&mut self.rename, ctx, out);
         answer(&mut self.resolve, ctx, out);
+        answer(&mut self.recover, ctx, out);
         answer(&mut self.error, ctx, out);
         if self.shortcuts {
             self.shortcuts = shortcuts_window(ctx);
