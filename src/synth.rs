@@ -183,12 +183,14 @@ impl Gen {
                 best: None,
                 low: Some(best),
                 high: Some(best + best / 5 + 1),
+                ..Value::default()
             },
             93..96 => Value {
                 qualifier: Qualifier::Approx,
                 best: Some(best),
                 low: Some(best - best / 10),
                 high: Some(best + best / 10),
+                ..Value::default()
             },
             96..98 => Value {
                 qualifier: Qualifier::Unknown,
@@ -456,7 +458,7 @@ pub fn generate(size: Size) -> Dataset {
                 Reliability::E,
                 Reliability::F,
             ])),
-            credibility: Some(g.rng.u8(1..=6)),
+            credibility: Some(i64::from(g.rng.u8(1..=6))),
             rank: Rank::Normal,
             rank_reason: None,
             supersedes: None,

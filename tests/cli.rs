@@ -217,7 +217,15 @@ fn impossible_dates() {
     let id_line = text
         .lines()
         .position(|l| l.contains("id: \"jcs-2024-12-23-killed-or-wounded\""))
-        .expect("claim") as u32
+        .expect("claim");
+    // The date's own line, not the record's id.
+    let date_line = text
+        .lines()
+        .enumerate()
+        .skip(id_line)
+        .find(|(_, l)| l.contains("stated_on:"))
+        .expect("date")
+        .0 as u32
         + 1;
     assert_reported(
         "impossible date",
@@ -235,7 +243,7 @@ fn impossible_dates() {
             );
             fs::write(p, t).expect("write");
         },
-        Some((id_line, 9, "stated_on `2024-02-30` is not a valid date")),
+        Some((date_line, 9, "stated_on `2024-02-30` is not a valid date")),
     );
     assert_reported(
         "reversed interval",

@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod dialogs;
+mod hostile;
 mod recovery;
 mod store;
 mod teams;

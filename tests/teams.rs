@@ -97,7 +97,7 @@ fn curate(ds_dir: &Path, rng: &mut fastrand::Rng, share: usize) -> Changes {
             }
             1 => c.notes = format!("checked by curator {share} ({})", rng.u32(..)),
             2 => c.value = Value::new(Qualifier::Approx, u64::from(rng.u32(1..100_000))),
-            _ => c.credibility = Some(rng.u8(1..7)),
+            _ => c.credibility = Some(i64::from(rng.u8(1..7))),
         }
         changes.insert(
             (Kind::Claim, c.id.clone()),

@@ -78,12 +78,15 @@ pub struct PartialDate {
     latest: Day,
     approximate: bool,
     uncertain: bool,
+    /// The text had white space around it (trimmed here; `check` warns).
+    padded: bool,
 }
 
 impl PartialDate {
     /// Parses an EDTF string. Surrounding white space is not accepted silently: the text is
     /// trimmed and the trimmed form is kept, so that saving writes the canonical spelling.
     pub fn parse(text: &str) -> Result<PartialDate, DateError> {
+        let padded = text.trim().len() != text.len();
         let text = text.trim();
         if text.is_empty() {
             return Err(DateError::Empty);
@@ -96,6 +99,14 @@ impl PartialDate {
             return Err(DateError::HasTime);
         }
         let bounds = edtf.bounds();
+        // A year written in EDTF's long form (`Y17E7`, `Y1E19`) must land on a day this
+        // program can place, however it is written: never an open end by overflow.
+        if text.contains('Y')
+            && !(matches!(bounds.earliest, Bound::Date(_))
+                && matches!(bounds.latest, Bound::Date(_)))
+        {
+            return Err(DateError::YearOutOfRange);
+        }
         let earliest = bound_day(bounds.earliest, Day::MIN)?;
         let latest = bound_day(bounds.latest, Day::MAX)?;
         if earliest > latest {
@@ -110,7 +121,13 @@ impl PartialDate {
             latest,
             approximate: edtf.is_approximate(),
             uncertain: edtf.is_uncertain(),
+            padded,
         })
+    }
+
+    /// Whether the text had white space around it when read.
+    pub fn was_padded(&self) -> bool {
+        self.padded
     }
 
     /// The EDTF text, as written.

@@ -460,7 +460,7 @@ pub fn apply_within(
             && f.min_reliability
                 .is_none_or(|min| c.reliability.is_some_and(|r| r <= min))
             && f.min_credibility
-                .is_none_or(|min| c.credibility.is_some_and(|n| n <= min))
+                .is_none_or(|min| c.credibility.is_some_and(|n| n <= i64::from(min)))
             && range.is_none_or(|r| {
                 overlaps(&c.stated_on, r) || c.refers_to.as_ref().is_some_and(|d| overlaps(d, r))
             })

@@ -246,9 +246,11 @@ pub struct Claim {
     pub sources: Vec<Citation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reliability: Option<Reliability>,
-    /// Information credibility, 1 (confirmed) to 6 (cannot be judged).
+    /// Information credibility, 1 (confirmed) to 6 (cannot be judged). Any whole number is
+    /// read, so that a wrong one (`300`) is a finding of `check` at the field, not a file that
+    /// does not parse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credibility: Option<u8>,
+    pub credibility: Option<i64>,
     #[serde(default, skip_serializing_if = "is_default")]
     pub rank: Rank,
     #[serde(default, skip_serializing_if = "Option::is_none")]

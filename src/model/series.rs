@@ -554,6 +554,7 @@ mod tests {
             best,
             low,
             high,
+            ..Value::default()
         }
     }
 

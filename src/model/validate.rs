@@ -39,6 +39,9 @@ pub struct Finding {
     pub message: String,
     /// Another place the message speaks of (the first record with a duplicated id).
     pub related: Option<Origin>,
+    /// The field of the record the problem is in (`stated_on`, `best`), so that the store
+    /// can point at the field's own line rather than the record's id.
+    pub field: Option<&'static str>,
 }
 
 impl Finding {
@@ -49,7 +52,14 @@ impl Finding {
             record: Some((kind, id.to_string())),
             message,
             related: None,
+            field: None,
         }
+    }
+
+    /// The same finding, about `field` of its record.
+    pub fn at_field(mut self, field: &'static str) -> Self {
+        self.field = Some(field);
+        self
     }
 }
 
@@ -105,13 +115,82 @@ impl<'a> Ctx<'a> {
         self.out.push(Finding::new(sev, kind, id, at, msg));
     }
 
-    fn date(&mut self, kind: Kind, id: &str, at: Option<Origin>, field: &str, date: &DateText) {
+    /// A finding about one field of a record.
+    fn push_at(
+        &mut self,
+        sev: Severity,
+        kind: Kind,
+        id: &str,
+        at: Option<Origin>,
+        field: &'static str,
+        msg: String,
+    ) {
+        self.out
+            .push(Finding::new(sev, kind, id, at, msg).at_field(field));
+    }
+
+    /// Text with a NUL character in it (pasted from a broken export, say): a warning, as it
+    /// would reach every export unseen.
+    fn text(&mut self, kind: Kind, id: &str, at: Option<Origin>, field: &'static str, text: &str) {
+        if text.contains('\0') {
+            self.push_at(
+                Severity::Warning,
+                kind,
+                id,
+                at,
+                field,
+                format!(
+                    "{field} holds a NUL character (\\0), invisible here and in exports: remove it"
+                ),
+            );
+        }
+    }
+
+    /// A link: only `http` and `https` are links (they may be opened in a browser).
+    fn link(&mut self, kind: Kind, id: &str, at: Option<Origin>, field: &'static str, url: &str) {
+        let lower = url.trim().to_ascii_lowercase();
+        if !url.is_empty() && !lower.starts_with("http://") && !lower.starts_with("https://") {
+            self.push_at(
+                Severity::Warning,
+                kind,
+                id,
+                at,
+                field,
+                format!("{field} `{url}` is not an http(s) address: it is kept, but never opened as a link"),
+            );
+        }
+    }
+
+    fn date(
+        &mut self,
+        kind: Kind,
+        id: &str,
+        at: Option<Origin>,
+        field: &'static str,
+        date: &DateText,
+    ) {
+        if let Some(d) = date.valid()
+            && d.was_padded()
+        {
+            self.push_at(
+                Severity::Warning,
+                kind,
+                id,
+                at,
+                field,
+                format!(
+                    "{field} `{}` had spaces around it; a save writes it without them",
+                    d.text()
+                ),
+            );
+        }
         if let Some(e) = date.error() {
-            self.push(
+            self.push_at(
                 Severity::Error,
                 kind,
                 id,
                 at,
+                field,
                 format!("{field} `{}` is not a valid date: {e}", date.text()),
             );
         }
@@ -204,9 +283,16 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
                 cx.date(Kind::Source, &s.id, s.origin, field, d);
             }
         }
+        cx.link(Kind::Source, &s.id, s.origin, "url", &s.url);
+        cx.link(Kind::Source, &s.id, s.origin, "archive_url", &s.archive_url);
+        cx.text(Kind::Source, &s.id, s.origin, "title", &s.title);
+        cx.text(Kind::Source, &s.id, s.origin, "notes", &s.notes);
     }
     for e in &ds.events {
         cx.date(Kind::Event, &e.id, e.origin, "date", &e.date);
+        cx.text(Kind::Event, &e.id, e.origin, "title", &e.title);
+        cx.text(Kind::Event, &e.id, e.origin, "description", &e.description);
+        cx.text(Kind::Event, &e.id, e.origin, "notes", &e.notes);
         if cx.vocabulary_known {
             let known = cx.event_types.contains(e.event_type.as_str());
             cx.reference(
@@ -308,6 +394,7 @@ fn check_manifest(ds: &Dataset, cx: &mut Ctx<'_>, loaded: bool) {
 
 fn manifest_finding(at: Option<Origin>, message: String) -> Finding {
     Finding {
+        field: None,
         severity: Severity::Error,
         at,
         record: None,
@@ -425,13 +512,22 @@ fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
     if let Some(cred) = c.credibility
         && !(1..=6).contains(&cred)
     {
-        cx.push(
+        cx.push_at(
             Severity::Error,
             k,
             id,
             at,
+            "credibility",
             format!("credibility {cred} is not between 1 and 6"),
         );
+    }
+    for (field, problem) in c.value.unread() {
+        cx.push_at(Severity::Error, k, id, at, field, problem);
+    }
+    cx.text(k, id, at, "notes", &c.notes);
+    for s in &c.sources {
+        cx.text(k, id, at, "quote", &s.quote);
+        cx.text(k, id, at, "translation", &s.translation);
     }
     if c.rank == Rank::Deprecated && c.rank_reason.is_none() {
         cx.push(
@@ -812,6 +908,7 @@ mod tests {
             best: None,
             low: Some(500),
             high: Some(400),
+            ..Value::default()
         };
         assert_one(
             &ds,
@@ -825,6 +922,7 @@ mod tests {
             best: Some(300),
             low: Some(350),
             high: None,
+            ..Value::default()
         };
         assert_one(
             &ds,
@@ -838,6 +936,7 @@ mod tests {
             best: Some(1),
             low: None,
             high: None,
+            ..Value::default()
         };
         assert_one(&ds, Severity::Error, Some("k1"), "carries no number");
     }

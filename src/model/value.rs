@@ -75,6 +75,7 @@ impl Qualifier {
 
 /// A claimed figure.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(from = "RawValue")]
 pub struct Value {
     pub qualifier: Qualifier,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,6 +84,90 @@ pub struct Value {
     pub low: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high: Option<u64>,
+    /// Numbers in the file that are not counts (`3.5`, `-5`), by field, with what a save
+    /// writes instead: reported by `check` at the field rather than failing the whole file.
+    #[serde(skip)]
+    pub unread: Option<Box<Vec<(&'static str, String)>>>,
+}
+
+/// A figure as read: its numbers may be anything a file can hold.
+#[derive(Deserialize)]
+struct RawValue {
+    qualifier: Qualifier,
+    #[serde(default)]
+    best: Option<Count>,
+    #[serde(default)]
+    low: Option<Count>,
+    #[serde(default)]
+    high: Option<Count>,
+}
+
+/// A number from a file: a count, or what is wrong with it and the whole part kept.
+struct Count(Result<u64, (String, Option<u64>)>);
+
+/// Said of every number that is not a count: the file keeps it until a person fixes it.
+const HELD: &str = "fix it in a text editor (Crosscheck does not write this file until then)";
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Count, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Count;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Count, E> {
+                Ok(Count(Ok(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Count, E> {
+                Ok(Count(u64::try_from(v).map_err(|_| {
+                    (
+                        format!("{v} is negative, which a count cannot be: {HELD}"),
+                        None,
+                    )
+                })))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Count, E> {
+                const LIMIT: f64 = 9_007_199_254_740_992.0;
+                if v.fract() == 0.0 && (0.0..LIMIT).contains(&v) {
+                    return Ok(Count(Ok(v as u64)));
+                }
+                Ok(Count(Err(if (0.0..LIMIT).contains(&v) {
+                    (
+                        format!("{v} is not a whole number, which a count is: {HELD}"),
+                        Some(v.floor() as u64),
+                    )
+                } else {
+                    (format!("{v} is not a count: {HELD}"), None)
+                })))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl From<RawValue> for Value {
+    fn from(r: RawValue) -> Value {
+        let mut unread = Vec::new();
+        let mut take = |field: &'static str, c: Option<Count>| match c.map(|c| c.0) {
+            None => None,
+            Some(Ok(n)) => Some(n),
+            Some(Err((why, kept))) => {
+                unread.push((field, format!("{field} {why}")));
+                kept
+            }
+        };
+        let best = take("best", r.best);
+        let low = take("low", r.low);
+        let high = take("high", r.high);
+        Value {
+            qualifier: r.qualifier,
+            best,
+            low,
+            high,
+            unread: (!unread.is_empty()).then(|| Box::new(unread)),
+        }
+    }
 }
 
 /// What is wrong with a value.
@@ -109,13 +194,17 @@ pub enum ValueError {
 }
 
 impl Value {
+    /// Numbers the file held that are not counts, by field, as messages.
+    pub fn unread(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+        self.unread.iter().flat_map(|v| v.iter().cloned())
+    }
+
     /// A value of the given qualifier with only a best figure.
     pub fn new(qualifier: Qualifier, best: u64) -> Value {
         Value {
             qualifier,
             best: Some(best),
-            low: None,
-            high: None,
+            ..Value::default()
         }
     }
 
@@ -273,6 +362,7 @@ mod tests {
             best,
             low,
             high,
+            ..Value::default()
         }
     }
 

@@ -476,7 +476,7 @@ mod tests {
                 0 => continue,
                 1 => c.notes = format!("{tag} {}", rng.u32(..)),
                 2 => c.value = Value::new(Qualifier::Approx, rng.u64(..1_000_000)),
-                _ => c.credibility = Some(rng.u8(1..7)),
+                _ => c.credibility = Some(i64::from(rng.u8(1..7))),
             }
             out.push(c);
         }

@@ -149,6 +149,7 @@ impl Store {
                     role,
                     disk_hash: None,
                     broken: None,
+                    held: false,
                 });
                 self.files.len() - 1
             }
@@ -200,6 +201,7 @@ impl Store {
                         f.message
                     ),
                     related: None,
+                    field: None,
                 });
                 return;
             }
@@ -207,6 +209,8 @@ impl Store {
         if self.files[i].broken.take().is_some() {
             out.readable_again.push(file);
         }
+        self.files[i].held =
+            matches!(&parsed, Parsed::Claims(v) if v.iter().any(|c| c.value.unread.is_some()));
         let touched = ds.touched.files.contains(&file);
         let base_text = if touched {
             self.bases.get(&file).cloned()
@@ -228,6 +232,7 @@ impl Store {
                         record: None,
                         message: "dataset.ron changed on disk while the window has unsaved changes to it: the save will refuse it; merge it by hand".into(),
                         related: None,
+                        field: None,
                     });
                     return;
                 }

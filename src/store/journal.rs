@@ -164,6 +164,7 @@ impl Store {
                         role: FileRole::Records(kind),
                         disk_hash: None,
                         broken: None,
+                        held: false,
                     });
                     self.files.len() - 1
                 }

@@ -61,6 +61,10 @@ pub struct FileEntry {
     disk_hash: Option<u64>,
     /// Why the file could not be read. Such a file is never written.
     pub broken: Option<String>,
+    /// The file holds numbers that are not counts (`3.5`, `-5`): it is read, and `check`
+    /// reports them, but it is not written until they are fixed by hand — a save would
+    /// otherwise change them.
+    pub held: bool,
 }
 
 /// Why a dataset could not be opened at all.
@@ -156,10 +160,12 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Every finding: reading problems, then the validation rules.
+    /// Every finding: reading problems, then the validation rules, each about a field
+    /// pointing at that field's own line.
     pub fn check(&self) -> Vec<Finding> {
         let mut all = self.load_findings.clone();
         all.extend(validate(&self.dataset, self.store.manifest_loaded()));
+        self.store.locate_fields(&mut all);
         all
     }
 }
@@ -533,6 +539,7 @@ impl Store {
             role: FileRole::Manifest,
             disk_hash: None,
             broken: None,
+            held: false,
         }];
         let mut found = Walk::default();
         for kind in Kind::ALL {
@@ -545,6 +552,7 @@ impl Store {
                 role: FileRole::Records(kind),
                 disk_hash: None,
                 broken: None,
+                held: false,
             }));
         }
         let sizes: Vec<u64> = files
@@ -576,6 +584,8 @@ impl Store {
             .reserve(bytes_of(Kind::Event) / MIN_RECORD_BYTES);
         let batch = 4 * rayon::current_num_threads().max(1);
         let mut results = Vec::with_capacity(files.len());
+        // Files whose numbers are not all counts: read, but not written.
+        let mut held_files = Vec::new();
         for (b, chunk) in files.chunks(batch).enumerate() {
             let parsed: Vec<_> = chunk
                 .par_iter()
@@ -615,6 +625,9 @@ impl Store {
                             Ok(None)
                         }
                         Ok(Parsed::Claims(v)) => {
+                            if v.iter().any(|c| c.value.unread.is_some()) {
+                                held_files.push(results.len());
+                            }
                             dataset.claims.extend(v);
                             Ok(None)
                         }
@@ -627,6 +640,11 @@ impl Store {
         dataset.claims.shrink_to_fit();
         dataset.events.shrink_to_fit();
 
+        for i in held_files {
+            if let Some(f) = files.get_mut(i) {
+                f.held = true;
+            }
+        }
         let mut load_findings = Vec::new();
         for (i, (h, parsed)) in results.into_iter().enumerate() {
             let entry = &mut files[i];
@@ -653,6 +671,7 @@ impl Store {
                             f.message
                         ),
                         related: None,
+                        field: None,
                     });
                 }
             }
@@ -678,6 +697,7 @@ impl Store {
             record: None,
             message,
             related: None,
+            field: None,
         };
         for link in &found.links {
             load_findings.push(warn(format!(
@@ -714,6 +734,7 @@ impl Store {
                     "{name} is ignored: records belong in actors/, sources/, events/ or claims/"
                 ),
                 related: None,
+                field: None,
             });
         }
         Ok(Loaded {
@@ -721,6 +742,32 @@ impl Store {
             dataset,
             load_findings,
         })
+    }
+
+    /// Points each finding about a field at the field's line and column (reading each file
+    /// concerned once).
+    pub fn locate_fields(&self, findings: &mut [Finding]) {
+        let mut by_file: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (i, f) in findings.iter().enumerate() {
+            if let (Some(_), Some(at)) = (f.field, f.at) {
+                by_file.entry(at.file).or_default().push(i);
+            }
+        }
+        for (file, items) in by_file {
+            let Ok(text) = fs::read_to_string(self.path_of(file)) else {
+                continue;
+            };
+            let text = conflicts::normalize(&text);
+            for i in items {
+                let f = &mut findings[i];
+                if let (Some(field), Some(at)) = (f.field, f.at.as_mut())
+                    && let Some((line, col)) = text::field_position(&text, at.line, field)
+                {
+                    at.line = line;
+                    at.col = col;
+                }
+            }
+        }
     }
 
     /// The dataset folder.
@@ -848,6 +895,7 @@ impl Store {
                         role: FileRole::Records(kind),
                         disk_hash: None,
                         broken: None,
+                        held: false,
                     });
                     return u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX);
                 }
@@ -871,6 +919,7 @@ impl Store {
             .filter(|&i| {
                 let f = &self.files[i];
                 f.broken.is_none()
+                    && !f.held
                     && !ds.conflicts.iter().any(|c| c.at.file as usize == i)
                     && (f.disk_hash.is_none()
                         || u32::try_from(i).is_ok_and(|i| ds.touched.files.contains(&i))

@@ -79,6 +79,23 @@ fn find_id_field(text: &str, from: usize, id: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// The position of `field:` within the record whose `id` is on line `id_line` (1-based):
+/// the first line after it that starts with the field's name, before the next record's id.
+pub fn field_position(text: &str, id_line: u32, field: &str) -> Option<(u32, u32)> {
+    let key = format!("{field}:");
+    for (n, line) in text.lines().enumerate().skip(id_line as usize) {
+        let body = line.trim_start();
+        if body.starts_with("id:") {
+            return None;
+        }
+        if body.starts_with(&key) {
+            let col = line.chars().count() - body.chars().count() + 1;
+            return Some((to_u32(n + 1), to_u32(col)));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +107,14 @@ mod tests {
         assert_eq!(line_col(t, 3), (2, 1));
         let x = t.find('x').unwrap_or(0);
         assert_eq!(line_col(t, x), (2, 4));
+    }
+
+    #[test]
+    fn fields_are_found_inside_their_record_only() {
+        let t = "[\n    (\n        id: \"a\",\n        value: (\n            best: 3.5,\n        ),\n    ),\n    (\n        id: \"b\",\n        credibility: 300,\n    ),\n]\n";
+        assert_eq!(field_position(t, 3, "best"), Some((5, 13)));
+        assert_eq!(field_position(t, 3, "credibility"), None);
+        assert_eq!(field_position(t, 9, "credibility"), Some((10, 9)));
     }
 
     #[test]
