@@ -93,6 +93,10 @@ enum Command {
         /// Only list the files that would change; exit 1 if any would.
         #[arg(long)]
         check: bool,
+        /// Rewrite files that have comments too, dropping the comments (without it, such
+        /// files are listed and left alone).
+        #[arg(long)]
+        drop_comments: bool,
     },
     /// Merge three versions of one dataset file record by record: git's merge driver
     /// (`crosscheck git-setup` registers it as `crosscheck merge %O %A %B %P`). Writes the
@@ -185,7 +189,11 @@ pub fn main() -> ExitCode {
             path,
         }) => merge(&base, &ours, &theirs, path.as_deref()),
         Some(Command::GitSetup { dir }) => git_setup(&dir),
-        Some(Command::Fmt { dir, check }) => fmt(&dir, check),
+        Some(Command::Fmt {
+            dir,
+            check,
+            drop_comments,
+        }) => fmt(&dir, check, drop_comments),
         Some(Command::Export {
             dir,
             claims_csv,
@@ -351,7 +359,7 @@ fn check(dir: &Path, strict: bool) -> u8 {
     }
 }
 
-fn fmt(dir: &Path, check_only: bool) -> u8 {
+fn fmt(dir: &Path, check_only: bool, drop_comments: bool) -> u8 {
     let mut loaded = match load(dir) {
         Ok(l) => l,
         Err(code) => return code,
@@ -364,8 +372,24 @@ fn fmt(dir: &Path, check_only: bool) -> u8 {
         .collect();
     let broken_count = print_findings(&loaded, &mut broken, true).errors;
     let Loaded { store, dataset, .. } = &mut loaded;
-    // Every file is brought to the canonical form, edited or not.
+    // Every file is brought to the canonical form, edited or not — but comments are not
+    // dropped unless asked.
     store.touch_all(dataset);
+    let mut kept = 0;
+    if drop_comments {
+        store.drop_comments();
+    } else {
+        for (path, lines) in store.hold_commented() {
+            let l: Vec<String> = lines.iter().map(u32::to_string).collect();
+            err(&format!(
+                "{}:{}:1: warning: has comments (line {}): not reformatted; move them into notes, or run fmt --drop-comments",
+                path.display(),
+                lines.first().copied().unwrap_or(1),
+                l.join(", ")
+            ));
+            kept += 1;
+        }
+    }
     if check_only {
         let pending = match store.pending(dataset) {
             Ok(p) => p,
@@ -380,7 +404,7 @@ fn fmt(dir: &Path, check_only: bool) -> u8 {
                 store.path_of(*i as u32).display()
             ));
         }
-        return if pending.is_empty() && broken_count == 0 {
+        return if pending.is_empty() && broken_count == 0 && kept == 0 {
             0
         } else {
             1
@@ -396,7 +420,7 @@ fn fmt(dir: &Path, check_only: bool) -> u8 {
                 report.written.len(),
                 report.unchanged
             ));
-            if broken_count > 0 { 1 } else { 0 }
+            if broken_count > 0 || kept > 0 { 1 } else { 0 }
         }
         Err(e) => {
             err(&format!("crosscheck: error: {e}"));

@@ -238,3 +238,34 @@ fn every_year_outside_the_calendar_is_refused_however_it_is_written() {
         assert!(out.contains(&want), "{year}: {want} in {out}");
     }
 }
+
+#[test]
+fn comments_are_warned_about_and_never_dropped_without_saying_so() {
+    let (_tmp, ds) = sample_copy();
+    let path = ds.join("claims/2025.ron");
+    let text = fs::read_to_string(&path).expect("read");
+    let with = text.replacen(
+        "[\n",
+        "[\n    // Checked against the Ukrinform original, 2025-02-03.\n",
+        1,
+    );
+    fs::write(&path, &with).expect("write");
+    let (code, out) = check(&ds);
+    assert_eq!(code, Some(1), "a warning under --strict: {out}");
+    assert!(
+        out.contains("claims/2025.ron:3:1: warning: a comment: saving this file would drop it"),
+        "{out}"
+    );
+    // fmt leaves the file alone and says why; with --drop-comments it does as asked.
+    let o = run_within(30, &["fmt", ds.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        crate::common::stderr(&o).contains("has comments (line 3): not reformatted"),
+        "{}",
+        crate::common::stderr(&o)
+    );
+    assert_eq!(fs::read_to_string(&path).expect("read"), with);
+    let o = run_within(30, &["fmt", "--drop-comments", ds.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(fs::read_to_string(&path).expect("read"), text);
+}

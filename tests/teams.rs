@@ -499,8 +499,12 @@ mod window {
             "claim jcs-2024-12-23-killed-or-wounded: field value.best: 3,000 vs 4,000",
         );
         assert_eq!(conflicts(&h), 1);
-        // Saving before resolving leaves the conflicted file alone.
+        // Saving before resolving asks first (a conflict is an error), and even then leaves
+        // the conflicted file alone.
         h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+        h.run();
+        h.get_by_label("Save with errors?");
+        h.get_by_label("Save anyway").click();
         h.run();
         assert!(
             fs::read_to_string(ds.join("claims/2024.ron"))

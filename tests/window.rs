@@ -473,6 +473,33 @@ fn the_same_record_changed_here_and_on_disk_goes_to_the_resolver() {
 }
 
 #[test]
+fn saving_a_file_with_comments_asks_before_dropping_them() {
+    let (_tmp, ds) = sample_copy();
+    let path = ds.join("claims/2024.ron");
+    let text = fs::read_to_string(&path).expect("read");
+    fs::write(&path, text.replacen("[\n", "[\n    // to check\n", 1)).expect("write");
+    let mut h = open(&ds, (1600.0, 1000.0));
+    select_jcs_claim(&mut h);
+    replace_text(&mut h, "Best", "1250");
+    h.key_press(Key::Enter);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    h.get_by_label("Save without the comments?");
+    assert!(h.state().is_dirty());
+    assert!(
+        fs::read_to_string(&path)
+            .expect("read")
+            .contains("// to check")
+    );
+    h.get_by_label("Save without the comments").click();
+    h.run();
+    assert!(!h.state().is_dirty());
+    let now = fs::read_to_string(&path).expect("read");
+    assert!(!now.contains("// to check") && now.contains("best: 1250,"));
+}
+
+#[test]
 fn a_dataset_with_a_broken_file_opens_with_a_banner() {
     let (_tmp, ds) = sample_copy();
     let path = ds.join("events/2025.ron");
@@ -486,6 +513,11 @@ fn a_dataset_with_a_broken_file_opens_with_a_banner() {
     select_jcs_claim(&mut h);
     replace_text(&mut h, "Best", "1250");
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    // Claims name events of the broken file: the checks find errors, and Save asks first.
+    h.get_by_label("Save with errors?");
+    assert!(h.state().is_dirty());
+    h.get_by_label("Save anyway").click();
     h.run();
     assert!(!h.state().is_dirty());
     assert_eq!(
@@ -999,7 +1031,7 @@ fn an_edit_and_a_save_on_the_large_dataset_path_show_what_the_small_path_shows()
                 .collect()
         };
         let before_save = describe(&app);
-        app.handle(Command::Save);
+        app.handle(Command::SaveAnyway);
         headless_frame(&ctx, &mut app);
         app.finish_deriving();
         assert!(!app.is_dirty());

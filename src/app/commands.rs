@@ -52,8 +52,17 @@ impl App {
                     self.save_next_frame = true;
                     self.ctx.request_repaint();
                 } else {
-                    self.save(OnConflict::Refuse);
+                    self.save_checked();
                 }
+            }
+            Command::SaveAnyway => {
+                self.save(OnConflict::Refuse);
+            }
+            Command::SaveDroppingComments => {
+                if let Some(doc) = &mut self.doc {
+                    doc.store.drop_comments();
+                }
+                self.save(OnConflict::Refuse);
             }
             Command::SaveThen(pending) => {
                 if self.save(OnConflict::Refuse) {

@@ -10,6 +10,7 @@ use crate::model::filter::Filter;
 use crate::model::{Dataset, Finding, Kind, defaults};
 use crate::store::{OnConflict, SaveError, Store};
 use crate::ui::actions::Action;
+use crate::ui::dialogs::{CommentsDialog, SaveErrorsDialog};
 
 use super::App;
 use super::derived::SmallChange;
@@ -93,6 +94,28 @@ impl App {
         }
     }
 
+    /// Saves, asking first when the checks find errors.
+    pub(super) fn save_checked(&mut self) {
+        let errors: Vec<&Finding> = self
+            .derived
+            .findings
+            .iter()
+            .filter(|f| f.severity == crate::model::Severity::Error)
+            .collect();
+        if errors.is_empty() {
+            self.save(OnConflict::Refuse);
+            return;
+        }
+        let describe = |f: &Finding| match &f.record {
+            Some((k, id)) => format!("{} {id}: {}", k.noun(), f.message),
+            None => f.message.clone(),
+        };
+        self.dialogs.save_errors = Some(SaveErrorsDialog {
+            errors: errors.iter().take(6).map(|f| describe(f)).collect(),
+            total: errors.len(),
+        });
+    }
+
     /// Saves; returns whether every change is now on disk. Files changed on disk since they
     /// were read are merged in first.
     pub(super) fn save(&mut self, on_conflict: OnConflict) -> bool {
@@ -120,6 +143,10 @@ impl App {
                     n => format!("Saved {n} files"),
                 };
                 true
+            }
+            Err(SaveError::WouldDropComments(files)) => {
+                self.dialogs.comments = Some(CommentsDialog { files });
+                false
             }
             Err(SaveError::ChangedOnDisk(paths)) if retry => {
                 // Never overwrite what another program wrote: take it in first, then save

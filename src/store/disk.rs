@@ -150,6 +150,7 @@ impl Store {
                     disk_hash: None,
                     broken: None,
                     held: false,
+                    comments: Vec::new(),
                 });
                 self.files.len() - 1
             }
@@ -162,7 +163,8 @@ impl Store {
                 if Some(h) == self.files[i].disk_hash {
                     return;
                 }
-                let (_, parsed) = parse_file(&self.root, rel, role, file);
+                let (info, parsed) = parse_file(&self.root, rel, role, file);
+                self.files[i].comments = info.comments;
                 (Some(h), parsed)
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {

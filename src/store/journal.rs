@@ -165,6 +165,7 @@ impl Store {
                         disk_hash: None,
                         broken: None,
                         held: false,
+                        comments: Vec::new(),
                     });
                     self.files.len() - 1
                 }

@@ -65,6 +65,9 @@ pub struct FileEntry {
     /// reports them, but it is not written until they are fixed by hand — a save would
     /// otherwise change them.
     pub held: bool,
+    /// The lines where the file has comments, which the canonical form does not keep: a save
+    /// that would drop them asks first ([`SaveError::WouldDropComments`]).
+    pub comments: Vec<u32>,
 }
 
 /// Why a dataset could not be opened at all.
@@ -111,6 +114,19 @@ pub enum SaveError {
     Io { path: PathBuf, source: io::Error },
     #[error("{path}: could not be serialized: {message}")]
     Serialize { path: PathBuf, message: String },
+    #[error("these files have comments, which a save does not keep: {}", list_lines(.0))]
+    WouldDropComments(Vec<(PathBuf, Vec<u32>)>),
+}
+
+fn list_lines(files: &[(PathBuf, Vec<u32>)]) -> String {
+    files
+        .iter()
+        .map(|(p, lines)| {
+            let l: Vec<String> = lines.iter().map(u32::to_string).collect();
+            format!("{} (line {})", p.display(), l.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn list(paths: &[PathBuf]) -> String {
@@ -249,12 +265,20 @@ fn ron_failure(e: ron::error::SpannedError) -> ParseFailure {
 /// A file's records (our side's, for a file with conflict markers) and its conflicts.
 type ParsedFile = (Parsed, Vec<RecordConflict>);
 
+/// What reading a file found besides its records: the hash of its bytes, and the lines where
+/// comments start.
+#[derive(Debug, Default)]
+struct ReadInfo {
+    hash: Option<u64>,
+    comments: Vec<u32>,
+}
+
 fn parse_file(
     root: &Path,
     rel: &Path,
     role: FileRole,
     file: u32,
-) -> (Option<u64>, Result<ParsedFile, ParseFailure>) {
+) -> (ReadInfo, Result<ParsedFile, ParseFailure>) {
     let bytes = match fs::read(root.join(rel)) {
         Ok(b) => b,
         Err(e) => {
@@ -263,10 +287,13 @@ fn parse_file(
                 col: 1,
                 message: format!("could not be read: {e}"),
             };
-            return (None, Err(fail));
+            return (ReadInfo::default(), Err(fail));
         }
     };
-    let h = Some(hash(&bytes));
+    let mut h = ReadInfo {
+        hash: Some(hash(&bytes)),
+        comments: Vec::new(),
+    };
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -281,6 +308,12 @@ fn parse_file(
         }
     };
     let text = conflicts::normalize(text);
+    // Only a text with `//` or `/*` somewhere (a URL, say) is scanned for comments.
+    if memchr::memmem::find(text.as_bytes(), b"//").is_some()
+        || memchr::memmem::find(text.as_bytes(), b"/*").is_some()
+    {
+        h.comments = text::comment_lines(&text);
+    }
     if let Some(sides) = conflicts::split_markers(&text) {
         return (h, parse_conflicted(&text, &sides, role, file));
     }
@@ -540,6 +573,7 @@ impl Store {
             disk_hash: None,
             broken: None,
             held: false,
+            comments: Vec::new(),
         }];
         let mut found = Walk::default();
         for kind in Kind::ALL {
@@ -553,6 +587,7 @@ impl Store {
                 disk_hash: None,
                 broken: None,
                 held: false,
+                comments: Vec::new(),
             }));
         }
         let sizes: Vec<u64> = files
@@ -593,7 +628,7 @@ impl Store {
                 .map(|(k, f)| {
                     let i = b * batch + k;
                     if progress.cancel.load(Ordering::Relaxed) {
-                        return (None, Err(None));
+                        return (ReadInfo::default(), Err(None));
                     }
                     let (h, r) =
                         parse_file(root, &f.rel, f.role, u32::try_from(i).unwrap_or(u32::MAX));
@@ -646,9 +681,24 @@ impl Store {
             }
         }
         let mut load_findings = Vec::new();
-        for (i, (h, parsed)) in results.into_iter().enumerate() {
+        for (i, (info, parsed)) in results.into_iter().enumerate() {
             let entry = &mut files[i];
-            entry.disk_hash = h;
+            entry.disk_hash = info.hash;
+            for line in &info.comments {
+                load_findings.push(Finding {
+                    severity: Severity::Warning,
+                    at: Some(Origin {
+                        file: u32::try_from(i).unwrap_or(u32::MAX),
+                        line: *line,
+                        col: 1,
+                    }),
+                    record: None,
+                    message: "a comment: saving this file would drop it (Crosscheck's files keep no comments; move it into a record's notes)".into(),
+                    related: None,
+                    field: None,
+                });
+            }
+            entry.comments = info.comments;
             match parsed {
                 Ok(Some(m)) => dataset.manifest = m,
                 Ok(None) | Err(None) => {}
@@ -896,6 +946,7 @@ impl Store {
                         disk_hash: None,
                         broken: None,
                         held: false,
+                        comments: Vec::new(),
                     });
                     return u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX);
                 }
@@ -990,6 +1041,15 @@ impl Store {
             written: Vec::new(),
             unchanged: self.files.iter().filter(|f| f.broken.is_none()).count() - pending.len(),
         };
+        let commented: Vec<(PathBuf, Vec<u32>)> = pending
+            .iter()
+            .map(|(i, _)| &self.files[*i])
+            .filter(|f| !f.comments.is_empty())
+            .map(|f| (self.root.join(&f.rel), f.comments.clone()))
+            .collect();
+        if !commented.is_empty() {
+            return Err(SaveError::WouldDropComments(commented));
+        }
         if on_conflict == OnConflict::Refuse {
             let changed: Vec<PathBuf> = pending
                 .iter()
@@ -1019,6 +1079,26 @@ impl Store {
         }
         relocate(ds, &self.files[i], i, text);
         self.settled(ds, i);
+    }
+
+    /// Consent to drop the comments of every file that has them, at the next save.
+    pub fn drop_comments(&mut self) {
+        for f in &mut self.files {
+            f.comments.clear();
+        }
+    }
+
+    /// Leaves the files with comments alone at the next saves (as `fmt` does unless told to
+    /// drop them); returns them.
+    pub fn hold_commented(&mut self) -> Vec<(PathBuf, Vec<u32>)> {
+        let mut out = Vec::new();
+        for f in &mut self.files {
+            if !f.comments.is_empty() {
+                f.held = true;
+                out.push((self.root.join(&f.rel), f.comments.clone()));
+            }
+        }
+        out
     }
 
     /// True when the file on disk is no longer what was loaded or last saved.

@@ -79,6 +79,72 @@ fn find_id_field(text: &str, from: usize, id: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// The 1-based lines where comments (`// …`, `/* … */`) start, outside strings. RON allows
+/// them; the canonical form does not keep them.
+pub fn comment_lines(text: &str) -> Vec<u32> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut i, mut line) = (0usize, 1u32);
+    while i < b.len() {
+        match b[i] {
+            b'\n' => line += 1,
+            b'"' => {
+                // A string: to its closing quote, past escapes.
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    if b.get(i) == Some(&b'\n') {
+                        line += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"')) => {
+                // A raw string r#"…"#: to the quote followed by as many hashes.
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                if b.get(i + 1 + hashes) == Some(&b'"') {
+                    let close: Vec<u8> = std::iter::once(b'"')
+                        .chain(std::iter::repeat_n(b'#', hashes))
+                        .collect();
+                    let start = i + 2 + hashes;
+                    let end =
+                        memchr::memmem::find(&b[start..], &close).map_or(b.len(), |e| start + e);
+                    line += b[i..end].iter().filter(|&&c| c == b'\n').count() as u32;
+                    i = end + close.len();
+                    continue;
+                }
+            }
+            b'\'' => {
+                // A char literal.
+                i += if b.get(i + 1) == Some(&b'\\') { 4 } else { 3 };
+                continue;
+            }
+            b'/' if matches!(b.get(i + 1), Some(b'/' | b'*')) => {
+                out.push(line);
+                if b[i + 1] == b'/' {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                let end =
+                    memchr::memmem::find(&b[i + 2..], b"*/").map_or(b.len(), |e| i + 2 + e + 2);
+                line += b[i..end.min(b.len())]
+                    .iter()
+                    .filter(|&&c| c == b'\n')
+                    .count() as u32;
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 /// The position of `field:` within the record whose `id` is on line `id_line` (1-based):
 /// the first line after it that starts with the field's name, before the next record's id.
 pub fn field_position(text: &str, id_line: u32, field: &str) -> Option<(u32, u32)> {
@@ -107,6 +173,13 @@ mod tests {
         assert_eq!(line_col(t, 3), (2, 1));
         let x = t.find('x').unwrap_or(0);
         assert_eq!(line_col(t, x), (2, 4));
+    }
+
+    #[test]
+    fn comments_are_found_outside_strings_only() {
+        let t = "// head\n[\n    (id: \"a // not\", notes: r#\"/* no */\"#), /* yes\n */\n    (id: \"b\"), // tail\n]\n";
+        assert_eq!(comment_lines(t), vec![1, 3, 5]);
+        assert!(comment_lines("[(id: \"a\", notes: \"http://x\")]").is_empty());
     }
 
     #[test]

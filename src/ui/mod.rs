@@ -52,6 +52,10 @@ pub enum Command {
     Export(plot::Export, PathBuf),
     /// Stop opening a dataset; the open one stays.
     CancelOpening,
+    /// Save although the checks find errors (the user was asked).
+    SaveAnyway,
+    /// Save, dropping the comments of the files that have them (the user was asked).
+    SaveDroppingComments,
     /// Save, then do what waited for the answer (if the save succeeded).
     SaveThen(Pending),
     /// Forget the unsaved changes, then do what waited for the answer.

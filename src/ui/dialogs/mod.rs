@@ -4,6 +4,7 @@
 //! harness (egui's `modals.rs`, Rerun's modals).
 
 mod about;
+mod comments;
 mod delete;
 mod error;
 mod opening;
@@ -11,10 +12,12 @@ mod path;
 mod recover;
 mod rename;
 mod resolve;
+mod save_errors;
 mod shortcuts;
 mod unsaved;
 
 pub use about::about_window;
+pub use comments::CommentsDialog;
 pub use delete::DeleteDialog;
 pub use error::ErrorDialog;
 pub use opening::{OpeningDialog, OpeningStatus};
@@ -22,6 +25,7 @@ pub use path::{PathDialog, PathMode};
 pub use recover::RecoverDialog;
 pub use rename::RenameDialog;
 pub use resolve::ResolveDialog;
+pub use save_errors::SaveErrorsDialog;
 pub use shortcuts::shortcuts_window;
 pub use unsaved::UnsavedDialog;
 
@@ -60,6 +64,10 @@ pub struct Dialogs {
     pub resolve: Option<ResolveDialog>,
     /// Unsaved changes a crash left in the recovery journal.
     pub recover: Option<RecoverDialog>,
+    /// A save that would drop comments.
+    pub comments: Option<CommentsDialog>,
+    /// A save while the checks find errors.
+    pub save_errors: Option<SaveErrorsDialog>,
     pub shortcuts: bool,
     pub about: bool,
 }
@@ -80,6 +88,8 @@ impl Dialogs {
         answer(&mut self.rename, ctx, out);
         answer(&mut self.resolve, ctx, out);
         answer(&mut self.recover, ctx, out);
+        answer(&mut self.comments, ctx, out);
+        answer(&mut self.save_errors, ctx, out);
         answer(&mut self.error, ctx, out);
         if self.shortcuts {
             self.shortcuts = shortcuts_window(ctx);
