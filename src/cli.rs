@@ -98,6 +98,12 @@ enum Command {
         #[arg(long)]
         drop_comments: bool,
     },
+    /// Write a copy of the bundled sample dataset to DIR; without DIR, print where the
+    /// sample the window opens is (setting it up in the data folder if needed).
+    Sample {
+        /// A new folder for the copy.
+        dir: Option<PathBuf>,
+    },
     /// Merge three versions of one dataset file record by record: git's merge driver
     /// (`crosscheck git-setup` registers it as `crosscheck merge %O %A %B %P`). Writes the
     /// result into OURS; exits 0 when clean, 1 when records conflict (marked in the file).
@@ -189,6 +195,7 @@ pub fn main() -> ExitCode {
             path,
         }) => merge(&base, &ours, &theirs, path.as_deref()),
         Some(Command::GitSetup { dir }) => git_setup(&dir),
+        Some(Command::Sample { dir }) => sample(dir.as_deref()),
         Some(Command::Fmt {
             dir,
             check,
@@ -279,6 +286,23 @@ fn line_merge(base: &Path, ours: &Path, theirs: &Path) -> u8 {
             err(&format!(
                 "crosscheck merge: git merge-file could not run: {e}"
             ));
+            2
+        }
+    }
+}
+
+fn sample(dir: Option<&Path>) -> u8 {
+    let result = match dir {
+        Some(d) => crate::store::sample::write(d).map(|()| d.to_path_buf()),
+        None => crate::store::sample::location(),
+    };
+    match result {
+        Ok(p) => {
+            out(&p.display().to_string());
+            0
+        }
+        Err(e) => {
+            err(&format!("crosscheck: error: {e}"));
             2
         }
     }

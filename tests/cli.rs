@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{SAMPLE, bin, run, sample_copy, snapshot, stderr, stdout};
+use crate::common::{SAMPLE, Under, bin, run, sample_copy, snapshot, stderr, stdout};
 
 #[test]
 fn check_passes_on_the_sample() {
@@ -24,7 +24,7 @@ fn fmt_check_finds_nothing_to_change_in_the_sample() {
 #[test]
 fn fmt_rewrites_a_hand_edited_file_into_canonical_form() {
     let (_tmp, ds) = sample_copy();
-    let path = ds.join("actors/actors.ron");
+    let path = ds.under("actors/actors.ron");
     let canonical = fs::read(&path).expect("read");
     let messy = String::from_utf8(canonical.clone())
         .expect("utf8")
@@ -55,7 +55,7 @@ fn check_cannot_run_on_a_folder_that_is_not_a_dataset() {
 #[test]
 fn strict_turns_warnings_into_failure() {
     let (_tmp, ds) = sample_copy();
-    let path = ds.join("claims/2025.ron");
+    let path = ds.under("claims/2025.ron");
     // A claim without a source is a warning.
     let text = fs::read_to_string(&path).expect("read");
     let start = text
@@ -85,7 +85,7 @@ fn assert_reported(
     expect: Option<(u32, u32, &str)>,
 ) {
     let (_tmp, ds) = sample_copy();
-    let path = ds.join(file);
+    let path = ds.under(file);
     damage(&path);
     let before = snapshot(&ds);
     let dir = ds.to_str().expect("path");
@@ -111,7 +111,7 @@ fn assert_reported(
     assert!(!stderr(&o).contains("panicked"), "{name}: {}", stderr(&o));
     assert_eq!(
         fs::read(&path).expect("read"),
-        before[Path::new(file)],
+        before[&Path::new("").under(file)],
         "{name}: fmt changed the damaged file"
     );
 }
@@ -157,11 +157,11 @@ fn invalid_utf8() {
     );
     // The position is that of the first bad byte.
     let (_tmp, ds) = sample_copy();
-    fs::write(ds.join("sources/2024.ron"), b"[\n  (id: \"a\xffb\"),\n]\n").expect("write");
+    fs::write(ds.under("sources/2024.ron"), b"[\n  (id: \"a\xffb\"),\n]\n").expect("write");
     let o = run(&["check", ds.to_str().expect("path")]);
     let expected = format!(
         "{}:2:10: error: invalid UTF-8",
-        ds.join("sources/2024.ron").display()
+        ds.under("sources/2024.ron").display()
     );
     assert!(stdout(&o).contains(&expected), "{}", stdout(&o));
 }
@@ -213,7 +213,7 @@ fn absurd_numbers() {
 #[test]
 fn impossible_dates() {
     let (_tmp, ds) = sample_copy();
-    let text = fs::read_to_string(ds.join("claims/2024.ron")).expect("read");
+    let text = fs::read_to_string(ds.under("claims/2024.ron")).expect("read");
     let id_line = text
         .lines()
         .position(|l| l.contains("id: \"jcs-2024-12-23-killed-or-wounded\""))
@@ -386,7 +386,7 @@ fn a_save_that_fails_half_way_keeps_the_old_file_and_leaves_no_temporary() {
         text.push('\n');
         fs::write(&p, text).expect("write");
     }
-    let events_before = fs::read(ds.join("events/2025.ron")).expect("read");
+    let events_before = fs::read(ds.under("events/2025.ron")).expect("read");
     // Root ignores a read-only folder: run the binary as an unprivileged user then.
     let exe = tmp.path().join("crosscheck");
     fs::copy(bin(), &exe).expect("copy binary");
@@ -416,17 +416,18 @@ fn a_save_that_fails_half_way_keeps_the_old_file_and_leaves_no_temporary() {
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.contains("events/2025.ron") && err.contains("could not be written"),
+        err.contains(&crate::common::native("events/2025.ron"))
+            && err.contains("could not be written"),
         "{err}"
     );
     // The first file was written (canonical again), the second is as it was.
-    let sources = fs::read_to_string(ds.join("sources/2025.ron")).expect("read");
+    let sources = fs::read_to_string(ds.under("sources/2025.ron")).expect("read");
     assert!(
         !sources.ends_with("\n\n"),
         "sources/2025.ron was not rewritten"
     );
     assert_eq!(
-        fs::read(ds.join("events/2025.ron")).expect("read"),
+        fs::read(ds.under("events/2025.ron")).expect("read"),
         events_before
     );
     // No temporary file anywhere.

@@ -82,3 +82,34 @@ pub fn options() -> crosscheck::app::Options {
         recovery_dir: Some(recovery_dir()),
     }
 }
+
+/// Paths written with `/` in the tests, made of components, so that they compare equal to
+/// paths the program builds on every platform (Windows included).
+pub trait Under {
+    fn under(&self, rel: &str) -> PathBuf;
+}
+
+impl Under for Path {
+    fn under(&self, rel: &str) -> PathBuf {
+        rel.split('/').fold(self.to_path_buf(), |p, c| p.join(c))
+    }
+}
+
+impl Under for PathBuf {
+    fn under(&self, rel: &str) -> PathBuf {
+        self.as_path().under(rel)
+    }
+}
+
+/// A relative path as this platform prints it (`claims\2024.ron` on Windows).
+pub fn native(rel: &str) -> String {
+    rel.replace('/', std::path::MAIN_SEPARATOR_STR)
+}
+
+/// A file's text with Windows line ends made plain, for comparing file contents on every
+/// platform.
+pub fn read_lf(path: &Path) -> String {
+    fs::read_to_string(path)
+        .expect("read")
+        .replace("\r\n", "\n")
+}

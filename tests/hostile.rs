@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{bin, sample_copy, snapshot, stdout};
+use crate::common::{Under, bin, native, sample_copy, snapshot, stdout};
 
 /// Runs the binary; fails the test if it has not finished within `secs` (a hang).
 fn run_within(secs: u64, args: &[&str]) -> Output {
@@ -39,7 +39,7 @@ fn check(ds: &Path) -> (Option<i32>, String) {
 
 /// Replaces the first `from` in the record `id` of `file`.
 fn edit_record(ds: &Path, file: &str, id: &str, from: &str, to: &str) -> u32 {
-    let path = ds.join(file);
+    let path = ds.under(file);
     let text = fs::read_to_string(&path).expect("read");
     let at = text.find(&format!("id: \"{id}\"")).expect("record");
     let rel = text[at..].find(from).expect("field");
@@ -54,9 +54,9 @@ fn edit_record(ds: &Path, file: &str, id: &str, from: &str, to: &str) -> u32 {
 fn symlink_loops_and_links_out_of_the_dataset_are_skipped_and_nothing_is_written_through_them() {
     use std::os::unix::fs::symlink;
     let (tmp, ds) = sample_copy();
-    symlink(".", ds.join("claims/loop-a")).expect("symlink");
-    symlink(".", ds.join("claims/loop-b")).expect("symlink");
-    symlink("/usr", ds.join("claims/usr")).expect("symlink");
+    symlink(".", ds.under("claims/loop-a")).expect("symlink");
+    symlink(".", ds.under("claims/loop-b")).expect("symlink");
+    symlink("/usr", ds.under("claims/usr")).expect("symlink");
     let (code, out) = check(&ds);
     assert_eq!(code, Some(1), "warnings under --strict: {out}");
     assert!(
@@ -106,13 +106,13 @@ fn symlink_loops_and_links_out_of_the_dataset_are_skipped_and_nothing_is_written
 
     // A record file that is a link is neither read nor replaced.
     let real = tmp.path().join("real-2024.ron");
-    fs::rename(ds.join("events/2024.ron"), &real).expect("move");
-    symlink(&real, ds.join("events/2024.ron")).expect("symlink");
+    fs::rename(ds.under("events/2024.ron"), &real).expect("move");
+    symlink(&real, ds.under("events/2024.ron")).expect("symlink");
     let real_before = fs::read(&real).expect("read");
     let o = run_within(30, &["fmt", ds.to_str().expect("utf-8")]);
     assert!(o.status.code().is_some());
     assert!(
-        fs::symlink_metadata(ds.join("events/2024.ron"))
+        fs::symlink_metadata(ds.under("events/2024.ron"))
             .expect("meta")
             .file_type()
             .is_symlink()
@@ -123,7 +123,7 @@ fn symlink_loops_and_links_out_of_the_dataset_are_skipped_and_nothing_is_written
 #[test]
 fn a_byte_order_mark_is_read_and_removed_by_fmt() {
     let (_tmp, ds) = sample_copy();
-    let path = ds.join("claims/2025.ron");
+    let path = ds.under("claims/2025.ron");
     let mut bytes = vec![0xEF, 0xBB, 0xBF];
     bytes.extend(fs::read(&path).expect("read"));
     fs::write(&path, &bytes).expect("write");
@@ -147,7 +147,10 @@ fn grades_and_counts_out_of_range_are_reported_at_their_field_and_the_file_still
     );
     let (code, out) = check(&ds);
     assert_eq!(code, Some(1));
-    let want = format!("claims/2024.ron:{line}:9: error: credibility 300 is not between 1 and 6");
+    let want = format!(
+        "{}:{line}:9: error: credibility 300 is not between 1 and 6",
+        native("claims/2024.ron")
+    );
     assert!(out.contains(&want), "{want} in {out}");
     assert!(
         out.lines().filter(|l| l.contains("error")).count() == 1,
@@ -159,7 +162,10 @@ fn grades_and_counts_out_of_range_are_reported_at_their_field_and_the_file_still
     let before = snapshot(&ds);
     let (code, out) = check(&ds);
     assert_eq!(code, Some(1));
-    let want = format!("claims/2024.ron:{line}:13: error: best 3.5 is not a whole number");
+    let want = format!(
+        "{}:{line}:13: error: best 3.5 is not a whole number",
+        native("claims/2024.ron")
+    );
     assert!(out.contains(&want), "{want} in {out}");
     // Never rewritten with the number changed.
     let o = run_within(30, &["fmt", ds.to_str().expect("utf-8")]);
@@ -185,7 +191,7 @@ fn padded_dates_nul_characters_and_links_that_are_not_web_addresses_are_warnings
         "quote: \"about",
         "quote: \"\0about",
     );
-    let sources = fs::read_to_string(ds.join("sources/2024.ron")).expect("read");
+    let sources = fs::read_to_string(ds.under("sources/2024.ron")).expect("read");
     let first_id = sources
         .lines()
         .find_map(|l| {
@@ -233,8 +239,10 @@ fn every_year_outside_the_calendar_is_refused_however_it_is_written() {
         );
         let (code, out) = check(&ds);
         assert_eq!(code, Some(1), "{year}: {out}");
-        let want =
-            format!("claims/2024.ron:{line}:9: error: refers_to `{year}` is not a valid date");
+        let want = format!(
+            "{}:{line}:9: error: refers_to `{year}` is not a valid date",
+            native("claims/2024.ron")
+        );
         assert!(out.contains(&want), "{year}: {want} in {out}");
     }
 }
@@ -242,7 +250,7 @@ fn every_year_outside_the_calendar_is_refused_however_it_is_written() {
 #[test]
 fn comments_are_warned_about_and_never_dropped_without_saying_so() {
     let (_tmp, ds) = sample_copy();
-    let path = ds.join("claims/2025.ron");
+    let path = ds.under("claims/2025.ron");
     let text = fs::read_to_string(&path).expect("read");
     let with = text.replacen(
         "[\n",
@@ -253,7 +261,10 @@ fn comments_are_warned_about_and_never_dropped_without_saying_so() {
     let (code, out) = check(&ds);
     assert_eq!(code, Some(1), "a warning under --strict: {out}");
     assert!(
-        out.contains("claims/2025.ron:3:1: warning: a comment: saving this file would drop it"),
+        out.contains(&format!(
+            "{}:3:1: warning: a comment: saving this file would drop it",
+            native("claims/2025.ron")
+        )),
         "{out}"
     );
     // fmt leaves the file alone and says why; with --drop-comments it does as asked.

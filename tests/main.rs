@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod dialogs;
 mod hostile;
+mod platform;
 mod recovery;
 mod store;
 mod teams;

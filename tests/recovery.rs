@@ -10,7 +10,6 @@ use crosscheck::app::{App, Options, Prefs};
 use crosscheck::model::edit::{AnyRecord, Edit, Target};
 use crosscheck::model::{Kind, Qualifier, Value};
 use crosscheck::store::Store;
-use crosscheck::store::journal;
 use crosscheck::ui::Command;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -112,7 +111,10 @@ fn unsaved_edits_of_a_killed_window_are_offered_and_restored_exactly() {
             "--test-threads=1",
         ])
         .env(CHILD_DATASET, &ds)
-        .env(journal::DIR_VARIABLE, recovery.path())
+        .env(
+            crosscheck::store::sample::DATA_DIR_VARIABLE,
+            recovery.path(),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -129,7 +131,7 @@ fn unsaved_edits_of_a_killed_window_are_offered_and_restored_exactly() {
     assert_eq!(snapshot(&ds), before, "nothing was saved");
 
     let dir = ds.clone();
-    let rec = recovery.path().to_path_buf();
+    let rec = recovery.path().join("recovery");
     let mut h: Harness<'static, App> = Harness::builder()
         .with_size(egui::vec2(1600.0, 1000.0))
         .build_eframe(move |cc| {
@@ -177,7 +179,7 @@ fn unsaved_edits_of_a_killed_window_are_offered_and_restored_exactly() {
     h.run();
     assert!(!h.state().is_dirty());
     h.run();
-    let journals: Vec<_> = std::fs::read_dir(recovery.path())
+    let journals: Vec<_> = std::fs::read_dir(recovery.path().join("recovery"))
         .expect("read_dir")
         .collect();
     assert!(journals.is_empty(), "{journals:?}");

@@ -8,7 +8,7 @@ use crosscheck::model::edit::{AnyRecord, Edit};
 use crosscheck::model::{Claim, Dataset, DateText, Qualifier, Severity, Value};
 use crosscheck::store::{OnConflict, SaveError, Store};
 
-use crate::common::{SAMPLE, sample_copy, snapshot};
+use crate::common::{SAMPLE, Under, sample_copy, snapshot};
 
 #[test]
 fn the_sample_dataset_loads_with_no_error_and_no_warning() {
@@ -100,15 +100,17 @@ fn saving_one_edit_rewrites_one_line_of_one_file() {
         .store
         .save(&mut loaded.dataset, OnConflict::Refuse)
         .expect("save");
-    assert_eq!(report.written, vec![ds_dir.join("claims/2024.ron")]);
+    assert_eq!(report.written, vec![ds_dir.under("claims/2024.ron")]);
     let after = snapshot(&ds_dir);
     for (rel, bytes) in &before {
-        if rel != Path::new("claims/2024.ron") {
+        if rel != Path::new("claims").join("2024.ron").as_path() {
             assert_eq!(&after[rel], bytes, "{} changed", rel.display());
         }
     }
-    let old = String::from_utf8(before[Path::new("claims/2024.ron")].clone()).expect("utf8");
-    let new = String::from_utf8(after[Path::new("claims/2024.ron")].clone()).expect("utf8");
+    let old = String::from_utf8(before[Path::new("claims").join("2024.ron").as_path()].clone())
+        .expect("utf8");
+    let new = String::from_utf8(after[Path::new("claims").join("2024.ron").as_path()].clone())
+        .expect("utf8");
     let changed: Vec<(&str, &str)> = old
         .lines()
         .zip(new.lines())
@@ -141,7 +143,7 @@ fn a_new_record_is_filed_by_kind_and_year() {
         .store
         .save(&mut loaded.dataset, OnConflict::Refuse)
         .expect("save");
-    assert_eq!(report.written, vec![ds_dir.join("claims/2026.ron")]);
+    assert_eq!(report.written, vec![ds_dir.under("claims/2026.ron")]);
     let reloaded = Store::load(&ds_dir).expect("reload");
     assert_eq!(reloaded.dataset.claims.len(), 22);
     assert!(reloaded.check().is_empty());
@@ -162,7 +164,7 @@ fn break_file(path: &Path) -> Vec<u8> {
 #[test]
 fn a_broken_file_is_reported_the_rest_loads_and_it_is_never_written() {
     let (_tmp, ds_dir) = sample_copy();
-    let broken_path = ds_dir.join("claims/2025.ron");
+    let broken_path = ds_dir.under("claims/2025.ron");
     let broken = break_file(&broken_path);
     let mut loaded = Store::load(&ds_dir).expect("load");
 
@@ -206,7 +208,7 @@ fn a_broken_file_is_reported_the_rest_loads_and_it_is_never_written() {
         .save(&mut loaded.dataset, OnConflict::Overwrite)
         .expect("save");
     assert!(!report.written.contains(&broken_path));
-    assert!(report.written.contains(&ds_dir.join("claims/2025-2.ron")));
+    assert!(report.written.contains(&ds_dir.under("claims/2025-2.ron")));
     assert_eq!(fs::read(&broken_path).expect("read"), broken);
 }
 
@@ -214,7 +216,7 @@ fn a_broken_file_is_reported_the_rest_loads_and_it_is_never_written() {
 fn a_file_changed_on_disk_is_not_overwritten_silently() {
     let (_tmp, ds_dir) = sample_copy();
     let mut loaded = Store::load(&ds_dir).expect("load");
-    let path = ds_dir.join("claims/2024.ron");
+    let path = ds_dir.under("claims/2024.ron");
     let theirs = fs::read_to_string(&path)
         .expect("read")
         .replace("at least 100", "at least 101");
@@ -242,7 +244,7 @@ fn a_file_changed_on_disk_is_not_overwritten_silently() {
 #[test]
 fn no_damage_to_a_file_makes_loading_or_checking_panic() {
     let (_tmp, ds_dir) = sample_copy();
-    let path = ds_dir.join("claims/2025.ron");
+    let path = ds_dir.under("claims/2025.ron");
     let original = fs::read(&path).expect("read");
     let replacements: [&[u8]; 8] = [b"(", b")", b"\"", b",", b"[", b"\xff", b"9", b""];
     let step = original.len() / 120;
@@ -272,7 +274,7 @@ fn a_save_rewrites_only_the_files_edits_touched_and_nothing_after_an_undo() {
     let (_tmp, ds_dir) = sample_copy();
     // A file that parses but is not in canonical form: saving an edit elsewhere must not
     // reformat it behind the researcher's back (that is what `fmt` is for).
-    let other = ds_dir.join("claims/2025.ron");
+    let other = ds_dir.under("claims/2025.ron");
     let loose = fs::read_to_string(&other)
         .expect("read")
         .replace("\n", "\n\n");
@@ -302,7 +304,7 @@ fn a_save_rewrites_only_the_files_edits_touched_and_nothing_after_an_undo() {
         .iter()
         .map(|(i, _)| loaded.store.path_of(*i as u32))
         .collect();
-    assert_eq!(paths, vec![ds_dir.join("claims/2024.ron")]);
+    assert_eq!(paths, vec![ds_dir.under("claims/2024.ron")]);
 
     // Undone before saving: the file would come out as it is on disk, so nothing is written.
     history.undo(&mut loaded.dataset).expect("undo");
@@ -337,9 +339,9 @@ fn a_busy_year_is_filed_by_month() {
     assert!(
         report
             .written
-            .contains(&ds_dir.join("claims/2026/2026-03.ron"))
+            .contains(&ds_dir.under("claims/2026/2026-03.ron"))
     );
-    assert!(!ds_dir.join("claims/2026.ron").exists());
+    assert!(!ds_dir.under("claims/2026.ron").exists());
     let reloaded = Store::load(&ds_dir).expect("reload");
     assert_eq!(reloaded.dataset.claims.len(), 21 + n);
     let march = reloaded

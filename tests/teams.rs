@@ -14,7 +14,7 @@ use crosscheck::model::merge::same;
 use crosscheck::model::{Claim, Kind, Qualifier, Tally, Value};
 use crosscheck::store::{OnConflict, Store};
 
-use crate::common::{SAMPLE, copy_tree, run, stderr, stdout};
+use crate::common::{SAMPLE, Under, copy_tree, run, stderr, stdout};
 
 /// Runs git in `dir` with a fixed identity and no user or system configuration.
 fn git(dir: &Path, args: &[&str]) -> Output {
@@ -295,7 +295,7 @@ fn the_same_field_changed_on_both_branches_conflicts_on_that_record_only() {
     let status =
         String::from_utf8_lossy(&git(&repo, &["status", "--porcelain"]).stdout).to_string();
     assert!(status.contains("UU ds/claims/2024.ron"), "{status}");
-    let text = fs::read_to_string(ds.join("claims/2024.ron")).expect("read");
+    let text = crate::common::read_lf(&ds.under("claims/2024.ron"));
     assert_eq!(text.matches("<<<<<<<").count(), 1, "{text}");
     let conflict = &text[text.find("<<<<<<<").expect("start")..text.find(">>>>>>>").expect("end")];
     assert_eq!(
@@ -311,7 +311,10 @@ fn the_same_field_changed_on_both_branches_conflicts_on_that_record_only() {
         .lines()
         .find(|l| l.contains("merge conflict"))
         .expect("the conflict is reported");
-    assert!(line.contains("claims/2024.ron:"), "{line}");
+    assert!(
+        line.contains(&format!("{}:", crate::common::native("claims/2024.ron"))),
+        "{line}"
+    );
     assert!(
         line.contains(": error: merge conflict in claim jcs-2024-12-23-killed-or-wounded (field value.best: 3,000 vs 4,000)"),
         "{line}"
@@ -364,7 +367,7 @@ fn both_branches_creating_the_same_new_file_merge_through_an_empty_base() {
     add(&mut fastrand::Rng::with_seed(2));
     git_ok(&repo, &["add", "-A"]);
     git_ok(&repo, &["commit", "-q", "-m", "ours"]);
-    assert!(ds.join("claims/2026.ron").is_file());
+    assert!(ds.under("claims/2026.ron").is_file());
     let o = git(&repo, &["merge", "-q", "--no-edit", "theirs"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let merged = Store::load(&ds).expect("load");
@@ -507,7 +510,7 @@ mod window {
         h.get_by_label("Save anyway").click();
         h.run();
         assert!(
-            fs::read_to_string(ds.join("claims/2024.ron"))
+            fs::read_to_string(ds.under("claims/2024.ron"))
                 .expect("read")
                 .contains("<<<<<<<")
         );
@@ -526,7 +529,7 @@ mod window {
         h.key_press_modifiers(Modifiers::COMMAND, Key::S);
         h.run();
         assert!(!h.state().is_dirty());
-        let text = fs::read_to_string(ds.join("claims/2024.ron")).expect("read");
+        let text = fs::read_to_string(ds.under("claims/2024.ron")).expect("read");
         assert!(
             !text.contains("<<<<<<<") && !text.contains(">>>>>>>"),
             "{text}"

@@ -13,7 +13,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-use crate::common::{SAMPLE, sample_copy, snapshot};
+use crate::common::{SAMPLE, Under, sample_copy, snapshot};
 
 pub fn open(dir: &Path, size: (f32, f32)) -> Harness<'static, App> {
     let dir = dir.to_path_buf();
@@ -333,7 +333,7 @@ fn closing_with_unsaved_changes_asks() {
     h.get_by_label("Save").click();
     h.run();
     assert!(!h.state().is_dirty());
-    let text = fs::read_to_string(ds.join("claims/2024.ron")).expect("read");
+    let text = fs::read_to_string(ds.under("claims/2024.ron")).expect("read");
     assert!(text.contains("best: 1300,"));
 }
 
@@ -341,7 +341,7 @@ fn closing_with_unsaved_changes_asks() {
 fn a_file_changed_on_disk_is_merged_into_the_save_never_overwritten() {
     let (_tmp, ds) = sample_copy();
     let mut h = open(&ds, (1600.0, 1000.0));
-    let path = ds.join("claims/2024.ron");
+    let path = ds.under("claims/2024.ron");
     // Another record of the same file, changed behind the window's back.
     let theirs = fs::read_to_string(&path)
         .expect("read")
@@ -371,7 +371,7 @@ fn an_unsaved_edit_in_one_file_and_a_change_on_disk_in_another_are_both_kept_and
     h.key_press(Key::Enter);
     h.run();
     // A teammate's change to the events arrives (git pull, a text editor).
-    let events = ds.join("events/2025.ron");
+    let events = ds.under("events/2025.ron");
     let text = fs::read_to_string(&events).expect("read");
     let first_title = text
         .lines()
@@ -427,7 +427,7 @@ fn an_unsaved_edit_in_one_file_and_a_change_on_disk_in_another_are_both_kept_and
     let saved = fs::read_to_string(&events).expect("read");
     assert!(saved.contains("Renamed on disk"));
     assert!(
-        fs::read_to_string(ds.join("claims/2024.ron"))
+        fs::read_to_string(ds.under("claims/2024.ron"))
             .expect("read")
             .contains("best: 1200,")
     );
@@ -441,7 +441,7 @@ fn the_same_record_changed_here_and_on_disk_goes_to_the_resolver() {
     replace_text(&mut h, "Best", "1200");
     h.key_press(Key::Enter);
     h.run();
-    let path = ds.join("claims/2024.ron");
+    let path = ds.under("claims/2024.ron");
     let text = fs::read_to_string(&path).expect("read");
     let at = text
         .find("jcs-2024-12-23-killed-or-wounded")
@@ -475,7 +475,7 @@ fn the_same_record_changed_here_and_on_disk_goes_to_the_resolver() {
 #[test]
 fn saving_a_file_with_comments_asks_before_dropping_them() {
     let (_tmp, ds) = sample_copy();
-    let path = ds.join("claims/2024.ron");
+    let path = ds.under("claims/2024.ron");
     let text = fs::read_to_string(&path).expect("read");
     fs::write(&path, text.replacen("[\n", "[\n    // to check\n", 1)).expect("write");
     let mut h = open(&ds, (1600.0, 1000.0));
@@ -502,7 +502,7 @@ fn saving_a_file_with_comments_asks_before_dropping_them() {
 #[test]
 fn a_dataset_with_a_broken_file_opens_with_a_banner() {
     let (_tmp, ds) = sample_copy();
-    let path = ds.join("events/2025.ron");
+    let path = ds.under("events/2025.ron");
     let text = fs::read_to_string(&path).expect("read");
     fs::write(&path, &text[..text.len() / 2]).expect("break");
     let mut h = open(&ds, (1600.0, 1000.0));

@@ -7,7 +7,7 @@ use egui::ViewportCommand;
 use crate::model::Kind;
 use crate::model::edit::{Target, record_at};
 use crate::model::plot::{PlotTab, troop_metrics};
-use crate::store::OnConflict;
+use crate::store::{self, OnConflict};
 use crate::ui::dialogs::{DeleteDialog, PathMode, UnsavedDialog};
 use crate::ui::{Command, Pending, filter_bar, lists};
 
@@ -79,6 +79,12 @@ impl App {
             }
             Command::CheckDisk => self.check_disk(),
             Command::Open(p) => self.guard(Pending::Open(p)),
+            Command::OpenSample => match store::sample::location() {
+                Ok(p) => self.guard(Pending::Open(p)),
+                Err(e) => self
+                    .dialogs
+                    .error(format!("The sample dataset could not be set up.\n\n{e}")),
+            },
             Command::Create(p) => self.guard(Pending::Create(p)),
             Command::OpenDialog => self.file_dialog(PathMode::Open),
             Command::ExportDialog(e) => self.file_dialog(PathMode::Export(e)),

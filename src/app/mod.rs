@@ -36,7 +36,7 @@ use crate::model::Kind;
 use crate::model::edit::Target;
 use crate::model::filter::Filter;
 use crate::model::plot::PlotPrefs;
-use crate::store::{self, SAMPLE_DATASET};
+use crate::store;
 use crate::ui::actions;
 use crate::ui::dialogs::{Dialogs, UnsavedDialog};
 use crate::ui::editor::EditorState;
@@ -133,21 +133,55 @@ pub struct App {
     pub derive_in_background_above: usize,
 }
 
+/// The window's icon (the Dock, the taskbar, the title bar).
+const ICON: &[u8] = include_bytes!("../../assets/icon.png");
+
+fn native_options() -> eframe::NativeOptions {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Crosscheck")
+        .with_app_id("crosscheck")
+        .with_inner_size([1600.0, 1000.0])
+        .with_min_inner_size([800.0, 500.0]);
+    match eframe::icon_data::from_png_bytes(ICON) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        Err(e) => eprintln!("crosscheck: the icon could not be read ({e}); using the default"),
+    }
+    eframe::NativeOptions {
+        viewport,
+        // macOS: without this, winit's own app menu quits on Cmd+Q (and Dock → Quit) without
+        // the app ever hearing of it, and unsaved edits are lost. With it, Cmd+Q is a key
+        // press like any other, and the app's Quit asks first.
+        #[cfg(target_os = "macos")]
+        event_loop_builder: Some(Box::new(|builder| {
+            use winit::platform::macos::EventLoopBuilderExtMacOS;
+            builder.with_default_menu(false);
+        })),
+        ..Default::default()
+    }
+}
+
 /// Opens the window on `dir`, or on the last dataset, or on the bundled sample.
 pub fn run(dir: Option<PathBuf>) -> Result<(), eframe::Error> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Crosscheck")
-            .with_app_id("crosscheck")
-            .with_inner_size([1600.0, 1000.0])
-            .with_min_inner_size([800.0, 500.0]),
-        ..Default::default()
+    let start = |dir: Option<PathBuf>, options: eframe::NativeOptions| {
+        eframe::run_native(
+            "crosscheck",
+            options,
+            Box::new(move |cc| Ok(Box::new(App::new(cc, dir)))),
+        )
     };
-    eframe::run_native(
-        "crosscheck",
-        options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, dir)))),
-    )
+    let result = start(dir.clone(), native_options());
+    // Windows without OpenGL 2 (Remote Desktop, virtual machines, no vendor driver): try
+    // wgpu, which has Direct3D 12 and the WARP software renderer.
+    #[cfg(windows)]
+    if let Err(e) = &result {
+        eprintln!("crosscheck: OpenGL did not start ({e}); trying Direct3D");
+        let options = eframe::NativeOptions {
+            renderer: eframe::Renderer::Wgpu,
+            ..native_options()
+        };
+        return start(dir, options);
+    }
+    result
 }
 
 /// How the app is set up, besides the remembered preferences.
@@ -213,14 +247,17 @@ impl App {
             recovery: recovery::Recovery::new(options.recovery_dir),
             derive_in_background_above: DERIVE_IN_BACKGROUND_ABOVE,
         };
-        let path = dir.unwrap_or_else(|| {
-            app.prefs
-                .last_dataset
-                .clone()
-                .filter(|p| p.join(store::MANIFEST).is_file())
-                .unwrap_or_else(|| PathBuf::from(SAMPLE_DATASET))
-        });
-        app.open_now(&path);
+        let last = app
+            .prefs
+            .last_dataset
+            .clone()
+            .filter(|p| p.join(store::MANIFEST).is_file());
+        match dir.or(last).map_or_else(store::sample::location, Ok) {
+            Ok(path) => app.open_now(&path),
+            Err(e) => app
+                .dialogs
+                .error(format!("The sample dataset could not be set up.\n\n{e}")),
+        }
         app
     }
 

@@ -44,10 +44,10 @@ impl Opened {
             },
         );
         let tags = ds.event_tags();
-        // The bundled sample sits in the program's own source tree: no offer there.
+        // The sample in the program's own source tree: no offer there.
         let root = loaded.store.root();
         let git_needs_setup =
-            root != std::path::Path::new(store::SAMPLE_DATASET) && store::git::needs_setup(root);
+            !root.starts_with(env!("CARGO_MANIFEST_DIR")) && store::git::needs_setup(root);
         Opened {
             loaded,
             index,

@@ -3,14 +3,11 @@
 //! the open dialogs. Panels read the app and return [`Command`]s; nothing here changes the
 //! document.
 
-use std::path::PathBuf;
-
 use egui::{Color32, RichText, Ui};
 
 use crate::derive::slot as sort_slot;
 use crate::model::edit::Target;
 use crate::model::{Dataset, Finding, Kind, Severity, Tally};
-use crate::store::SAMPLE_DATASET;
 use crate::ui::dialogs::OpeningDialog;
 use crate::ui::lists::{self, ListView};
 use crate::ui::menu::{self, MenuState};
@@ -220,7 +217,7 @@ fn no_dataset_page(ui: &mut Ui, opening: bool, out: &mut Vec<Command>) {
                 out.push(Command::NewDialog);
             }
             if ui.button("Open the sample dataset").clicked() {
-                out.push(Command::Open(PathBuf::from(SAMPLE_DATASET)));
+                out.push(Command::OpenSample);
             }
         });
     });

@@ -56,8 +56,34 @@ impl Faults {
     }
 }
 
+/// The extended-length form of an absolute Windows path (`\\?\C:\…`, `\\?\UNC\server\…`),
+/// which lifts the 260-character limit that plain paths have (OneDrive folders reach it). Pure
+/// text, so that it is tested everywhere; used on Windows only.
+pub fn extended_length(path: &str) -> Option<String> {
+    if path.starts_with(r"\\?\") {
+        return None;
+    }
+    let bytes = path.as_bytes();
+    if bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'\\' {
+        return Some(format!(r"\\?\{path}"));
+    }
+    path.strip_prefix(r"\\")
+        .map(|unc| format!(r"\\?\UNC\{unc}"))
+}
+
+/// `path` in a form the system can write whatever its length.
+fn writable(path: &Path) -> std::borrow::Cow<'_, Path> {
+    if cfg!(windows)
+        && let Some(long) = path.to_str().and_then(extended_length)
+    {
+        return std::borrow::Cow::Owned(std::path::PathBuf::from(long));
+    }
+    std::borrow::Cow::Borrowed(path)
+}
+
 /// [`write_atomic`] with injected failures.
 pub fn write_atomic_with(path: &Path, bytes: &[u8], faults: &mut Faults) -> io::Result<()> {
+    let path = &*writable(path);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -67,6 +93,14 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], faults: &mut Faults) -> io::
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "is a symbolic link: Crosscheck does not replace links (replace it with the file it points to)",
+            ));
+        }
+        // A read-only file is left alone on every system (Windows refuses to replace one;
+        // elsewhere the rename would quietly succeed).
+        Ok(m) if m.permissions().readonly() => {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "is read-only: clear its read-only attribute (Properties → General on Windows, `chmod u+w` elsewhere) and save again",
             ));
         }
         Ok(m) => Some(m),
@@ -286,6 +320,39 @@ mod tests {
             "{e}"
         );
         assert_eq!(fs::read_to_string(&p).expect("read"), "new");
+        assert_eq!(names(dir.path()).len(), 1);
+    }
+
+    #[test]
+    fn long_windows_paths_get_their_extended_form() {
+        assert_eq!(
+            extended_length(r"C:\Users\a\OneDrive\ds\claims\2024.ron").as_deref(),
+            Some(r"\\?\C:\Users\a\OneDrive\ds\claims\2024.ron")
+        );
+        assert_eq!(
+            extended_length(r"\\server\share\ds\dataset.ron").as_deref(),
+            Some(r"\\?\UNC\server\share\ds\dataset.ron")
+        );
+        assert_eq!(extended_length(r"\\?\C:\x"), None);
+        assert_eq!(extended_length("relative\\path"), None);
+        assert_eq!(extended_length("/home/a/ds"), None);
+    }
+
+    #[test]
+    fn a_read_only_file_is_refused_with_the_cause_and_the_fix() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("2024.ron");
+        fs::write(&p, "old").expect("write");
+        let mut perms = fs::metadata(&p).expect("meta").permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(&p, perms).expect("chmod");
+        let e = write_atomic(&p, b"new").expect_err("refused");
+        assert!(
+            e.to_string()
+                .contains("is read-only: clear its read-only attribute"),
+            "{e}"
+        );
+        assert_eq!(fs::read_to_string(&p).expect("read"), "old");
         assert_eq!(names(dir.path()).len(), 1);
     }
 

@@ -22,18 +22,10 @@ use crate::model::{Actor, Claim, Dataset, Event, Kind, Manifest, Record, Source}
 use super::disk::{DiskChanges, Parts, follow};
 use super::{FileEntry, FileRole, Store, atomic};
 
-/// The variable that moves the journal folder (tests, portable installs).
-pub const DIR_VARIABLE: &str = "CROSSCHECK_RECOVERY_DIR";
-
-/// The folder journals are kept in: `$CROSSCHECK_RECOVERY_DIR`, or the platform's data
-/// folder (`~/.local/share/crosscheck/recovery`, `%APPDATA%\Crosscheck\data\recovery`,
-/// `~/Library/Application Support/org.crosscheck.Crosscheck/recovery`).
+/// The folder journals are kept in: `recovery/` in Crosscheck's data folder
+/// ([`super::sample::data_dir`], which `$CROSSCHECK_DATA_DIR` moves).
 pub fn default_dir() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os(DIR_VARIABLE) {
-        return Some(PathBuf::from(d));
-    }
-    directories::ProjectDirs::from("org", "crosscheck", "Crosscheck")
-        .map(|p| p.data_dir().join("recovery"))
+    super::sample::data_dir().map(|d| d.join("recovery"))
 }
 
 /// One kind's records.

@@ -12,6 +12,7 @@ pub mod conflicts;
 pub mod disk;
 pub mod git;
 pub mod journal;
+pub mod sample;
 pub mod text;
 pub mod watch;
 
@@ -484,6 +485,9 @@ struct Walk {
     links: Vec<PathBuf>,
     /// Temporary files of interrupted saves, relative to the root.
     temporary: Vec<PathBuf>,
+    /// Files and folders whose names differ from what is read only in case (`2025.RON`,
+    /// `Claims/`): read on Windows and macOS, not on Linux, so reported everywhere.
+    case_only: Vec<(PathBuf, String)>,
 }
 
 /// Walks `dir` (relative to `root`) for `*.ron` files. Hidden files are skipped; symbolic
@@ -526,9 +530,27 @@ fn walk(root: &Path, dir: &Path, out: &mut Walk) -> Result<(), StoreError> {
             walk(root, &rel, out)?;
         } else if Path::new(&name).extension().is_some_and(|x| x == "ron") {
             out.files.push(rel);
+        } else if Path::new(&name)
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("ron"))
+        {
+            let mut want = PathBuf::from(&name);
+            want.set_extension("ron");
+            out.case_only.push((rel, want.display().to_string()));
         }
     }
     Ok(())
+}
+
+/// Whether `dir` holds a file named `name` in another case (`2025.RON` for `2025.ron`): the
+/// same file on Windows and macOS, so a new file is never given that name.
+fn taken_on_disk(dir: &Path, name: &str) -> bool {
+    fs::read_dir(dir).is_ok_and(|rd| {
+        rd.flatten().any(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            n != name && n.eq_ignore_ascii_case(name)
+        })
+    })
 }
 
 /// Refuses a path inside the dataset that passes through a symbolic link: nothing is ever
@@ -581,6 +603,7 @@ impl Store {
             walk(root, Path::new(kind.folder()), &mut w)?;
             found.links.extend(w.links);
             found.temporary.extend(w.temporary);
+            found.case_only.extend(w.case_only);
             files.extend(w.files.into_iter().map(|rel| FileEntry {
                 rel,
                 role: FileRole::Records(kind),
@@ -730,8 +753,17 @@ impl Store {
         if let Ok(rd) = fs::read_dir(root) {
             for e in rd.flatten() {
                 let name = e.file_name().to_string_lossy().to_string();
-                if atomic::is_temporary(&name) {
+                let expected = Kind::ALL
+                    .iter()
+                    .map(|k| k.folder())
+                    .chain([MANIFEST])
+                    .find(|n| n.eq_ignore_ascii_case(&name) && *n != name);
+                if let Some(n) = expected {
+                    found.case_only.push((PathBuf::from(&name), n.to_string()));
+                } else if atomic::is_temporary(&name) {
                     found.temporary.push(PathBuf::from(&name));
+                } else if name.starts_with("._") {
+                    // macOS's AppleDouble files on exFAT and network drives: not ours.
                 } else if e.file_type().is_ok_and(|t| t.is_file())
                     && name.ends_with(".ron")
                     && name != MANIFEST
@@ -749,6 +781,12 @@ impl Store {
             related: None,
             field: None,
         };
+        for (rel, want) in &found.case_only {
+            load_findings.push(warn(format!(
+                "{} is not read: its name differs from `{want}` only in case (Windows and macOS would read it, Linux does not); rename it to `{want}`",
+                rel.display()
+            )));
+        }
         for link in &found.links {
             load_findings.push(warn(format!(
                 "{} is a symbolic link: skipped (Crosscheck reads and writes only the files inside the dataset folder, and follows no links)",
@@ -933,12 +971,13 @@ impl Store {
             } else {
                 format!("{base}-{n}.ron")
             };
-            let rel = folder.join(file_name);
+            let rel = folder.join(&file_name);
             match self.files.iter().position(|f| f.rel == rel) {
-                Some(i) if self.files[i].broken.is_none() => {
+                Some(i) if self.files[i].broken.is_none() && !self.files[i].held => {
                     return u32::try_from(i).unwrap_or(u32::MAX);
                 }
                 Some(_) => n += 1,
+                None if taken_on_disk(&self.root.join(&folder), &file_name) => n += 1,
                 None => {
                     self.files.push(FileEntry {
                         rel,

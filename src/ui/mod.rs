@@ -41,6 +41,8 @@ pub enum Command {
     Save,
     /// Open a dataset folder (asks first when there are unsaved changes).
     Open(PathBuf),
+    /// Open the bundled sample dataset.
+    OpenSample,
     /// Create a dataset in an empty folder and open it.
     Create(PathBuf),
     /// Ask for a folder with the native dialog (or a typed path where there is none).
