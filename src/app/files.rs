@@ -43,29 +43,39 @@ impl App {
             });
             return;
         }
+        // Started after this frame, where the window is at hand to be the dialog's parent.
+        self.dialog_request = Some(mode);
+    }
+
+    /// Starts the native dialog asked for in this frame, if any. The dialog is made here, on
+    /// the UI thread (macOS wants AppKit called from the main thread; the window is its
+    /// parent on Windows), and only waited for on a task.
+    pub(super) fn start_file_dialog(&mut self, parent: Option<&eframe::Frame>) {
+        let Some(mode) = self.dialog_request.take() else {
+            return;
+        };
         let title = match mode {
             PathMode::Open => "Open a Crosscheck dataset (the folder holding dataset.ron)",
             PathMode::New => "Choose an empty folder for the new dataset",
             PathMode::Export(_) => "Export the plot",
         };
-        let start = self.doc.as_ref().map(|d| d.store.root().to_path_buf());
-        self.tasks.spawn(TaskKind::FileDialog, move || {
-            let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
-            if let Some(dir) = start {
-                dialog = dialog.set_directory(dir);
-            }
-            let picked = match mode {
+        let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
+        if let Some(dir) = self.doc.as_ref().map(|d| d.store.root().to_path_buf()) {
+            dialog = dialog.set_directory(dir);
+        }
+        if let Some(frame) = parent {
+            dialog = dialog.set_parent(frame);
+        }
+        let picked: std::pin::Pin<Box<dyn std::future::Future<Output = Option<rfd::FileHandle>> + Send>> =
+            match mode {
                 PathMode::Export(e) => {
                     let (name, ext) = export_name(e);
-                    pollster::block_on(
-                        dialog
-                            .set_file_name(name)
-                            .add_filter(ext, &[ext])
-                            .save_file(),
-                    )
+                    Box::pin(dialog.set_file_name(name).add_filter(ext, &[ext]).save_file())
                 }
-                _ => pollster::block_on(dialog.pick_folder()),
+                _ => Box::pin(dialog.pick_folder()),
             };
+        self.tasks.spawn(TaskKind::FileDialog, move || {
+            let picked = pollster::block_on(picked);
             Done::Picked(mode, picked.map(|h| h.path().to_path_buf()))
         });
     }

@@ -117,6 +117,8 @@ pub struct App {
     title: String,
     theme_applied: Option<ThemeChoice>,
     save_next_frame: bool,
+    /// A native file dialog asked for this frame, started once the frame is drawn.
+    dialog_request: Option<crate::ui::dialogs::PathMode>,
     /// Where the plot drew each mark last frame (screen position, claim).
     drawn: Vec<(egui::Pos2, usize)>,
     /// A dataset being opened in the background.
@@ -239,6 +241,7 @@ impl App {
             title: String::new(),
             theme_applied: None,
             save_next_frame: false,
+            dialog_request: None,
             drawn: Vec::new(),
             opening: None,
             watching: None,
@@ -272,6 +275,7 @@ impl App {
         let ctx = ui.ctx().clone();
         self.logic_pass(&ctx);
         self.ui_pass(ui);
+        self.start_file_dialog(None);
     }
 
     /// Everything that is not drawing: results of background tasks, the request to close,
@@ -367,8 +371,9 @@ impl eframe::App for App {
         self.logic_pass(ctx);
     }
 
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
         self.ui_pass(ui);
+        self.start_file_dialog(Some(frame));
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
