@@ -14,31 +14,9 @@ use crate::model::{Dataset, Day};
 pub const FONT: &[u8] = include_bytes!("../assets/fonts/NotoSansKR-Hangul.otf");
 const FONT_FAMILY: &str = "Noto Sans CJK KR";
 
-const PALETTE: [[u8; 3]; 10] = [
-    [0x1f, 0x77, 0xb4],
-    [0xff, 0x7f, 0x0e],
-    [0x2c, 0xa0, 0x2c],
-    [0xd6, 0x27, 0x28],
-    [0x94, 0x67, 0xbd],
-    [0x8c, 0x56, 0x4b],
-    [0xe3, 0x77, 0xc2],
-    [0x7f, 0x7f, 0x7f],
-    [0xbc, 0xbd, 0x22],
-    [0x17, 0xbe, 0xcf],
-];
-
 /// The colour of an actor: its own `#rrggbb`, or one derived from its id.
 pub fn actor_rgb(ds: &Dataset, id: &str) -> [u8; 3] {
-    if let Some(c) = ds
-        .actor(id)
-        .and_then(|a| crate::model::record::parse_color(&a.color))
-    {
-        return c;
-    }
-    let h = id
-        .bytes()
-        .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
-    PALETTE[h % PALETTE.len()]
+    crate::model::colors::actor_rgb(ds, id)
 }
 
 fn date_of(x: f64) -> Option<NaiveDate> {

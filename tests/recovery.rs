@@ -76,6 +76,17 @@ fn child_that_edits_and_is_killed() {
         },
     );
     app.handle(Command::NewRecord(Kind::Claim));
+    // Its number, typed.
+    let i = app.doc.as_ref().expect("doc").dataset.claims.len() - 1;
+    let mut c = app.doc.as_ref().expect("doc").dataset.claims[i].clone();
+    c.value = Value::new(Qualifier::Approx, 200);
+    edit(
+        &mut app,
+        Edit::Replace {
+            index: i,
+            record: AnyRecord::Claim(c),
+        },
+    );
     let i = index(&app, "trump-2025-03-14-encircled");
     app.handle(Command::Delete(Target {
         kind: Kind::Claim,
@@ -146,7 +157,7 @@ fn unsaved_edits_of_a_killed_window_are_offered_and_restored_exactly() {
     h.state_mut().finish_opening();
     h.run();
     h.get_by_label("Restore unsaved changes?");
-    h.get_by_label_contains("4 unsaved change(s) to 4 record(s)");
+    h.get_by_label_contains("5 unsaved change(s) to 4 record(s)");
     h.get_by_label("Restore").click();
     h.run();
     let app = h.state();
@@ -161,7 +172,10 @@ fn unsaved_edits_of_a_killed_window_are_offered_and_restored_exactly() {
         Value::new(Qualifier::AtLeast, 3)
     );
     assert!(get("trump-2025-03-14-encircled").is_none(), "deleted again");
-    assert!(get(&new_id).is_some(), "the new claim is back");
+    assert_eq!(
+        get(&new_id).expect("the new claim is back").value,
+        Value::new(Qualifier::Approx, 200)
+    );
     assert_eq!(claims.len(), 21);
     assert!(app.is_dirty(), "restored, not saved");
     // The restore is one undo step.

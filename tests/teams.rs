@@ -122,7 +122,7 @@ fn curate(ds_dir: &Path, rng: &mut fastrand::Rng, share: usize) -> Changes {
             metric: Some("killed".into()),
             ..Filter::default()
         };
-        let r = new_record(ds, Kind::Claim, &filter, "2026-11-28", rng);
+        let r = new_record(ds, Kind::Claim, &filter, None, "2026-11-28", rng);
         let AnyRecord::Claim(mut c) = r else {
             panic!("a claim")
         };
@@ -143,7 +143,7 @@ fn curate(ds_dir: &Path, rng: &mut fastrand::Rng, share: usize) -> Changes {
     // Sometimes a new event and a new source too.
     for kind in [Kind::Event, Kind::Source] {
         if rng.bool() {
-            let r = new_record(ds, kind, &Filter::default(), "2026-11-28", rng);
+            let r = new_record(ds, kind, &Filter::default(), None, "2026-11-28", rng);
             changes.insert((kind, r.id().to_string()), Some(r.clone()));
             let index = ds.count(kind);
             Edit::Insert { index, record: r }.apply(ds).expect("insert");
@@ -185,7 +185,14 @@ fn two_clones_that_each_create_ten_thousand_records_of_each_kind_share_no_id() {
         let mut rng = fastrand::Rng::with_seed(seed);
         for kind in Kind::ALL {
             for _ in 0..10_000 {
-                let r = new_record(&base, kind, &Filter::default(), "2026-11-28", &mut rng);
+                let r = new_record(
+                    &base,
+                    kind,
+                    &Filter::default(),
+                    None,
+                    "2026-11-28",
+                    &mut rng,
+                );
                 assert!(!base.has_id(r.id()));
                 assert!(seen[clone].insert(r.id().to_string()), "{} twice", r.id());
             }
@@ -347,13 +354,21 @@ fn both_branches_creating_the_same_new_file_merge_through_an_empty_base() {
             &loaded.dataset,
             Kind::Claim,
             &Filter::default(),
+            None,
             "2026-11-28",
             rng,
         );
+        let AnyRecord::Claim(mut c) = r else {
+            panic!("a claim")
+        };
+        c.value = Value::new(Qualifier::Exact, 5);
         let index = loaded.dataset.claims.len();
-        Edit::Insert { index, record: r }
-            .apply(&mut loaded.dataset)
-            .expect("insert");
+        Edit::Insert {
+            index,
+            record: AnyRecord::Claim(c),
+        }
+        .apply(&mut loaded.dataset)
+        .expect("insert");
         loaded
             .store
             .save(&mut loaded.dataset, OnConflict::Refuse)

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::model::edit::{Edit, History, Target, record_at};
+use crate::model::edit::{AnyRecord, Edit, History, Target, record_at};
 use crate::model::filter::Filter;
 use crate::model::{Dataset, Finding, Kind, defaults};
 use crate::store::{OnConflict, SaveError, Store};
@@ -40,6 +40,18 @@ impl App {
     /// Applies one edit to the document: the one place the document changes.
     pub(super) fn apply(&mut self, edit: Edit, coalesce: Option<String>) {
         self.settle();
+        // The claim entered last: a new claim starts from it.
+        if let Edit::Replace {
+            record: AnyRecord::Claim(c),
+            ..
+        }
+        | Edit::Insert {
+            record: AnyRecord::Claim(c),
+            ..
+        } = &edit
+        {
+            self.last_claim = Some(c.id.clone());
+        }
         let Some(doc) = &mut self.doc else { return };
         // One record replaced and nothing else pending: remember what it was, so that what
         // is derived from the document can be brought up to date instead of rebuilt.
@@ -184,10 +196,15 @@ impl App {
             .date_naive()
             .format("%Y-%m-%d")
             .to_string();
+        let last = self
+            .last_claim
+            .as_deref()
+            .and_then(|id| doc.dataset.claims.iter().rev().find(|c| c.id == id));
         let record = defaults::new_record(
             &doc.dataset,
             kind,
             &self.prefs.filter,
+            last,
             &today,
             &mut self.rng,
         );

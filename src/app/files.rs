@@ -66,14 +66,20 @@ impl App {
         if let Some(frame) = parent {
             dialog = dialog.set_parent(frame);
         }
-        let picked: std::pin::Pin<Box<dyn std::future::Future<Output = Option<rfd::FileHandle>> + Send>> =
-            match mode {
-                PathMode::Export(e) => {
-                    let (name, ext) = export_name(e);
-                    Box::pin(dialog.set_file_name(name).add_filter(ext, &[ext]).save_file())
-                }
-                _ => Box::pin(dialog.pick_folder()),
-            };
+        let picked: std::pin::Pin<
+            Box<dyn std::future::Future<Output = Option<rfd::FileHandle>> + Send>,
+        > = match mode {
+            PathMode::Export(e) => {
+                let (name, ext) = export_name(e);
+                Box::pin(
+                    dialog
+                        .set_file_name(name)
+                        .add_filter(ext, &[ext])
+                        .save_file(),
+                )
+            }
+            _ => Box::pin(dialog.pick_folder()),
+        };
         self.tasks.spawn(TaskKind::FileDialog, move || {
             let picked = pollster::block_on(picked);
             Done::Picked(mode, picked.map(|h| h.path().to_path_buf()))

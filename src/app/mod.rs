@@ -128,6 +128,8 @@ pub struct App {
     ctx: egui::Context,
     /// The random part of new records' ids.
     rng: fastrand::Rng,
+    /// The id of the claim entered or edited last: a new claim starts from it.
+    last_claim: Option<String>,
     /// The crash-recovery journal.
     recovery: recovery::Recovery,
     /// Above this many claims and events, the lists and the plot are derived on a worker
@@ -247,6 +249,7 @@ impl App {
             watching: None,
             ctx: ctx.clone(),
             rng: fastrand::Rng::new(),
+            last_claim: None,
             recovery: recovery::Recovery::new(options.recovery_dir),
             derive_in_background_above: DERIVE_IN_BACKGROUND_ABOVE,
         };

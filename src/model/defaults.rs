@@ -11,43 +11,79 @@ use super::{
 };
 
 /// A new record of `kind` for `ds`, with an id that no record of `ds` uses and no other clone
-/// will pick ([`ids`]). `filter` is the one the lists show (its claimant and metric are the
-/// likeliest for a new claim); `today` is the date new records are given, as `YYYY-MM-DD`.
+/// will pick ([`ids`]). `filter` is the one the lists show, `last` the claim entered last:
+/// together the likeliest claimant, metric, subject and source of a new claim (researchers
+/// take several claims from one report). `today` is the date new records are given, as
+/// `YYYY-MM-DD`.
 pub fn new_record(
     ds: &Dataset,
     kind: Kind,
     filter: &Filter,
+    last: Option<&Claim>,
     today: &str,
     rng: &mut fastrand::Rng,
 ) -> AnyRecord {
-    let record = blank_record(ds, kind, filter, today);
+    let record = blank_record(ds, kind, filter, last, today);
     with_fresh_id(ds, record, rng)
 }
 
-fn blank_record(ds: &Dataset, kind: Kind, filter: &Filter, today: &str) -> AnyRecord {
-    let first_actor = || ds.actors.first().map(|a| a.id.clone()).unwrap_or_default();
+fn blank_record(
+    ds: &Dataset,
+    kind: Kind,
+    filter: &Filter,
+    last: Option<&Claim>,
+    today: &str,
+) -> AnyRecord {
     match kind {
         Kind::Claim => {
             let metric = filter
                 .metric
                 .clone()
+                .or_else(|| last.map(|c| c.metric.to_string()))
                 .or_else(|| ds.manifest.metrics.first().map(|m| m.id.clone()))
                 .unwrap_or_default();
-            let subject = ds
-                .actors
-                .iter()
-                .find(|a| a.kind == ActorKind::ArmedForce)
-                .map(|a| a.id.clone())
-                .unwrap_or_else(first_actor);
-            let claimant = filter.claimant.clone().unwrap_or_else(first_actor);
-            AnyRecord::Claim(Claim::new(
+            let subject = last
+                .map(|c| c.subject.to_string())
+                .or_else(|| {
+                    ds.actors
+                        .iter()
+                        .find(|a| a.kind == ActorKind::ArmedForce)
+                        .map(|a| a.id.clone())
+                })
+                .or_else(|| ds.actors.first().map(|a| a.id.clone()))
+                .unwrap_or_default();
+            // Never the subject: the party counted is not the one who claims.
+            let claimant = filter
+                .claimant
+                .clone()
+                .or_else(|| last.map(|c| c.claimant.to_string()))
+                .or_else(|| {
+                    ds.actors
+                        .iter()
+                        .find(|a| a.id != subject && a.kind != ActorKind::ArmedForce)
+                        .map(|a| a.id.clone())
+                })
+                .unwrap_or_default();
+            let mut c = Claim::new(
                 "",
                 &metric,
                 &subject,
                 &claimant,
-                Value::new(Qualifier::Exact, 0),
+                // No number until one is typed: a claim without one is not drawn.
+                Value {
+                    qualifier: Qualifier::Exact,
+                    ..Value::default()
+                },
                 DateText::new(today),
-            ))
+            );
+            c.reliability = ds.actor(&claimant).and_then(|a| a.default_reliability);
+            if let Some(s) = last.and_then(|l| l.sources.first()) {
+                c.sources = vec![crate::model::Citation {
+                    source: s.source.clone(),
+                    ..Default::default()
+                }];
+            }
+            AnyRecord::Claim(c)
         }
         Kind::Event => {
             let ty = ds
@@ -58,12 +94,8 @@ fn blank_record(ds: &Dataset, kind: Kind, filter: &Filter, today: &str) -> AnyRe
                 .unwrap_or_default();
             AnyRecord::Event(Event::new("", DateText::new(today), "New event", &ty))
         }
-        Kind::Source => AnyRecord::Source(Source {
-            published: Some(DateText::new(today)),
-            accessed: Some(DateText::new(today)),
-            language: "en".into(),
-            ..Source::new("", "New source")
-        }),
+        // Published and Accessed stay empty until set: today is rarely either.
+        Kind::Source => AnyRecord::Source(Source::new("", "New source")),
         Kind::Actor => AnyRecord::Actor(Actor::new("", "New actor", ActorKind::Government)),
     }
 }

@@ -1,6 +1,7 @@
 //! The records and their rules: partial dates, values, claims, events, actors, sources, the
 //! manifest, validation and the claim table the CSV export writes. No egui and no files here.
 
+pub mod colors;
 pub mod columns;
 pub mod date;
 pub mod defaults;

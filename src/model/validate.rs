@@ -90,6 +90,17 @@ impl std::fmt::Display for Tally {
     }
 }
 
+/// Whether `tag` has the shape of a BCP 47 language tag: a language of 2–3 (or 5–8) letters,
+/// then subtags of 1–8 letters or digits (`en`, `uk`, `zh-Hant`, `pt-BR`, `sr-Latn-RS`).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang_ok = parts.next().is_some_and(|l| {
+        matches!(l.len(), 2 | 3 | 5..=8) && l.bytes().all(|b| b.is_ascii_alphabetic())
+    });
+    lang_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// Whether an id is well formed: ASCII letters, digits, `_`, `-`, `.` and `:`, not empty.
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
@@ -282,6 +293,19 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
             if let Some(d) = date {
                 cx.date(Kind::Source, &s.id, s.origin, field, d);
             }
+        }
+        if !s.language.is_empty() && !is_language_tag(&s.language) {
+            cx.push_at(
+                Severity::Warning,
+                Kind::Source,
+                &s.id,
+                s.origin,
+                "language",
+                format!(
+                    "language `{}` is not a language tag (BCP 47: en, uk, ru, ko, pt-BR)",
+                    s.language
+                ),
+            );
         }
         cx.link(Kind::Source, &s.id, s.origin, "url", &s.url);
         cx.link(Kind::Source, &s.id, s.origin, "archive_url", &s.archive_url);
@@ -1071,6 +1095,16 @@ mod tests {
             "2025-01-13",
         ));
         assert_one(&ds, Severity::Warning, Some("kw1"), "together at least 270");
+    }
+
+    #[test]
+    fn language_tags_are_checked_for_their_shape() {
+        for ok in ["en", "uk", "ko", "pt-BR", "zh-Hant", "sr-Latn-RS", "yue"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["2024-11-26", "e", "english language", "en_", "en--US", ""] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
     }
 
     #[test]

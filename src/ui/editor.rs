@@ -239,6 +239,34 @@ impl Form<'_> {
         ui.end_row();
     }
 
+    /// A web address, with a button that opens it in the browser — only `http(s)` ones
+    /// (a `file:` or `javascript:` address is kept, never opened).
+    fn link(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut String) {
+        let l = Self::label(ui, label);
+        let openable = {
+            let v = value.trim().to_ascii_lowercase();
+            v.starts_with("http://") || v.starts_with("https://")
+        };
+        ui.horizontal(|ui| {
+            let r = ui
+                .add(egui::TextEdit::singleline(value).desired_width(self.width - 70.0))
+                .labelled_by(l.id);
+            self.mark(r.changed(), field);
+            let open = ui
+                .add_enabled(openable, egui::Button::new("Open").small())
+                .on_hover_text(if openable {
+                    "Open in the browser"
+                } else {
+                    "Only http and https addresses are opened"
+                })
+                .on_disabled_hover_text("Only http and https addresses are opened");
+            if open.clicked() {
+                ui.ctx().open_url(egui::OpenUrl::new_tab(value.trim()));
+            }
+        });
+        ui.end_row();
+    }
+
     fn multiline(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut String) {
         let l = Self::label(ui, label);
         let r = ui
@@ -1071,8 +1099,8 @@ fn source_form(ui: &mut Ui, f: &mut Form<'_>, s: &mut Source) {
     f.text(ui, "Title", "title", &mut s.title);
     f.text(ui, "Outlet", "outlet", &mut s.outlet);
     f.text(ui, "Author", "author", &mut s.author);
-    f.text(ui, "URL", "url", &mut s.url);
-    f.text(ui, "Archive URL", "archive_url", &mut s.archive_url);
+    f.link(ui, "URL", "url", &mut s.url);
+    f.link(ui, "Archive URL", "archive_url", &mut s.archive_url);
     f.opt_date(ui, "Published", "published", &mut s.published);
     f.opt_date(ui, "Accessed", "accessed", &mut s.accessed);
     f.text(ui, "Language", "language", &mut s.language);

@@ -1,0 +1,124 @@
+//! Actors' colours, which the whole window and every figure use for them: an actor's own
+//! `#rrggbb`, or one derived from its id; and, for a new actor, a colour no other actor of the
+//! dataset has (saved with it, so it stays).
+
+use super::Dataset;
+use super::record::parse_color;
+
+/// The colours an actor without its own gets, by its id.
+const DERIVED: [[u8; 3]; 10] = [
+    [0x1f, 0x77, 0xb4],
+    [0xff, 0x7f, 0x0e],
+    [0x2c, 0xa0, 0x2c],
+    [0xd6, 0x27, 0x28],
+    [0x94, 0x67, 0xbd],
+    [0x8c, 0x56, 0x4b],
+    [0xe3, 0x77, 0xc2],
+    [0x7f, 0x7f, 0x7f],
+    [0xbc, 0xbd, 0x22],
+    [0x17, 0xbe, 0xcf],
+];
+
+/// The colours new actors are given, in order: mid-light and saturated enough to read on
+/// light and dark backgrounds alike (the window darkens or lightens names a little more).
+pub const PALETTE: [[u8; 3]; 20] = [
+    [0x1f, 0x77, 0xb4],
+    [0xff, 0x7f, 0x0e],
+    [0x2c, 0xa0, 0x2c],
+    [0xd6, 0x27, 0x28],
+    [0x94, 0x67, 0xbd],
+    [0x8c, 0x56, 0x4b],
+    [0xe3, 0x77, 0xc2],
+    [0xbc, 0xbd, 0x22],
+    [0x17, 0xbe, 0xcf],
+    [0x39, 0x3b, 0x79],
+    [0xe6, 0x55, 0x0d],
+    [0x31, 0xa3, 0x54],
+    [0x84, 0x3c, 0x39],
+    [0x7b, 0x41, 0x73],
+    [0x31, 0x82, 0xbd],
+    [0xa5, 0x51, 0x94],
+    [0x63, 0x79, 0x39],
+    [0xce, 0x6d, 0xbd],
+    [0x6b, 0x6e, 0xcf],
+    [0x9c, 0x9e, 0xde],
+];
+
+/// The colour of an actor: its own `#rrggbb`, or one derived from its id.
+pub fn actor_rgb(ds: &Dataset, id: &str) -> [u8; 3] {
+    if let Some(c) = ds.actor(id).and_then(|a| parse_color(&a.color)) {
+        return c;
+    }
+    let h = id
+        .bytes()
+        .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
+    DERIVED[h % DERIVED.len()]
+}
+
+/// A colour, as `#rrggbb`, that no actor of `ds` has (its own or derived): the palette's
+/// first free one, then hues around the circle.
+pub fn distinct_color(ds: &Dataset) -> String {
+    let used: std::collections::HashSet<[u8; 3]> =
+        ds.actors.iter().map(|a| actor_rgb(ds, &a.id)).collect();
+    let hex = |[r, g, b]: [u8; 3]| format!("#{r:02x}{g:02x}{b:02x}");
+    if let Some(c) = PALETTE.iter().find(|c| !used.contains(*c)) {
+        return hex(*c);
+    }
+    // Past the palette: hues a golden angle apart, at two lightnesses, until one is free.
+    (0..4096u32)
+        .map(|n| {
+            let hue = (f64::from(n) * 137.507_764) % 360.0;
+            let light = if n % 2 == 0 { 0.45 } else { 0.58 };
+            hsl(hue, 0.62, light)
+        })
+        .find(|c| !used.contains(c))
+        .map_or_else(|| hex(PALETTE[0]), hex)
+}
+
+fn hsl(h: f64, s: f64, l: f64) -> [u8; 3] {
+    let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+    let x = c * (1.0 - ((h / 60.0) % 2.0 - 1.0).abs());
+    let m = l - c / 2.0;
+    let (r, g, b) = match (h / 60.0) as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let to = |v: f64| ((v + m) * 255.0).round().clamp(0.0, 255.0) as u8;
+    [to(r), to(g), to(b)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Actor, ActorKind};
+
+    #[test]
+    fn three_hundred_new_actors_never_repeat_a_colour() {
+        let mut ds = Dataset::default();
+        let mut seen = std::collections::HashSet::new();
+        for n in 0..300 {
+            let mut a = Actor::new(&format!("a{n}"), "A", ActorKind::Media);
+            a.color = distinct_color(&ds);
+            assert!(
+                seen.insert(a.color.clone()),
+                "actor {n} repeats {}",
+                a.color
+            );
+            ds.actors.push(a);
+        }
+    }
+
+    #[test]
+    fn a_new_actor_avoids_the_colours_derived_for_actors_without_one() {
+        let mut ds = Dataset::default();
+        ds.actors
+            .push(Actor::new("new-actor", "X", ActorKind::Media));
+        let taken = actor_rgb(&ds, "new-actor");
+        let c = distinct_color(&ds);
+        assert_ne!(parse_color(&c), Some(taken));
+    }
+}
