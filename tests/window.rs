@@ -1057,3 +1057,88 @@ fn an_edit_and_a_save_on_the_large_dataset_path_show_what_the_small_path_shows()
     );
     assert_eq!(small, large);
 }
+
+/// Opens the sample at `size` (points) and `ppp` pixels per point.
+fn open_scaled(dir: &Path, size: (f32, f32), ppp: f32) -> Harness<'static, App> {
+    let dir = dir.to_path_buf();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(size.0, size.1))
+        .with_pixels_per_point(ppp)
+        .build_eframe(move |cc| App::new_with(cc, Some(dir), crate::common::options()));
+    h.state_mut().finish_opening();
+    h.run();
+    h
+}
+
+fn assert_fits(h: &Harness<'static, App>, width: f32, what: &str) {
+    use crosscheck::app::panels::{EDITOR_MIN, LISTS_MIN, PLOT_MIN};
+    let l = h.state().layout();
+    let centre = l.centre.expect("centre");
+    if let Some(lists) = l.lists {
+        assert!(lists.width() >= LISTS_MIN - 1.0, "{what}: lists {lists:?}");
+    }
+    if let Some(editor) = l.editor {
+        assert!(
+            editor.width() >= EDITOR_MIN - 1.0,
+            "{what}: editor {editor:?}"
+        );
+        assert!(
+            editor.max.x <= width + 0.5,
+            "{what}: editor {editor:?} past the window"
+        );
+    }
+    assert!(
+        centre.width() >= PLOT_MIN - 1.0,
+        "{what}: centre {centre:?}"
+    );
+    assert!(
+        centre.max.x <= width + 0.5,
+        "{what}: centre past the window"
+    );
+}
+
+#[test]
+fn every_panel_keeps_its_minimum_and_the_editor_stays_inside_the_window_at_common_sizes() {
+    let (_tmp, ds) = sample_copy();
+    for (size, ppp) in [
+        ((1024.0, 700.0), 1.0),
+        ((1280.0, 720.0), 1.0),
+        ((1366.0, 768.0), 1.0),
+        ((1920.0, 1080.0), 1.0),
+        ((1280.0, 800.0), 2.0),
+    ] {
+        let what = format!("{size:?} at {ppp}x");
+        let mut h = open_scaled(&ds, size, ppp);
+        assert_fits(&h, size.0, &what);
+        select_jcs_claim(&mut h);
+        assert_fits(&h, size.0, &what);
+        let id = h.get_by_role_and_label(Role::TextInput, "Id").rect();
+        assert!(
+            id.max.x <= size.0 && id.min.x >= 0.0,
+            "{what}: the Id field {id:?}"
+        );
+        // Narrow: the editor is a tab beside the plot, which comes back with one click.
+        if h.state().layout().narrow {
+            h.get_by_label("Plot").click();
+            h.run();
+            h.get_by_label("Troops");
+            assert_fits(&h, size.0, &what);
+        }
+    }
+}
+
+#[test]
+fn a_wide_layout_remembered_from_a_large_screen_is_clamped_in_a_small_window() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open_scaled(&ds, (2400.0, 1300.0), 1.0);
+    select_jcs_claim(&mut h);
+    // Widen both side panels as far as they go.
+    let l = h.state().layout();
+    assert!(l.lists.expect("lists").width() > 600.0, "{l:?}");
+    h.set_size(egui::vec2(1280.0, 720.0));
+    h.run();
+    assert_fits(&h, 1280.0, "after shrinking to 1280×720");
+    h.set_size(egui::vec2(1024.0, 700.0));
+    h.run();
+    assert_fits(&h, 1024.0, "after shrinking to 1024×700");
+}

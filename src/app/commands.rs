@@ -20,6 +20,10 @@ impl App {
             Command::Edit { edit, coalesce } => self.apply(*edit, coalesce),
             Command::Select(t) => {
                 self.selected = t;
+                // In a narrow window, a chosen record is shown in the editor tab.
+                if t.is_some() {
+                    self.centre = super::panels::Centre::Editor;
+                }
                 if let Some(doc) = &mut self.doc {
                     doc.history.break_coalescing();
                 }
@@ -27,14 +31,17 @@ impl App {
             }
             Command::ShowTab(k) => self.prefs.tab = k,
             Command::NewRecord(kind) => {
+                self.centre = super::panels::Centre::Editor;
                 self.new_record(kind);
                 self.reveal();
             }
             Command::Duplicate(t) => {
+                self.centre = super::panels::Centre::Editor;
                 self.duplicate(t);
                 self.reveal();
             }
             Command::Reveal(t) => {
+                self.centre = super::panels::Centre::Editor;
                 self.selected = Some(t);
                 self.prefs.tab = t.kind;
                 self.reveal();

@@ -22,7 +22,7 @@ mod disk;
 mod document;
 mod files;
 mod opening;
-mod panels;
+pub mod panels;
 mod recovery;
 mod tasks;
 mod team;
@@ -130,6 +130,10 @@ pub struct App {
     rng: fastrand::Rng,
     /// The id of the claim entered or edited last: a new claim starts from it.
     last_claim: Option<String>,
+    /// In a narrow window, whether the centre shows the plot or the editor.
+    centre: panels::Centre,
+    /// Where the panels stood in the last frame.
+    layout: panels::Layout,
     /// The crash-recovery journal.
     recovery: recovery::Recovery,
     /// Above this many claims and events, the lists and the plot are derived on a worker
@@ -250,6 +254,8 @@ impl App {
             ctx: ctx.clone(),
             rng: fastrand::Rng::new(),
             last_claim: None,
+            centre: panels::Centre::default(),
+            layout: panels::Layout::default(),
             recovery: recovery::Recovery::new(options.recovery_dir),
             derive_in_background_above: DERIVE_IN_BACKGROUND_ABOVE,
         };
@@ -265,6 +271,11 @@ impl App {
                 .error(format!("The sample dataset could not be set up.\n\n{e}")),
         }
         app
+    }
+
+    /// Where the panels stood in the last frame.
+    pub fn layout(&self) -> panels::Layout {
+        self.layout
     }
 
     /// Where the plot drew each mark in the last frame: screen position and claim index.

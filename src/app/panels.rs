@@ -17,6 +17,33 @@ use crate::ui::{Command, conflicts, filter_bar};
 use super::App;
 use super::document::Document;
 
+/// The plot's narrowest (points): the side panels never squeeze it further.
+pub const PLOT_MIN: f32 = 360.0;
+/// The lists' narrowest.
+pub const LISTS_MIN: f32 = 240.0;
+/// The editor's narrowest.
+pub const EDITOR_MIN: f32 = 300.0;
+/// Below this width the editor is a tab beside the plot instead of a third column.
+pub const NARROW_BELOW: f32 = LISTS_MIN + EDITOR_MIN + PLOT_MIN + 240.0;
+
+/// Where the panels stood in the last frame (for tests, and for a look at a small screen).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Layout {
+    pub lists: Option<egui::Rect>,
+    pub editor: Option<egui::Rect>,
+    pub centre: Option<egui::Rect>,
+    /// The editor is a tab of the centre.
+    pub narrow: bool,
+}
+
+/// What the centre shows where the window is too narrow for three columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Centre {
+    #[default]
+    Plot,
+    Editor,
+}
+
 impl App {
     pub(super) fn menu_bar(&mut self, ui: &mut Ui, out: &mut Vec<Command>) {
         let (can_undo, can_redo) = self.doc.as_ref().map_or((false, false), |d| {
@@ -108,14 +135,26 @@ impl App {
             .filter(|t| t.kind == Kind::Event)
             .and_then(|t| ds.events.get(t.index))
             .map(|e| e.id.as_str());
-        // Panel sizes follow the window, so that a small window still shows all three.
+        // Panel sizes are shares of the window, within limits that always leave the plot its
+        // minimum (a width remembered from a larger screen is clamped to them). Where the
+        // three columns do not fit, the editor shares the centre with the plot, as a tab.
         let total = ui.available_width();
+        let narrow = self.prefs.show_editor && total < NARROW_BELOW;
+        if !narrow {
+            self.centre = Centre::Plot;
+        }
+        let editor_room = if self.prefs.show_editor && !narrow {
+            EDITOR_MIN
+        } else {
+            0.0
+        };
         if self.prefs.show_lists {
-            egui::Panel::left("lists")
+            let max = (total - editor_room - PLOT_MIN).max(LISTS_MIN);
+            let shown = egui::Panel::left("lists")
                 .resizable(true)
-                .default_size(total * 0.36)
-                .min_size(260.0_f32.min(total * 0.3))
-                .max_size(total * 0.6)
+                .default_size((total * 0.34).clamp(LISTS_MIN, max))
+                .min_size(LISTS_MIN)
+                .max_size(max)
                 .show(ui, |ui| {
                     ui.add_space(4.0);
                     ui.horizontal(|ui| {
@@ -147,13 +186,18 @@ impl App {
                     };
                     lists::show(ui, &view, &mut self.prefs.sorts[sort_slot(kind)], out);
                 });
+            self.layout.lists = Some(shown.response.rect);
+        } else {
+            self.layout.lists = None;
         }
-        if self.prefs.show_editor {
-            egui::Panel::right("editor")
+        if self.prefs.show_editor && !narrow {
+            let left = ui.available_width();
+            let max = (left - PLOT_MIN).max(EDITOR_MIN);
+            let shown = egui::Panel::right("editor")
                 .resizable(true)
-                .default_size(total * 0.27)
-                .min_size(260.0_f32.min(total * 0.25))
-                .max_size(total * 0.45)
+                .default_size((total * 0.27).clamp(EDITOR_MIN, max))
+                .min_size(EDITOR_MIN)
+                .max_size(max)
                 .show(ui, |ui| {
                     crate::ui::editor::show(
                         ui,
@@ -165,8 +209,35 @@ impl App {
                         out,
                     );
                 });
+            self.layout.editor = Some(shown.response.rect);
+        } else {
+            self.layout.editor = None;
         }
-        egui::CentralPanel::default().show(ui, |ui| {
+        self.layout.narrow = narrow;
+        let centre = egui::CentralPanel::default().show(ui, |ui| {
+            if narrow {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.centre, Centre::Plot, "Plot");
+                    let editor = match self.selected {
+                        Some(t) => format!("Editor ({})", t.kind.noun()),
+                        None => "Editor".to_string(),
+                    };
+                    ui.selectable_value(&mut self.centre, Centre::Editor, editor);
+                });
+                ui.separator();
+                if self.centre == Centre::Editor {
+                    crate::ui::editor::show(
+                        ui,
+                        &mut self.editor,
+                        ds,
+                        &self.derived.pickers,
+                        &self.derived.findings,
+                        self.selected,
+                        out,
+                    );
+                    return;
+                }
+            }
             egui::Panel::bottom("problems")
                 .resizable(true)
                 .default_size(110.0)
@@ -187,6 +258,7 @@ impl App {
                 out.push(Command::ExportDialog(e));
             }
         });
+        self.layout.centre = Some(centre.response.rect);
     }
 
     /// The progress of a dataset being opened, and every open dialog.
