@@ -156,16 +156,22 @@ fn native_options() -> eframe::NativeOptions {
     }
     eframe::NativeOptions {
         viewport,
-        // macOS: without this, winit's own app menu quits on Cmd+Q (and Dock → Quit) without
-        // the app ever hearing of it, and unsaved edits are lost. With it, Cmd+Q is a key
-        // press like any other, and the app's Quit asks first.
-        #[cfg(target_os = "macos")]
-        event_loop_builder: Some(Box::new(|builder| {
-            use winit::platform::macos::EventLoopBuilderExtMacOS;
-            builder.with_default_menu(false);
-        })),
+        event_loop_builder: event_loop_hook(),
         ..Default::default()
     }
+}
+
+/// macOS: without this, winit's own app menu quits on Cmd+Q without the app ever hearing of
+/// it, and unsaved edits are lost. With it, Cmd+Q is a key press like any other, and the
+/// app's Quit asks first. Elsewhere: nothing to change.
+fn event_loop_hook() -> Option<eframe::EventLoopBuilderHook> {
+    #[cfg(target_os = "macos")]
+    return Some(Box::new(|builder| {
+        use winit::platform::macos::EventLoopBuilderExtMacOS;
+        builder.with_default_menu(false);
+    }));
+    #[cfg(not(target_os = "macos"))]
+    None
 }
 
 /// Opens the window on `dir`, or on the last dataset, or on the bundled sample.
