@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod dialogs;
+mod entry;
 mod hostile;
 mod platform;
 mod recovery;

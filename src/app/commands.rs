@@ -103,6 +103,13 @@ impl App {
             }),
             Command::Rename { target, new_id } => self.rename(target, new_id, false),
             Command::RenameConfirmed { target, new_id } => self.rename(target, new_id, true),
+            Command::CreateLinked {
+                target,
+                kind,
+                name,
+                field,
+                slot,
+            } => self.create_linked(target, kind, &name, field, slot),
             Command::Resolve { index, resolution } => self.resolve(index, &resolution),
             Command::ResolveByField(index) => self.resolve_by_field(index),
             Command::Restore => self.restore(),

@@ -213,6 +213,47 @@ impl App {
         self.select_and_reveal(Target { kind, index });
     }
 
+    /// Creates a record of `kind` named `name` and points `field` (item `slot`) of the record
+    /// at `target` to it — one undo step.
+    pub(super) fn create_linked(
+        &mut self,
+        target: Target,
+        kind: Kind,
+        name: &str,
+        field: &str,
+        slot: usize,
+    ) {
+        let Some(doc) = &self.doc else { return };
+        let today = chrono::Local::now()
+            .date_naive()
+            .format("%Y-%m-%d")
+            .to_string();
+        let record = defaults::named_record(&doc.dataset, kind, name, &today, &mut self.rng);
+        let new_id = record.id().to_string();
+        let Some(mut owner) = record_at(&doc.dataset, target) else {
+            return;
+        };
+        if !defaults::link(&mut owner, field, slot, &new_id) {
+            return;
+        }
+        let edit = Edit::Batch(vec![
+            Edit::Insert {
+                index: doc.dataset.count(kind),
+                record,
+            },
+            Edit::Replace {
+                index: target.index,
+                record: owner,
+            },
+        ]);
+        self.apply(edit, None);
+        self.status = format!(
+            "New {} “{name}” ({new_id}); its other fields are in the {} list",
+            kind.noun(),
+            kind.noun()
+        );
+    }
+
     pub(super) fn duplicate(&mut self, t: Target) {
         let Some(doc) = &self.doc else { return };
         let Some(rec) = record_at(&doc.dataset, t) else {

@@ -100,6 +100,57 @@ fn blank_record(
     }
 }
 
+/// A new record of `kind` named `name` (an actor's name; a source's outlet and title), as a
+/// picker's "+ New actor…" makes it.
+pub fn named_record(
+    ds: &Dataset,
+    kind: Kind,
+    name: &str,
+    today: &str,
+    rng: &mut fastrand::Rng,
+) -> AnyRecord {
+    let mut record = blank_record(ds, kind, &Filter::default(), None, today);
+    match &mut record {
+        AnyRecord::Actor(a) => a.name = name.to_string(),
+        AnyRecord::Source(s) => {
+            s.title = name.to_string();
+            s.outlet = name.to_string();
+        }
+        AnyRecord::Event(e) => e.title = name.to_string(),
+        AnyRecord::Claim(_) => {}
+    }
+    with_fresh_id(ds, record, rng)
+}
+
+/// Points `field` (item `slot` of a list, or a new item past its end) of `record` at the
+/// record `id`: a claim's claimant, via, subject, event or sources; an event's actors or
+/// sources. Returns whether `field` is such a field.
+pub fn link(record: &mut AnyRecord, field: &str, slot: usize, id: &str) -> bool {
+    fn cite(list: &mut Vec<crate::model::Citation>, slot: usize, id: &str) {
+        match list.get_mut(slot) {
+            Some(c) => c.source = id.into(),
+            None => list.push(crate::model::Citation {
+                source: id.into(),
+                ..Default::default()
+            }),
+        }
+    }
+    match (record, field) {
+        (AnyRecord::Claim(c), "claimant") => c.claimant = id.into(),
+        (AnyRecord::Claim(c), "via") => c.via = Some(id.into()),
+        (AnyRecord::Claim(c), "subject") => c.subject = id.into(),
+        (AnyRecord::Claim(c), "event") => c.event = Some(id.into()),
+        (AnyRecord::Claim(c), "sources") => cite(&mut c.sources, slot, id),
+        (AnyRecord::Event(e), "sources") => cite(&mut e.sources, slot, id),
+        (AnyRecord::Event(e), "actors") => match e.actors.get_mut(slot) {
+            Some(a) => *a = id.to_string(),
+            None => e.actors.push(id.to_string()),
+        },
+        _ => return false,
+    }
+    true
+}
+
 /// A copy of `record` under a new id (as a new record gets), not yet in any file.
 pub fn duplicate(ds: &Dataset, record: AnyRecord, rng: &mut fastrand::Rng) -> AnyRecord {
     with_fresh_id(ds, record, rng)

@@ -159,7 +159,7 @@ impl Edit {
             }),
             Edit::Remove { target } => Some(*target),
             Edit::Manifest(_) | Edit::TakeConflict { .. } | Edit::PutConflict { .. } => None,
-            Edit::Batch(edits) => edits.iter().rev().find_map(Edit::target),
+            Edit::Batch(edits) => edits.iter().find_map(Edit::target),
         }
     }
 

@@ -10,6 +10,7 @@ use std::str::FromStr;
 use egui::{Color32, RichText, Ui};
 
 use super::actions::Action;
+use super::picker::{Entry, Picked, picker};
 use super::{Command, actor_color, readable};
 use crate::model::edit::{AnyRecord, Edit, Target, record_at};
 use crate::model::{
@@ -30,13 +31,16 @@ pub struct Pickers {
     actors_light: Vec<(String, String, Option<Color32>)>,
     /// The claims of each claimant, in statement-date order.
     pub claims_by_claimant: HashMap<String, Vec<usize>>,
+    /// What a picker's search looks in, by id: an actor's name, aliases (any script) and id;
+    /// a source's outlet, title, date and id; an event's title, date and id — lower case.
+    pub search: HashMap<String, String>,
 }
 
 impl Pickers {
     pub fn build(ds: &Dataset) -> Pickers {
         let mut order: Vec<usize> = (0..ds.events.len()).collect();
         order.sort_by_key(|&i| ds.events[i].date.cmp_key());
-        let events = order
+        let events: Vec<(String, String, Option<Color32>)> = order
             .into_iter()
             .map(|i| {
                 let e = &ds.events[i];
@@ -82,22 +86,40 @@ impl Pickers {
                     .as_ref()
                     .map(|d| d.display())
                     .unwrap_or_default();
-                let name = match (s.outlet.is_empty(), date.is_empty()) {
-                    (false, false) => format!("{}, {date} — {}", s.outlet, s.title),
-                    (false, true) => format!("{} — {}", s.outlet, s.title),
-                    (true, false) => format!("{date} — {}", s.title),
-                    (true, true) => s.title.clone(),
-                };
+                // Outlet · date · title: two sources of one outlet differ at a glance.
+                let name = [s.outlet.as_str(), date.as_str(), s.title.as_str()]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
                 (s.id.clone(), name, None)
             })
             .collect();
         sources.sort_by_cached_key(|(_, n, _)| n.to_lowercase());
+        let mut search = HashMap::new();
+        for a in &ds.actors {
+            let text = format!("{} {} {}", a.name, a.aliases.join(" "), a.id);
+            search.insert(a.id.clone(), text.to_lowercase());
+        }
+        for s in &ds.sources {
+            let date = s
+                .published
+                .as_ref()
+                .map(|d| d.text().to_string())
+                .unwrap_or_default();
+            let text = format!("{} {} {date} {} {}", s.outlet, s.title, s.author, s.id);
+            search.insert(s.id.clone(), text.to_lowercase());
+        }
+        for (id, label, _) in &events {
+            search.insert(id.clone(), format!("{label} {id}").to_lowercase());
+        }
         Pickers {
             events,
             sources,
             actors_dark: actors(true),
             actors_light: actors(false),
             claims_by_claimant,
+            search,
         }
     }
 
@@ -168,6 +190,9 @@ struct Form<'a> {
     changed: Option<&'static str>,
     /// A new id typed and committed: renamed with its references, not edited in place.
     rename: Option<String>,
+    /// A record to create from a picker ("+ New actor…"): its kind, name, and the field
+    /// (and slot, for lists) of this record to point at it.
+    create: Option<(Kind, String, &'static str, usize)>,
     /// The width of the field column, so that the form fits the pane instead of widening it.
     width: f32,
 }
@@ -410,7 +435,7 @@ impl Form<'_> {
         );
     }
 
-    /// A picker of record ids (`String` or the claims' inline `Name`).
+    /// A picker of record ids (`String` or the claims' inline `Name`) you type into.
     fn pick<S>(
         &mut self,
         ui: &mut Ui,
@@ -422,8 +447,26 @@ impl Form<'_> {
     ) where
         S: Clone + PartialEq + std::fmt::Display + for<'s> From<&'s str> + AsRef<str>,
     {
+        self.pick_or_create(ui, label, field, 0, value, items, allow_none, None);
+    }
+
+    /// [`Form::pick`], ending with "+ New actor…" (or source) when `create` says which kind:
+    /// the typed text becomes the new record's name, created and chosen in one step.
+    #[allow(clippy::too_many_arguments)]
+    fn pick_or_create<S>(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        field: &'static str,
+        slot: usize,
+        value: &mut Option<S>,
+        items: &[(String, String, Option<Color32>)],
+        allow_none: bool,
+        create: Option<Kind>,
+    ) where
+        S: Clone + PartialEq + std::fmt::Display + for<'s> From<&'s str> + AsRef<str>,
+    {
         let l = Self::label(ui, label);
-        let before = value.clone();
         let shown = match value {
             None => "(none)".to_string(),
             Some(v) => items
@@ -431,27 +474,91 @@ impl Form<'_> {
                 .find(|(id, _, _)| id.as_str() == v.as_ref())
                 .map_or(format!("⚠ unknown: {v}"), |(_, n, _)| n.clone()),
         };
-        egui::ComboBox::from_id_salt(("pick", field, label))
-            .selected_text(shown)
-            .truncate()
-            .width(self.width - 30.0)
-            .height(320.0)
-            .show_ui(ui, |ui| {
-                if allow_none {
-                    ui.selectable_value(value, None, "(none)");
+        let picked = self.search_pick(
+            ui,
+            ("pick", field, label),
+            &label.to_lowercase(),
+            &shown,
+            value.as_ref().map(AsRef::as_ref),
+            items,
+            allow_none,
+            create,
+            self.width - 30.0,
+            l.id,
+        );
+        match picked {
+            Picked::Chose(v) => {
+                let v = v.map(|v| S::from(v.as_str()));
+                if v != *value {
+                    *value = v;
+                    self.changed = Some(field);
                 }
-                for (id, name, color) in items {
-                    let text = match color {
-                        Some(c) => RichText::new(name).color(*c),
-                        None => RichText::new(name),
-                    };
-                    ui.selectable_value(value, Some(S::from(id.as_str())), text);
+            }
+            Picked::Create(name) => {
+                if let Some(kind) = create {
+                    self.create = Some((kind, name, field, slot));
                 }
-            })
-            .response
-            .labelled_by(l.id);
-        self.mark(*value != before, field);
+            }
+            Picked::Nothing => {}
+        }
         ui.end_row();
+    }
+
+    /// The searchable picker itself, labelled by `label_id`.
+    #[allow(clippy::too_many_arguments)]
+    fn search_pick(
+        &self,
+        ui: &mut Ui,
+        salt: impl std::hash::Hash + std::fmt::Debug,
+        name: &str,
+        shown: &str,
+        current: Option<&str>,
+        items: &[(String, String, Option<Color32>)],
+        allow_none: bool,
+        create: Option<Kind>,
+        width: f32,
+        label_id: egui::Id,
+    ) -> Picked {
+        let lower: Vec<String>;
+        let search: Vec<&str> = if items
+            .iter()
+            .all(|(id, _, _)| self.pickers.search.contains_key(id))
+        {
+            items
+                .iter()
+                .map(|(id, _, _)| self.pickers.search.get(id).map_or("", String::as_str))
+                .collect()
+        } else {
+            lower = items
+                .iter()
+                .map(|(id, n, _)| format!("{n} {id}").to_lowercase())
+                .collect();
+            lower.iter().map(String::as_str).collect()
+        };
+        let entries: Vec<Entry<'_>> = items
+            .iter()
+            .zip(&search)
+            .map(|((id, label, color), search)| Entry {
+                id,
+                label,
+                color: *color,
+                search,
+            })
+            .collect();
+        let create_label = create.map(|k| format!("+ New {}…", k.noun()));
+        let (resp, picked) = picker(
+            ui,
+            salt,
+            name,
+            shown,
+            current,
+            &entries,
+            allow_none,
+            create_label.as_deref(),
+            width,
+        );
+        resp.labelled_by(label_id);
+        picked
     }
 
     fn pick_required<S>(
@@ -504,6 +611,8 @@ impl Form<'_> {
         let l = Self::label(ui, "Sources");
         let sources = &self.pickers.sources;
         let mut remove = None;
+        let mut changed = false;
+        let mut create = None;
         ui.vertical(|ui| {
             for (i, c) in list.iter_mut().enumerate() {
                 ui.group(|ui| {
@@ -518,30 +627,31 @@ impl Form<'_> {
                             {
                                 remove = Some(i);
                             }
-                            let mut v = Some(c.source.to_string());
                             let shown = sources
                                 .iter()
                                 .find(|(id, _, _)| *id == c.source)
                                 .map_or(format!("⚠ unknown: {}", c.source), |(_, n, _)| {
                                     n.clone()
                                 });
-                            let before = v.clone();
-                            egui::ComboBox::from_id_salt(("citation", field, i))
-                                .selected_text(shown)
-                                .truncate()
-                                .width(ui.available_width() - 30.0)
-                                .show_ui(ui, |ui| {
-                                    for (id, name, _) in sources {
-                                        ui.selectable_value(&mut v, Some(id.clone()), name);
-                                    }
-                                })
-                                .response
-                                .labelled_by(sl.id);
-                            if v != before
-                                && let Some(v) = v.map(crate::model::record::Name::from)
-                            {
-                                c.source = v;
-                                self.changed = Some(field);
+                            let width = ui.available_width() - 30.0;
+                            match self.search_pick(
+                                ui,
+                                ("citation", field, i),
+                                &format!("source {}", i + 1),
+                                &shown,
+                                Some(c.source.as_str()),
+                                sources,
+                                false,
+                                Some(Kind::Source),
+                                width,
+                                sl.id,
+                            ) {
+                                Picked::Chose(Some(v)) if v != c.source => {
+                                    c.source = crate::model::record::Name::from(v.as_str());
+                                    changed = true;
+                                }
+                                Picked::Create(name) => create = Some((name, i)),
+                                _ => {}
                             }
                         });
                     });
@@ -579,6 +689,12 @@ impl Form<'_> {
         if let Some(i) = remove {
             list.remove(i);
             self.changed = Some(field);
+        }
+        if changed {
+            self.changed = Some(field);
+        }
+        if let Some((name, slot)) = create {
+            self.create = Some((Kind::Source, name, field, slot));
         }
         ui.end_row();
     }
@@ -700,6 +816,7 @@ pub fn show(
         st,
         changed: None,
         rename: None,
+        create: None,
         width,
     };
     let mut edited = record.clone();
@@ -721,6 +838,15 @@ pub fn show(
                 linked_claims(ui, ds, &e.id, out);
             }
         });
+    if let Some((kind, name, field, slot)) = form.create.take() {
+        out.push(Command::CreateLinked {
+            target,
+            kind,
+            name,
+            field,
+            slot,
+        });
+    }
     if let Some(new_id) = form.rename.take() {
         out.push(Command::Rename { target, new_id });
     }
@@ -771,8 +897,30 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
     let ds = f.ds;
     let actors = f.pickers.actors(dark);
     f.id(ui, &c.id.clone());
-    f.pick_required(ui, "Claimant", "claimant", &mut c.claimant, actors);
-    f.pick(ui, "Via", "via", &mut c.via, actors, true);
+    let mut claimant = Some(c.claimant.clone());
+    f.pick_or_create(
+        ui,
+        "Claimant",
+        "claimant",
+        0,
+        &mut claimant,
+        actors,
+        false,
+        Some(Kind::Actor),
+    );
+    if let Some(v) = claimant {
+        c.claimant = v;
+    }
+    f.pick_or_create(
+        ui,
+        "Via",
+        "via",
+        0,
+        &mut c.via,
+        actors,
+        true,
+        Some(Kind::Actor),
+    );
     let metrics: Vec<_> = ds
         .manifest
         .metrics
@@ -780,7 +928,20 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         .map(|m| (m.id.clone(), m.name.clone(), None))
         .collect();
     f.pick_required(ui, "Metric", "metric", &mut c.metric, &metrics);
-    f.pick_required(ui, "Subject", "subject", &mut c.subject, actors);
+    let mut subject = Some(c.subject.clone());
+    f.pick_or_create(
+        ui,
+        "Subject",
+        "subject",
+        0,
+        &mut subject,
+        actors,
+        false,
+        Some(Kind::Actor),
+    );
+    if let Some(v) = subject {
+        c.subject = v;
+    }
     f.choose(
         ui,
         "Qualifier",

@@ -9,6 +9,7 @@ pub mod editor;
 pub mod filter_bar;
 pub mod lists;
 pub mod menu;
+pub mod picker;
 pub mod plot;
 
 use std::path::PathBuf;
@@ -77,6 +78,15 @@ pub enum Command {
     RenameConfirmed {
         target: Target,
         new_id: String,
+    },
+    /// Create a record of `kind` named `name` and point `field` (item `slot` of a list) of
+    /// the record at `target` to it: one undo step.
+    CreateLinked {
+        target: Target,
+        kind: Kind,
+        name: String,
+        field: &'static str,
+        slot: usize,
     },
     /// Resolve the merge conflict at this index of the dataset's list.
     Resolve {

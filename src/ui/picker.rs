@@ -1,0 +1,158 @@
+//! A record picker you type into: a combo box whose list opens with a search field in focus,
+//! filters by every word typed (names, aliases in any script, outlets, titles, ids), moves
+//! with the arrow keys, chooses with Enter or a click, opens with the current choice in view,
+//! and can end with "+ New actor…" that creates one from the typed text.
+
+use egui::{Color32, Key, PopupCloseBehavior, RichText, Ui};
+
+/// One entry: id, label, colour, and the lower-case text a search looks in.
+pub struct Entry<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub color: Option<Color32>,
+    pub search: &'a str,
+}
+
+/// What the user did with the picker this frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picked {
+    Nothing,
+    /// Chose this id (`None`: "(none)").
+    Chose(Option<String>),
+    /// Asked for a new record named by this text.
+    Create(String),
+}
+
+/// The most entries listed at once (the search narrows the rest).
+const SHOWN: usize = 400;
+
+/// Draws the picker. `current` is the chosen id; `create` the label of the entry that makes
+/// a new record ("+ New actor…"), if any.
+#[allow(clippy::too_many_arguments)]
+pub fn picker(
+    ui: &mut Ui,
+    salt: impl std::hash::Hash + std::fmt::Debug,
+    name: &str,
+    shown: &str,
+    current: Option<&str>,
+    entries: &[Entry<'_>],
+    allow_none: bool,
+    create: Option<&str>,
+    width: f32,
+) -> (egui::Response, Picked) {
+    let id = ui.make_persistent_id(&salt);
+    let (query_id, hl_id, open_id) = (id.with("query"), id.with("highlight"), id.with("open"));
+    let mut picked = Picked::Nothing;
+    let inner = egui::ComboBox::from_id_salt(salt)
+        .selected_text(shown)
+        .truncate()
+        .width(width)
+        .height(340.0)
+        .close_behavior(PopupCloseBehavior::CloseOnClickOutside)
+        .show_ui(ui, |ui| {
+            let first = !ui.data(|d| d.get_temp::<bool>(open_id).unwrap_or(false));
+            ui.data_mut(|d| d.insert_temp(open_id, true));
+            let mut query: String = if first {
+                String::new()
+            } else {
+                ui.data(|d| d.get_temp(query_id).unwrap_or_default())
+            };
+            let l = ui.label(RichText::new(format!("Find {name}")).small().weak());
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut query)
+                        .hint_text("type a name, alias, outlet, title or id")
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(l.id);
+            if first {
+                r.request_focus();
+            }
+            let words: Vec<String> = query
+                .to_lowercase()
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
+            let matches: Vec<&Entry<'_>> = entries
+                .iter()
+                .filter(|e| words.iter().all(|w| e.search.contains(w.as_str())))
+                .take(SHOWN)
+                .collect();
+            let none_row = allow_none && words.is_empty();
+            let create_row = create.filter(|_| !query.trim().is_empty());
+            let rows = usize::from(none_row) + matches.len() + usize::from(create_row.is_some());
+            let mut hl: usize = if first || r.changed() {
+                let at = matches.iter().position(|e| Some(e.id) == current);
+                match (at, r.changed()) {
+                    (Some(i), false) => i + usize::from(none_row),
+                    _ => 0,
+                }
+            } else {
+                ui.data(|d| d.get_temp(hl_id).unwrap_or(0))
+            };
+            let mut moved = first;
+            if r.has_focus() {
+                ui.input(|i| {
+                    if i.key_pressed(Key::ArrowDown) && hl + 1 < rows {
+                        hl += 1;
+                        moved = true;
+                    }
+                    if i.key_pressed(Key::ArrowUp) && hl > 0 {
+                        hl -= 1;
+                        moved = true;
+                    }
+                });
+            }
+            let enter = r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+            ui.separator();
+            egui::ScrollArea::vertical()
+                .max_height(300.0)
+                .show(ui, |ui| {
+                    let mut row = 0;
+                    let mut line = |ui: &mut Ui, text: RichText, chosen: bool| {
+                        let this = row;
+                        row += 1;
+                        let resp = ui.selectable_label(this == hl || chosen, text);
+                        if this == hl && moved {
+                            resp.scroll_to_me(Some(egui::Align::Center));
+                        }
+                        resp.clicked() || (enter && this == hl)
+                    };
+                    if none_row && line(ui, RichText::new("(none)"), current.is_none()) {
+                        picked = Picked::Chose(None);
+                    }
+                    for e in &matches {
+                        let text = match e.color {
+                            Some(c) => RichText::new(e.label).color(c),
+                            None => RichText::new(e.label),
+                        };
+                        if line(ui, text, Some(e.id) == current) {
+                            picked = Picked::Chose(Some(e.id.to_string()));
+                        }
+                    }
+                    if matches.is_empty() && create_row.is_none() {
+                        ui.label(RichText::new("Nothing matches").weak());
+                    }
+                    if let Some(label) = create_row
+                        && line(
+                            ui,
+                            RichText::new(format!("{label} “{}”", query.trim())).strong(),
+                            false,
+                        )
+                    {
+                        picked = Picked::Create(query.trim().to_string());
+                    }
+                });
+            ui.data_mut(|d| {
+                d.insert_temp(query_id, query);
+                d.insert_temp(hl_id, hl);
+            });
+            if picked != Picked::Nothing {
+                ui.close();
+            }
+        });
+    if inner.inner.is_none() || picked != Picked::Nothing {
+        ui.data_mut(|d| d.remove::<bool>(open_id));
+    }
+    (inner.response, picked)
+}
