@@ -199,15 +199,7 @@ impl App {
                 .min_size(EDITOR_MIN)
                 .max_size(max)
                 .show(ui, |ui| {
-                    crate::ui::editor::show(
-                        ui,
-                        &mut self.editor,
-                        ds,
-                        &self.derived.pickers,
-                        &self.derived.findings,
-                        self.selected,
-                        out,
-                    );
+                    editor_ui(ui, &mut self.editor, ds, &self.derived, self.selected, out);
                 });
             self.layout.editor = Some(shown.response.rect);
         } else {
@@ -226,15 +218,7 @@ impl App {
                 });
                 ui.separator();
                 if self.centre == Centre::Editor {
-                    crate::ui::editor::show(
-                        ui,
-                        &mut self.editor,
-                        ds,
-                        &self.derived.pickers,
-                        &self.derived.findings,
-                        self.selected,
-                        out,
-                    );
+                    editor_ui(ui, &mut self.editor, ds, &self.derived, self.selected, out);
                     return;
                 }
             }
@@ -270,6 +254,26 @@ impl App {
         }
         self.dialogs.show(ctx, out);
     }
+}
+
+/// The editor, wherever it stands (a column, or a tab of the centre).
+fn editor_ui(
+    ui: &mut Ui,
+    editor: &mut crate::ui::editor::EditorState,
+    ds: &Dataset,
+    derived: &super::derived::Derived,
+    selected: Option<Target>,
+    out: &mut Vec<Command>,
+) {
+    crate::ui::editor::show(
+        ui,
+        editor,
+        ds,
+        &derived.pickers,
+        &derived.findings,
+        selected,
+        out,
+    );
 }
 
 fn no_dataset_page(ui: &mut Ui, opening: bool, out: &mut Vec<Command>) {

@@ -144,14 +144,7 @@ impl Store {
         let i = match self.files.iter().position(|f| f.rel == rel) {
             Some(i) => i,
             None => {
-                self.files.push(FileEntry {
-                    rel: rel.to_path_buf(),
-                    role,
-                    disk_hash: None,
-                    broken: None,
-                    held: false,
-                    comments: Vec::new(),
-                });
+                self.files.push(FileEntry::new(rel.to_path_buf(), role));
                 self.files.len() - 1
             }
         };

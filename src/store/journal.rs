@@ -151,14 +151,8 @@ impl Store {
                     else {
                         continue;
                     };
-                    self.files.push(FileEntry {
-                        rel: f.rel.clone(),
-                        role: FileRole::Records(kind),
-                        disk_hash: None,
-                        broken: None,
-                        held: false,
-                        comments: Vec::new(),
-                    });
+                    self.files
+                        .push(FileEntry::new(f.rel.clone(), FileRole::Records(kind)));
                     self.files.len() - 1
                 }
             };

@@ -71,6 +71,20 @@ pub struct FileEntry {
     pub comments: Vec<u32>,
 }
 
+impl FileEntry {
+    /// A file of the table not read or written yet.
+    fn new(rel: PathBuf, role: FileRole) -> FileEntry {
+        FileEntry {
+            rel,
+            role,
+            disk_hash: None,
+            broken: None,
+            held: false,
+            comments: Vec::new(),
+        }
+    }
+}
+
 /// Why a dataset could not be opened at all.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -589,14 +603,7 @@ impl Store {
         if !root.join(MANIFEST).is_file() {
             return Err(StoreError::NoManifest(root.to_path_buf()));
         }
-        let mut files = vec![FileEntry {
-            rel: PathBuf::from(MANIFEST),
-            role: FileRole::Manifest,
-            disk_hash: None,
-            broken: None,
-            held: false,
-            comments: Vec::new(),
-        }];
+        let mut files = vec![FileEntry::new(PathBuf::from(MANIFEST), FileRole::Manifest)];
         let mut found = Walk::default();
         for kind in Kind::ALL {
             let mut w = Walk::default();
@@ -604,14 +611,11 @@ impl Store {
             found.links.extend(w.links);
             found.temporary.extend(w.temporary);
             found.case_only.extend(w.case_only);
-            files.extend(w.files.into_iter().map(|rel| FileEntry {
-                rel,
-                role: FileRole::Records(kind),
-                disk_hash: None,
-                broken: None,
-                held: false,
-                comments: Vec::new(),
-            }));
+            files.extend(
+                w.files
+                    .into_iter()
+                    .map(|rel| FileEntry::new(rel, FileRole::Records(kind))),
+            );
         }
         let sizes: Vec<u64> = files
             .iter()
@@ -979,14 +983,8 @@ impl Store {
                 Some(_) => n += 1,
                 None if taken_on_disk(&self.root.join(&folder), &file_name) => n += 1,
                 None => {
-                    self.files.push(FileEntry {
-                        rel,
-                        role: FileRole::Records(kind),
-                        disk_hash: None,
-                        broken: None,
-                        held: false,
-                        comments: Vec::new(),
-                    });
+                    self.files
+                        .push(FileEntry::new(rel, FileRole::Records(kind)));
                     return u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX);
                 }
             }
