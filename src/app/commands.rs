@@ -17,7 +17,9 @@ impl App {
     /// Carries out one command.
     pub fn handle(&mut self, cmd: Command) {
         match cmd {
-            Command::Edit { edit, coalesce } => self.apply(*edit, coalesce),
+            Command::Edit { edit, coalesce } => {
+                self.apply(*edit, coalesce);
+            }
             Command::Select(t) => {
                 self.selected = t;
                 // In a narrow window, a chosen record is shown in the editor tab.

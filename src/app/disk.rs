@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
-use std::time::Instant;
 
 use crate::model::edit::record_at;
 use crate::store::{disk::relocate_by_id, watch};
@@ -70,7 +69,7 @@ impl App {
         let selected = self
             .selected
             .and_then(|t| record_at(&doc.dataset, t).map(|r| (t.kind, r.id().to_string())));
-        let changes = doc.store.changes_on_disk(&doc.dataset, &rels);
+        let mut changes = doc.store.changes_on_disk(&doc.dataset, &rels);
         // Reading problems follow the files: gone when a file parses again, new when not.
         let stale: Vec<u32> = changes
             .readable_again
@@ -82,34 +81,27 @@ impl App {
             .retain(|f| !f.at.is_some_and(|o| stale.contains(&o.file)));
         doc.load_findings.extend(changes.findings.iter().cloned());
         let was_saved = !doc.history.is_dirty();
-        if let Some(edit) = changes.edit {
-            let ds = Arc::make_mut(&mut doc.dataset);
-            match doc.history.apply(ds, edit, None) {
-                Ok(()) => {
-                    for (file, origins) in &changes.origins {
-                        relocate_by_id(ds, *file, origins);
-                    }
-                    doc.history.break_coalescing();
-                    // Taken from disk, not typed here: a document that was saved still is.
-                    if was_saved && changes.conflicts == 0 {
-                        doc.history.mark_saved();
-                    }
-                    doc.version += 1;
-                    self.derived.edited_at = Some(Instant::now());
-                }
-                Err(e) => {
-                    self.dialogs.error(format!(
-                        "The changes made on disk could not be taken in: {e}"
-                    ));
-                    return;
-                }
-            }
-        } else if !changes.origins.is_empty() {
+        let conflicts = changes.conflicts;
+        let edit = changes.edit.take();
+        if let Some(edit) = edit
+            && !self.apply(edit, None)
+        {
+            return;
+        }
+        let Some(doc) = &mut self.doc else { return };
+        if !changes.origins.is_empty() {
+            // Where records stand in the files read again: storage, not content (as a save
+            // relocates what it wrote).
             let ds = Arc::make_mut(&mut doc.dataset);
             for (file, origins) in &changes.origins {
                 relocate_by_id(ds, *file, origins);
             }
             doc.version += 1;
+        }
+        doc.history.break_coalescing();
+        // Taken from disk, not typed here: a document that was saved still is.
+        if was_saved && conflicts == 0 {
+            doc.history.mark_saved();
         }
         // The selection follows its record, wherever the merge moved it.
         self.selected = selected.and_then(|(kind, id)| {

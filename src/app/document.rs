@@ -37,8 +37,9 @@ impl App {
         self.doc.as_ref().is_some_and(|d| d.history.is_dirty())
     }
 
-    /// Applies one edit to the document: the one place the document changes.
-    pub(super) fn apply(&mut self, edit: Edit, coalesce: Option<String>) {
+    /// Applies one edit to the document: the one place the document changes. Returns
+    /// whether it was applied (a failure is shown).
+    pub(super) fn apply(&mut self, edit: Edit, coalesce: Option<String>) -> bool {
         self.settle();
         // The claim entered last: a new claim starts from it.
         if let Edit::Replace {
@@ -52,7 +53,9 @@ impl App {
         {
             self.last_claim = Some(c.id.clone());
         }
-        let Some(doc) = &mut self.doc else { return };
+        let Some(doc) = &mut self.doc else {
+            return false;
+        };
         // One record replaced and nothing else pending: remember what it was, so that what
         // is derived from the document can be brought up to date instead of rebuilt.
         let single = match &edit {
@@ -75,10 +78,13 @@ impl App {
                 self.derived.replaced =
                     single.map(|(t, old)| (doc.version, SmallChange::Replaced(t, Box::new(old))));
                 self.derived.edited_at = Some(Instant::now());
+                true
             }
-            Err(e) => self
-                .dialogs
-                .error(format!("That change could not be made: {e}")),
+            Err(e) => {
+                self.dialogs
+                    .error(format!("That change could not be made: {e}"));
+                false
+            }
         }
     }
 

@@ -4,7 +4,6 @@
 //! left behind, the user is offered to restore it — through the merge, as one undoable edit.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::store::journal::{self, Journal};
@@ -83,30 +82,21 @@ impl App {
         let Some(edit) = changes.edit.take() else {
             return;
         };
-        match doc
-            .history
-            .apply(Arc::make_mut(&mut doc.dataset), edit, None)
-        {
-            Ok(()) => {
-                doc.version += 1;
-                doc.store.remember_bases(&doc.dataset);
-                let mut s = format!(
-                    "Restored the unsaved changes from {}: {} record(s). Undo takes the restore back.",
-                    j.written,
-                    journal::records_changed(&changes)
-                );
-                if changes.conflicts > 0 {
-                    s.push_str(&format!(
-                        " {} record(s) also changed on disk — choose in the banner.",
-                        changes.conflicts
-                    ));
-                }
-                self.status = s;
-            }
-            Err(e) => self
-                .dialogs
-                .error(format!("The unsaved changes could not be restored: {e}")),
+        if !self.apply(edit, None) {
+            return;
         }
+        let mut s = format!(
+            "Restored the unsaved changes from {}: {} record(s). Undo takes the restore back.",
+            j.written,
+            journal::records_changed(&changes)
+        );
+        if changes.conflicts > 0 {
+            s.push_str(&format!(
+                " {} record(s) also changed on disk — choose in the banner.",
+                changes.conflicts
+            ));
+        }
+        self.status = s;
     }
 
     /// Forgets the journal (Discard, or a clean save).
