@@ -367,6 +367,16 @@ fn parse_manifest(text: &str, file: u32) -> Result<Manifest, ParseFailure> {
         })
 }
 
+/// A parse failure in one side of a file with conflict markers, pointed at the file's own
+/// line when the side's lines are known.
+fn in_file(mut f: ParseFailure, lines: Option<&[u32]>) -> ParseFailure {
+    if let Some(l) = lines.and_then(|l| l.get((f.line as usize).saturating_sub(1))) {
+        f.line = *l;
+    }
+    f.message = format!("{} (in a file with merge conflict markers)", f.message);
+    f
+}
+
 /// A file with conflict markers: our side is loaded (each record where it stands in the
 /// file), and every record the sides disagree on is a conflict to resolve. The manifest's
 /// conflicts are resolved in a text editor: its file is then not written.
@@ -377,13 +387,6 @@ fn parse_conflicted(
     file: u32,
 ) -> Result<ParsedFile, ParseFailure> {
     // Ron's positions are in the side's text: point them at the file's lines.
-    let in_file = |mut f: ParseFailure, lines: Option<&[u32]>| {
-        if let Some(l) = lines.and_then(|l| l.get((f.line as usize).saturating_sub(1))) {
-            f.line = *l;
-        }
-        f.message = format!("{} (in a file with merge conflict markers)", f.message);
-        f
-    };
     let kind = match role {
         FileRole::Manifest => {
             parse_manifest(&sides.ours, file).map_err(|f| in_file(f, Some(&sides.ours_lines)))?;
@@ -407,13 +410,7 @@ fn parse_conflicted(
         kind: Kind,
         wrap: fn(T) -> AnyRecord,
     ) -> Result<(Vec<T>, Vec<RecordConflict>), ParseFailure> {
-        let fix = |mut f: ParseFailure, lines: Option<&[u32]>| {
-            if let Some(l) = lines.and_then(|l| l.get((f.line as usize).saturating_sub(1))) {
-                f.line = *l;
-            }
-            f.message = format!("{} (in a file with merge conflict markers)", f.message);
-            f
-        };
+        let fix = in_file;
         let mut ours: Vec<T> =
             parse_records(&sides.ours, file).map_err(|f| fix(f, Some(&sides.ours_lines)))?;
         let theirs: Vec<T> = parse_records(&sides.theirs, file).map_err(|f| fix(f, None))?;

@@ -519,32 +519,19 @@ impl Form<'_> {
         width: f32,
         label_id: egui::Id,
     ) -> Picked {
-        let lower: Vec<String>;
-        let search: Vec<&str> = if items
-            .iter()
-            .all(|(id, _, _)| self.pickers.search.contains_key(id))
-        {
-            items
-                .iter()
-                .map(|(id, _, _)| self.pickers.search.get(id).map_or("", String::as_str))
-                .collect()
-        } else {
-            lower = items
-                .iter()
-                .map(|(id, n, _)| format!("{n} {id}").to_lowercase())
-                .collect();
-            lower.iter().map(String::as_str).collect()
-        };
-        let entries: Vec<Entry<'_>> = items
-            .iter()
-            .zip(&search)
-            .map(|((id, label, color), search)| Entry {
+        let search = &self.pickers.search;
+        let entry = |i: usize| {
+            let (id, label, color) = &items[i];
+            Entry {
                 id,
                 label,
                 color: *color,
-                search,
-            })
-            .collect();
+                search: search.get(id).map_or_else(
+                    || std::borrow::Cow::Owned(format!("{label} {id}").to_lowercase()),
+                    |s| std::borrow::Cow::Borrowed(s.as_str()),
+                ),
+            }
+        };
         let create_label = create.map(|k| format!("+ New {}…", k.noun()));
         let (resp, picked) = picker(
             ui,
@@ -552,7 +539,8 @@ impl Form<'_> {
             name,
             shown,
             current,
-            &entries,
+            items.len(),
+            entry,
             allow_none,
             create_label.as_deref(),
             width,
