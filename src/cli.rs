@@ -136,6 +136,44 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
     },
+    /// Import an ACLED or UCDP GED export, or a sheet of claims, into a dataset: events and
+    /// claims are added, those of an earlier import of the same export updated. Prints what
+    /// it adds, updates and cannot read (as `file.csv:line:col: error: ...`); writes nothing
+    /// when a row has an error, unless --skip-bad-rows.
+    Import {
+        /// The dataset folder.
+        dir: PathBuf,
+        /// What the file is.
+        #[arg(long, value_enum)]
+        from: FromArg,
+        /// The CSV file.
+        file: PathBuf,
+        /// Read and report only; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Read the file's column HEADER as COLUMN (`--map "Figure=best"`); repeat for more.
+        #[arg(long, value_name = "HEADER=COLUMN", value_parser = parse_map)]
+        map: Vec<(String, String)>,
+        /// Import the rows without errors even when other rows have some.
+        #[arg(long)]
+        skip_bad_rows: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum FromArg {
+    Acled,
+    UcdpGed,
+    ClaimsCsv,
+}
+
+fn parse_map(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((from, to)) if !from.trim().is_empty() && !to.trim().is_empty() => {
+            Ok((from.trim().to_string(), to.trim().to_string()))
+        }
+        _ => Err(format!("`{text}` is not HEADER=COLUMN")),
+    }
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -206,6 +244,21 @@ pub fn main() -> ExitCode {
             claims_csv,
             json,
         }) => export(&dir, claims_csv.as_deref(), json.as_deref()),
+        Some(Command::Import {
+            dir,
+            from,
+            file,
+            dry_run,
+            map,
+            skip_bad_rows,
+        }) => {
+            let format = match from {
+                FromArg::Acled => crate::import::Format::Acled,
+                FromArg::UcdpGed => crate::import::Format::UcdpGed,
+                FromArg::ClaimsCsv => crate::import::Format::ClaimsCsv,
+            };
+            import(&dir, format, &file, dry_run, map, skip_bad_rows)
+        }
     };
     ExitCode::from(code)
 }
@@ -492,6 +545,89 @@ fn export(dir: &Path, csv_path: Option<&Path>, json_path: Option<&Path>) -> u8 {
         ));
     }
     if broken_count > 0 { 1 } else { 0 }
+}
+
+fn import(
+    dir: &Path,
+    format: crate::import::Format,
+    file: &Path,
+    dry_run: bool,
+    map: Vec<(String, String)>,
+    skip_bad_rows: bool,
+) -> u8 {
+    use crate::import::{Options, Progress, plan};
+    let mut loaded = match load(dir) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut broken: Vec<Finding> = loaded
+        .load_findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if !broken.is_empty() {
+        print_findings(&loaded, &mut broken, true);
+        err(&format!(
+            "crosscheck import: {}: files of the dataset do not load; fix them first (nothing imported)",
+            dir.display()
+        ));
+        return 2;
+    }
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut options = Options::new(format, &today);
+    options.map = map;
+    let plan = match plan(file, &loaded.dataset, &options, &Progress::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            err(&format!("crosscheck import: {e}"));
+            return 2;
+        }
+    };
+    for p in &plan.problems {
+        err(&p.describe(file));
+    }
+    for line in plan.summary() {
+        out(&line);
+    }
+    let errors = plan.errors();
+    if dry_run {
+        err("dry run: nothing written");
+        return if errors > 0 { 1 } else { 0 };
+    }
+    if errors > 0 && !skip_bad_rows {
+        err(&format!(
+            "nothing written: {} row(s) have errors; fix them, or run again with --skip-bad-rows to import the other rows",
+            plan.rows_left_out
+        ));
+        return 1;
+    }
+    let Some(edit) = plan.edit else {
+        err("nothing to change");
+        return 0;
+    };
+    let Loaded { store, dataset, .. } = &mut loaded;
+    if let Err(e) = edit.apply(dataset) {
+        err(&format!("crosscheck import: {e}"));
+        return 2;
+    }
+    match store.save(dataset, OnConflict::Refuse) {
+        Ok(report) => {
+            err(&format!(
+                "wrote {} file(s) in {}",
+                report.written.len(),
+                dir.display()
+            ));
+            0
+        }
+        Err(e) => {
+            err(&format!("crosscheck import: error: {e}"));
+            2
+        }
+    }
 }
 
 fn plot(

@@ -10,6 +10,7 @@ pub mod bench_ui;
 pub mod chart;
 pub mod cli;
 pub mod derive;
+pub mod import;
 pub mod model;
 pub mod store;
 pub mod synth;

@@ -6,6 +6,7 @@ mod common;
 mod dialogs;
 mod entry;
 mod hostile;
+mod import;
 mod platform;
 mod recovery;
 mod store;

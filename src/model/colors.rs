@@ -58,21 +58,84 @@ pub fn actor_rgb(ds: &Dataset, id: &str) -> [u8; 3] {
 /// A colour, as `#rrggbb`, that no actor of `ds` has (its own or derived): the palette's
 /// first free one, then hues around the circle.
 pub fn distinct_color(ds: &Dataset) -> String {
-    let used: std::collections::HashSet<[u8; 3]> =
-        ds.actors.iter().map(|a| actor_rgb(ds, &a.id)).collect();
-    let hex = |[r, g, b]: [u8; 3]| format!("#{r:02x}{g:02x}{b:02x}");
-    if let Some(c) = PALETTE.iter().find(|c| !used.contains(*c)) {
-        return hex(*c);
+    ColorPicker::new(ds).next()
+}
+
+/// Hands out colours no actor of a dataset has, one after another (an import creating many
+/// actors at once).
+pub struct ColorPicker {
+    used: std::collections::HashSet<[u8; 3]>,
+}
+
+impl ColorPicker {
+    pub fn new(ds: &Dataset) -> ColorPicker {
+        ColorPicker {
+            used: ds.actors.iter().map(|a| actor_rgb(ds, &a.id)).collect(),
+        }
     }
-    // Past the palette: hues a golden angle apart, at two lightnesses, until one is free.
-    (0..4096u32)
-        .map(|n| {
+
+    /// The colour of the palette (then of hues around the circle) farthest from every
+    /// colour taken — not merely one no actor has, which could be a near twin of another
+    /// actor's green — as `#rrggbb`; the colour is taken from then on.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> String {
+        let hex = |[r, g, b]: [u8; 3]| format!("#{r:02x}{g:02x}{b:02x}");
+        let distance = |a: [u8; 3], b: [u8; 3]| {
+            // "Redmean": a cheap weighting of RGB close to how far apart colours look.
+            let rm = (f64::from(a[0]) + f64::from(b[0])) / 2.0;
+            let d = |i: usize| f64::from(a[i]) - f64::from(b[i]);
+            ((2.0 + rm / 256.0) * d(0).powi(2)
+                + 4.0 * d(1).powi(2)
+                + (2.0 + (255.0 - rm) / 256.0) * d(2).powi(2))
+            .sqrt()
+        };
+        let hues = (0..4096u32).map(|n| {
             let hue = (f64::from(n) * 137.507_764) % 360.0;
             let light = if n % 2 == 0 { 0.45 } else { 0.58 };
             hsl(hue, 0.62, light)
-        })
-        .find(|c| !used.contains(c))
-        .map_or_else(|| hex(PALETTE[0]), hex)
+        });
+        let free = |c: &[u8; 3]| !self.used.contains(c);
+        // The palette first, while one of its colours stands well apart from those taken.
+        let nearest = |c: [u8; 3]| {
+            self.used
+                .iter()
+                .map(|u| distance(c, *u))
+                .fold(f64::INFINITY, f64::min)
+        };
+        let best_of = |candidates: &mut dyn Iterator<Item = [u8; 3]>| {
+            candidates.filter(free).map(|c| (nearest(c), c)).fold(
+                None,
+                |best: Option<(f64, [u8; 3])>, (d, c)| match best {
+                    Some((bd, _)) if bd >= d => best,
+                    _ => Some((d, c)),
+                },
+            )
+        };
+        const APART: f64 = 150.0;
+        // Past a few dozen actors no eye tells colours apart anyway: the first free one, so
+        // that an import creating thousands of actors stays quick.
+        if self.used.len() >= 64 {
+            let pick = PALETTE
+                .iter()
+                .copied()
+                .find(free)
+                .or_else(|| hues.clone().find(free))
+                .unwrap_or(PALETTE[0]);
+            self.used.insert(pick);
+            return hex(pick);
+        }
+        let pick = match best_of(&mut PALETTE.iter().copied()) {
+            Some((d, c)) if d >= APART => Some(c),
+            from_palette => best_of(&mut hues.clone().take(256))
+                .filter(|(d, _)| *d >= APART)
+                .or(from_palette)
+                .map(|(_, c)| c)
+                .or_else(|| hues.clone().find(free)),
+        }
+        .unwrap_or(PALETTE[0]);
+        self.used.insert(pick);
+        hex(pick)
+    }
 }
 
 fn hsl(h: f64, s: f64, l: f64) -> [u8; 3] {

@@ -174,6 +174,17 @@ fn merge_one<R: Keyed>(b: Option<&R>, o: Option<&R>, t: Option<&R>) -> Outcome<R
     }
 }
 
+/// `new`, with every field it leaves unset (left out when written) taken from `old`: what a
+/// re-import does, so that a curator's rank, notes or grading survive an update of the
+/// imported fields.
+pub fn keep_unset<R: Keyed>(new: &R, old: &R) -> R {
+    let mut fields = fields_of(new);
+    for (name, value) in fields_of(old) {
+        fields.entry(name).or_insert(value);
+    }
+    serde_json::from_value(Value::Object(fields)).unwrap_or_else(|_| new.clone())
+}
+
 /// A record's fields as serde writes them.
 fn fields_of<R: Serialize>(r: &R) -> Map<String, Value> {
     match serde_json::to_value(r) {

@@ -258,18 +258,17 @@ pub fn build_with<'a>(ds: &'a Dataset, req: &Request<'_>, columns: &'a Columns) 
         .collect()
 }
 
-/// The path through successive cumulative or snapshot claims (and sums of parts) that carry
+/// The path through successive cumulative or snapshot claims (and sums of such parts) that carry
 /// a number and are not deprecated, in date order.
 fn join(ds: &Dataset, marks: &[Mark]) -> Vec<[f64; 2]> {
     marks
         .iter()
         .filter(|m| !m.deprecated && m.kind != MarkKind::NoNumber)
+        // A sum of parts has the scope of its parts (its `claim` is the first of them).
         .filter(|m| {
-            m.derived
-                || ds
-                    .claims
-                    .get(m.claim)
-                    .is_some_and(|c| c.scope != Scope::Period)
+            ds.claims
+                .get(m.claim)
+                .is_some_and(|c| c.scope != Scope::Period)
         })
         .filter_map(|m| m.y.map(|y| [m.x(), y]))
         .collect()
