@@ -124,6 +124,10 @@ fn a_typed_path_answers_with_the_command_of_its_mode() {
             PathMode::Export(Export::Csv),
             Command::Export(Export::Csv, PathBuf::from("/tmp/ds")),
         ),
+        (
+            PathMode::Import,
+            Command::Import(PathBuf::from("/tmp/ds"), None),
+        ),
     ] {
         let mut h = harness(PathDialog {
             mode,
@@ -138,6 +142,7 @@ fn a_typed_path_answers_with_the_command_of_its_mode() {
             PathMode::Open => "Open",
             PathMode::New => "Create",
             PathMode::Export(_) => "Save",
+            PathMode::Import => "Read",
         };
         assert_eq!(click(&mut h, go), Reply::Run(expected));
     }

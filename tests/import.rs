@@ -502,3 +502,89 @@ fn check_is_clean_of_errors(ds: &Path) {
         stderr(&o)
     );
 }
+
+/// File → Import… in the window: previewed, applied as one edit, undone in one step.
+mod window {
+    use egui::accesskit::Role;
+    use egui::{Key, Modifiers};
+    use egui_kittest::kittest::Queryable;
+
+    use super::fixture;
+    use crate::common::sample_copy;
+    use crate::window::open;
+    use crosscheck::ui::Command;
+
+    #[test]
+    fn an_import_is_previewed_applied_and_undone_in_one_step() {
+        let (_tmp, ds) = sample_copy();
+        let mut h = open(&ds, (1280.0, 800.0));
+        let before = h.state().doc.as_ref().expect("doc").dataset.as_ref().clone();
+        h.state_mut()
+            .handle(Command::Import(fixture("acled.csv"), None));
+        h.state_mut().finish_import();
+        h.run();
+        // The preview says what will happen, and the format it was read as.
+        h.get_by_label("adds 4 events, 4 claims, 7 actors, 1 source");
+        h.get_by_role_and_label(Role::ComboBox, "Read as");
+        let unchanged = h.state().doc.as_ref().expect("doc").dataset.claims.len();
+        assert_eq!(unchanged, before.claims.len(), "nothing before the yes");
+        h.get_by_role_and_label(Role::Button, "Import").click();
+        h.run();
+        let doc = h.state().doc.as_ref().expect("doc");
+        assert_eq!(doc.dataset.claims.len(), before.claims.len() + 4);
+        assert_eq!(doc.dataset.events.len(), before.events.len() + 4);
+        assert!(h.state().is_dirty());
+        // One undo takes the whole import back.
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run();
+        let doc = h.state().doc.as_ref().expect("doc");
+        assert_eq!(*doc.dataset, before);
+        assert!(!h.state().is_dirty());
+        // And redo brings it all again.
+        h.key_press_modifiers(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
+        h.run();
+        let doc = h.state().doc.as_ref().expect("doc");
+        assert_eq!(doc.dataset.claims.len(), before.claims.len() + 4);
+    }
+
+    #[test]
+    fn bad_rows_are_listed_in_the_preview_and_only_the_good_ones_imported() {
+        let (_tmp, ds) = sample_copy();
+        let mut h = open(&ds, (1024.0, 700.0));
+        let claims = h.state().doc.as_ref().expect("doc").dataset.claims.len();
+        h.state_mut()
+            .handle(Command::Import(fixture("acled-bad.csv"), None));
+        h.state_mut().finish_import();
+        h.run();
+        h.get_by_label(
+            "acled-bad.csv:3:100: error: fatalities: `twelve` is not a whole number of 0 or more",
+        );
+        h.get_by_label("3 row(s) cannot be imported as they are:");
+        assert!(
+            h.query_by_role_and_label(Role::Button, "Import").is_none(),
+            "no plain Import with errors"
+        );
+        h.get_by_role_and_label(Role::Button, "Import the other rows")
+            .click();
+        h.run();
+        let doc = h.state().doc.as_ref().expect("doc");
+        assert_eq!(doc.dataset.claims.len(), claims + 1);
+    }
+
+    #[test]
+    fn cancel_imports_nothing() {
+        let (_tmp, ds) = sample_copy();
+        let mut h = open(&ds, (1280.0, 800.0));
+        let before = h.state().doc.as_ref().expect("doc").dataset.as_ref().clone();
+        h.state_mut()
+            .handle(Command::Import(fixture("ged.csv"), None));
+        h.state_mut().finish_import();
+        h.run();
+        h.get_by_label("adds 2 events, 10 claims, 5 actors, 4 sources");
+        h.get_by_role_and_label(Role::Button, "Cancel").click();
+        h.run();
+        assert!(h.query_by_label("Read as").is_none(), "the preview is closed");
+        assert_eq!(*h.state().doc.as_ref().expect("doc").dataset, before);
+        assert!(!h.state().is_dirty());
+    }
+}

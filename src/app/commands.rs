@@ -100,6 +100,16 @@ impl App {
             Command::NewDialog => self.file_dialog(PathMode::New),
             Command::Export(e, path) => self.export(e, &path),
             Command::CancelOpening => self.cancel_opening(),
+            Command::ImportDialog => {
+                if self.doc.is_some() {
+                    self.file_dialog(PathMode::Import);
+                } else {
+                    self.status = "Open a dataset to import into first".into();
+                }
+            }
+            Command::Import(path, format) => self.start_import(path, format),
+            Command::ApplyImport => self.apply_import(),
+            Command::CancelImport => self.cancel_import(),
             Command::FocusSearch => self.ctx.memory_mut(|m| {
                 m.request_focus(egui::Id::unique(filter_bar::SEARCH_ID));
             }),

@@ -35,7 +35,7 @@ impl App {
                 mode,
                 text: String::new(),
                 note: match mode {
-                    PathMode::Export(_) => {
+                    PathMode::Export(_) | PathMode::Import => {
                         "No file dialog is available here: type the file's path.".into()
                     }
                     _ => "No folder dialog is available here: type the folder's path.".into(),
@@ -58,6 +58,7 @@ impl App {
             PathMode::Open => "Open a Crosscheck dataset (the folder holding dataset.ron)",
             PathMode::New => "Choose an empty folder for the new dataset",
             PathMode::Export(_) => "Export the plot",
+            PathMode::Import => "Import an ACLED or UCDP GED export, or a sheet of claims (CSV)",
         };
         let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
         if let Some(dir) = self.doc.as_ref().map(|d| d.store.root().to_path_buf()) {
@@ -78,6 +79,11 @@ impl App {
                         .save_file(),
                 )
             }
+            PathMode::Import => Box::pin(
+                dialog
+                    .add_filter("CSV", &["csv", "CSV", "txt"])
+                    .pick_file(),
+            ),
             _ => Box::pin(dialog.pick_folder()),
         };
         self.tasks.spawn(TaskKind::FileDialog, move || {
@@ -91,7 +97,7 @@ impl App {
     pub(super) fn picked(&mut self, mode: PathMode, path: Option<PathBuf>) {
         match (mode, path) {
             (_, Some(path)) => self.handle(mode.command(path)),
-            (PathMode::Export(_), None) => {}
+            (PathMode::Export(_) | PathMode::Import, None) => {}
             (_, None) => {
                 self.dialogs.path = Some(PathDialog {
                     mode,

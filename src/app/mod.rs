@@ -21,6 +21,7 @@ mod derived;
 mod disk;
 mod document;
 mod files;
+mod importing;
 mod opening;
 pub mod panels;
 mod recovery;
@@ -123,6 +124,8 @@ pub struct App {
     drawn: Vec<(egui::Pos2, usize)>,
     /// A dataset being opened in the background.
     opening: Option<Opening>,
+    /// A file being read for import, then its plan waiting for the user's yes.
+    importing: Option<importing::Importing>,
     /// The watch of the open dataset's folder.
     watching: Option<disk::Watching>,
     ctx: egui::Context,
@@ -256,6 +259,7 @@ impl App {
             dialog_request: None,
             drawn: Vec::new(),
             opening: None,
+            importing: None,
             watching: None,
             ctx: ctx.clone(),
             rng: fastrand::Rng::new(),
@@ -307,12 +311,16 @@ impl App {
                 Some(Done::Picked(mode, path)) => self.picked(mode, path),
                 Some(Done::Derived(v)) => self.derived_view(finished.id, Some(*v)),
                 Some(Done::Journaled(r)) => self.journaled(r),
+                Some(Done::Imported(r)) => self.imported(finished.id, *r),
                 None => {
                     if self.derived.job == Some(finished.id) {
                         self.derived_view(finished.id, None);
                     }
                     if self.opening.as_ref().is_some_and(|o| o.task == finished.id) {
                         self.opening = None;
+                    }
+                    if self.importing.as_ref().is_some_and(|i| i.task == finished.id) {
+                        self.importing = None;
                     }
                     self.dialogs.error(format!(
                         "A background task ({:?}) stopped without a result.",

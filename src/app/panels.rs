@@ -8,7 +8,7 @@ use egui::{Color32, RichText, Ui};
 use crate::derive::slot as sort_slot;
 use crate::model::edit::Target;
 use crate::model::{Dataset, Finding, Kind, Severity, Tally};
-use crate::ui::dialogs::OpeningDialog;
+use crate::ui::dialogs::{ImportProgress, OpeningDialog};
 use crate::ui::lists::{self, ListView};
 use crate::ui::menu::{self, MenuState};
 use crate::ui::plot::{self as plot_ui, PlotView};
@@ -250,6 +250,10 @@ impl App {
         if let Some(status) = self.opening_status() {
             out.extend(OpeningDialog::show(ctx, &status));
             // Only while opening: the bar moves without any input.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        if let Some(status) = self.import_status() {
+            out.extend(ImportProgress::show(ctx, &status));
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         self.dialogs.show(ctx, out);

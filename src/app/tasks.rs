@@ -31,6 +31,8 @@ pub enum TaskKind {
     Derive,
     /// Writing the recovery journal.
     Journal,
+    /// Reading a file to import.
+    Import,
 }
 
 /// What a task brings back.
@@ -39,6 +41,7 @@ pub enum Done {
     Picked(PathMode, Option<PathBuf>),
     Derived(Box<(View, Orders)>),
     Journaled(Result<(), String>),
+    Imported(Box<Result<crate::import::Plan, crate::import::ImportError>>),
 }
 
 impl Done {
@@ -48,6 +51,7 @@ impl Done {
             Done::Picked(..) => TaskKind::FileDialog,
             Done::Derived(_) => TaskKind::Derive,
             Done::Journaled(_) => TaskKind::Journal,
+            Done::Imported(_) => TaskKind::Import,
         }
     }
 }

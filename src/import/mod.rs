@@ -137,6 +137,8 @@ pub enum ImportError {
         col: u64,
         message: String,
     },
+    #[error("{path}:1:1: the first row is not the header of an ACLED or UCDP GED export or of a sheet of claims (it reads: {header})")]
+    Unknown { path: PathBuf, header: String },
     #[error("the import was cancelled")]
     Cancelled,
 }
@@ -874,6 +876,48 @@ impl<R: Read> Read for Counting<'_, R> {
     }
 }
 
+/// The header row of `path`, names trimmed and lowercased (a BOM dropped).
+fn read_header(path: &Path) -> Result<Vec<String>, ImportError> {
+    let file = File::open(path).map_err(|source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::new(file));
+    let mut record = csv::StringRecord::new();
+    match csv.read_record(&mut record) {
+        Ok(true) => Ok(header_names(&record)),
+        Ok(false) => Err(ImportError::Empty {
+            path: path.to_path_buf(),
+        }),
+        Err(e) => Err(header_error(path, &e)),
+    }
+}
+
+fn header_names(record: &csv::StringRecord) -> Vec<String> {
+    record
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
+        .collect()
+}
+
+/// The format of the file at `path`, told by its header.
+pub fn detect(path: &Path) -> Result<Format, ImportError> {
+    let header = read_header(path)?;
+    Format::detect(&header).ok_or_else(|| {
+        let mut shown = header.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+        if header.len() > 8 {
+            shown.push_str(", …");
+        }
+        ImportError::Unknown {
+            path: path.to_path_buf(),
+            header: shown,
+        }
+    })
+}
+
 /// Reads `path` as `options.format` into a plan for `ds`. Nothing is changed: apply
 /// `plan.edit` to import.
 pub fn plan(
@@ -900,10 +944,7 @@ pub fn plan(
         .from_reader(reader);
     let mut record = csv::StringRecord::new();
     let header: Vec<String> = match csv.read_record(&mut record) {
-        Ok(true) => record
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_lowercase())
-            .collect(),
+        Ok(true) => header_names(&record),
         Ok(false) => {
             return Err(ImportError::Empty {
                 path: path.to_path_buf(),

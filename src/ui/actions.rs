@@ -14,6 +14,7 @@ use crate::model::edit::Target;
 pub enum Action {
     NewDataset,
     Open,
+    Import,
     Save,
     Quit,
     Undo,
@@ -34,9 +35,10 @@ const fn cmd(key: Key) -> KeyboardShortcut {
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::NewDataset,
         Action::Open,
+        Action::Import,
         Action::Save,
         Action::Quit,
         Action::Undo,
@@ -57,6 +59,7 @@ impl Action {
         match self {
             Action::NewDataset => "New dataset…",
             Action::Open => "Open dataset…",
+            Action::Import => "Import…",
             Action::Save => "Save",
             Action::Quit => "Quit",
             Action::Undo => "Undo",
@@ -78,6 +81,9 @@ impl Action {
         match self {
             Action::NewDataset => "Create a dataset in an empty folder",
             Action::Open => "Open a dataset",
+            Action::Import => {
+                "Add the events and claims of an ACLED or UCDP GED export, or of a sheet of claims (CSV)"
+            }
             Action::Save => "Save every change to the dataset's files",
             Action::Quit => "Quit (asks first when there are unsaved changes)",
             Action::Undo => "Undo the last change",
@@ -119,6 +125,7 @@ impl Action {
             Action::Delete => &DELETE,
             Action::Find => &FIND,
             Action::NewDataset
+            | Action::Import
             | Action::NewEvent
             | Action::NewSource
             | Action::NewActor
@@ -156,6 +163,7 @@ impl Action {
         Some(match self {
             Action::NewDataset => Command::NewDialog,
             Action::Open => Command::OpenDialog,
+            Action::Import => Command::ImportDialog,
             Action::Save => Command::Save,
             Action::Quit => Command::Quit,
             Action::Undo => Command::Undo,

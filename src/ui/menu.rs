@@ -67,6 +67,8 @@ pub fn show(ui: &mut Ui, m: MenuState<'_>, out: &mut Vec<Command>) {
                 }
             });
             ui.separator();
+            item(ui, Action::Import, &m, out);
+            ui.separator();
             item(ui, Action::Save, &m, out);
             ui.separator();
             item(ui, Action::Quit, &m, out);

@@ -53,6 +53,15 @@ pub enum Command {
     ExportDialog(plot::Export),
     /// Write the plot (SVG, PNG) or its claims (CSV) to this file.
     Export(plot::Export, PathBuf),
+    /// Ask for a CSV file to import (the native dialog, or a typed path).
+    ImportDialog,
+    /// Read a CSV file as this format (told by its header when `None`) and show what
+    /// importing it would do.
+    Import(PathBuf, Option<crate::import::Format>),
+    /// Import what the preview shows: one undoable edit.
+    ApplyImport,
+    /// Stop reading the file to import, or close its preview: nothing is imported.
+    CancelImport,
     /// Stop opening a dataset; the open one stays.
     CancelOpening,
     /// Save although the checks find errors (the user was asked).

@@ -7,6 +7,7 @@ mod about;
 mod comments;
 mod delete;
 mod error;
+mod import;
 mod opening;
 mod path;
 mod recover;
@@ -20,6 +21,7 @@ pub use about::about_window;
 pub use comments::CommentsDialog;
 pub use delete::DeleteDialog;
 pub use error::ErrorDialog;
+pub use import::{ImportDialog, ImportProgress, ImportStatus};
 pub use opening::{OpeningDialog, OpeningStatus};
 pub use path::{PathDialog, PathMode};
 pub use recover::RecoverDialog;
@@ -68,6 +70,8 @@ pub struct Dialogs {
     pub comments: Option<CommentsDialog>,
     /// A save while the checks find errors.
     pub save_errors: Option<SaveErrorsDialog>,
+    /// What an import would do, waiting for a yes.
+    pub import: Option<ImportDialog>,
     pub shortcuts: bool,
     pub about: bool,
 }
@@ -90,6 +94,7 @@ impl Dialogs {
         answer(&mut self.recover, ctx, out);
         answer(&mut self.comments, ctx, out);
         answer(&mut self.save_errors, ctx, out);
+        answer(&mut self.import, ctx, out);
         answer(&mut self.error, ctx, out);
         if self.shortcuts {
             self.shortcuts = shortcuts_window(ctx);

@@ -13,6 +13,8 @@ pub enum PathMode {
     Open,
     New,
     Export(Export),
+    /// A CSV file to import.
+    Import,
 }
 
 impl PathMode {
@@ -22,6 +24,7 @@ impl PathMode {
             PathMode::Open => Command::Open(path),
             PathMode::New => Command::Create(path),
             PathMode::Export(e) => Command::Export(e, path),
+            PathMode::Import => Command::Import(path, None),
         }
     }
 }
@@ -43,21 +46,27 @@ impl Dialog for PathDialog {
                 PathMode::Open => "Open a dataset",
                 PathMode::New => "New dataset",
                 PathMode::Export(_) => "Export the plot",
+                PathMode::Import => "Import a CSV file",
             });
             ui.label(&self.note);
             let l = ui.label(match self.mode {
-                PathMode::Export(_) => "File",
+                PathMode::Export(_) | PathMode::Import => "File",
                 _ => "Folder",
             });
             let r = ui
                 .add(egui::TextEdit::singleline(&mut self.text).desired_width(480.0))
                 .labelled_by(l.id);
             let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            // The path is what the dialog asks for: typing goes there from the start.
+            if !enter && ui.memory(|m| m.focused().is_none()) {
+                r.request_focus();
+            }
             ui.horizontal(|ui| {
                 let go = match self.mode {
                     PathMode::Open => "Open",
                     PathMode::New => "Create",
                     PathMode::Export(_) => "Save",
+                    PathMode::Import => "Read",
                 };
                 if ui.button(go).clicked() || enter {
                     done = Some(true);
