@@ -65,6 +65,16 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write a synthetic CSV shaped like an ACLED export (for measuring `import`).
+    #[command(hide = true)]
+    GenAcled {
+        /// The CSV file to write.
+        file: PathBuf,
+        #[arg(long, default_value_t = 200_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// Run the window headlessly on a dataset and print per-frame CPU time and vertices.
     BenchUi {
         /// The dataset folder.
@@ -216,6 +226,18 @@ pub fn main() -> ExitCode {
             claims,
             seed,
         }) => generate(&dir, events, claims, seed),
+        Some(Command::GenAcled { file, rows, seed }) => {
+            let written = std::fs::File::create(&file)
+                .map_err(csv::Error::from)
+                .and_then(|f| crate::synth::write_acled_csv(io::BufWriter::new(f), rows, seed));
+            match written {
+                Ok(()) => 0,
+                Err(e) => {
+                    err(&format!("crosscheck: {}: {e}", file.display()));
+                    2
+                }
+            }
+        }
         Some(Command::Plot {
             dir,
             metric,

@@ -2,7 +2,8 @@
 //! a few hundred claimants with skewed activity, dozens of metrics, every kind of partial date
 //! and qualifier, quotes and notes of realistic length, about 5 % deprecated and 5 %
 //! superseded claims, several thousand sources. The same seed gives the same dataset; the
-//! store writes it like any other (`crosscheck gen`). No files here.
+//! store writes it like any other (`crosscheck gen`). Also a CSV shaped like an ACLED export,
+//! for measuring `crosscheck import` (`crosscheck gen-acled`). No files here.
 
 use crate::model::{
     Actor, ActorKind, Citation, Claim, Dataset, DateText, Event, FORMAT_VERSION, Manifest, Method,
@@ -512,6 +513,134 @@ pub fn generate(size: Size) -> Dataset {
         claims,
         ..Dataset::default()
     }
+}
+
+/// The header of ACLED's CSV export, in its published order.
+pub const ACLED_HEADER: [&str; 31] = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+];
+
+/// Writes `rows` rows shaped like ACLED's CSV export (a BOM, the published header, a few
+/// hundred actors, three regions, notes of realistic length with commas and quotes) to
+/// `out`: what the import benchmark reads. The same seed gives the same bytes.
+pub fn write_acled_csv(out: impl std::io::Write, rows: usize, seed: u64) -> Result<(), csv::Error> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut out = out;
+    out.write_all("\u{feff}".as_bytes())?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(ACLED_HEADER)?;
+    let places = [
+        (
+            "Russia",
+            "643",
+            "Kursk",
+            "Sudzhanskiy",
+            "Sudzha",
+            51.19,
+            35.27,
+        ),
+        ("Ukraine", "804", "Sumy", "Sumskyi", "Sumy", 50.92, 34.80),
+        (
+            "Ukraine",
+            "804",
+            "Donetsk",
+            "Pokrovskyi",
+            "Pokrovsk",
+            48.28,
+            37.18,
+        ),
+    ];
+    let types = [
+        ("Battles", "Armed clash"),
+        (
+            "Explosions/Remote violence",
+            "Shelling/artillery/missile attack",
+        ),
+        ("Explosions/Remote violence", "Air/drone strike"),
+        ("Violence against civilians", "Attack"),
+        ("Strategic developments", "Disrupted weapons use"),
+    ];
+    let start = chrono::NaiveDate::from_ymd_opt(2022, 2, 24).unwrap_or_default();
+    for n in 0..rows {
+        let (country, iso, admin1, admin2, town, lat, lon) = places[rng.usize(..places.len())];
+        let (ty, sub) = types[rng.usize(..types.len())];
+        let day = start + chrono::Days::new(rng.u64(..1000));
+        let actor = |rng: &mut fastrand::Rng| match rng.u32(..10) {
+            0..=3 => "Military Forces of Russia (2000-)".to_string(),
+            4..=6 => "Military Forces of Ukraine (2019-)".to_string(),
+            _ => format!("Unidentified Armed Group ({country}) {}", rng.u32(..300)),
+        };
+        let notes: String = (0..rng.usize(20..60))
+            .map(|_| WORDS[rng.usize(..WORDS.len())])
+            .collect::<Vec<_>>()
+            .join(" ");
+        let record = [
+            format!("{}{}", &country[..3].to_uppercase(), 100_000 + n),
+            day.format("%Y-%m-%d").to_string(),
+            chrono::Datelike::year(&day).to_string(),
+            rng.u8(1..4).to_string(),
+            "Political violence".into(),
+            ty.into(),
+            sub.into(),
+            actor(&mut rng),
+            String::new(),
+            "State forces".into(),
+            actor(&mut rng),
+            String::new(),
+            "State forces".into(),
+            "State forces-State forces".into(),
+            String::new(),
+            iso.into(),
+            "Europe".into(),
+            country.into(),
+            admin1.into(),
+            admin2.into(),
+            String::new(),
+            town.into(),
+            format!("{:.4}", lat + rng.f64() / 10.0),
+            format!("{:.4}", lon + rng.f64() / 10.0),
+            rng.u8(1..4).to_string(),
+            "Ukrinform; Ministry of Defence of Russia".into(),
+            "National-International".into(),
+            format!("On {}, {notes}, \"reportedly\".", day.format("%d %B %Y")),
+            rng.u32(..40).to_string(),
+            String::new(),
+            (1_700_000_000 + rng.u32(..50_000_000)).to_string(),
+        ];
+        w.write_record(&record)?;
+    }
+    w.flush()?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -518,7 +518,14 @@ mod window {
     fn an_import_is_previewed_applied_and_undone_in_one_step() {
         let (_tmp, ds) = sample_copy();
         let mut h = open(&ds, (1280.0, 800.0));
-        let before = h.state().doc.as_ref().expect("doc").dataset.as_ref().clone();
+        let before = h
+            .state()
+            .doc
+            .as_ref()
+            .expect("doc")
+            .dataset
+            .as_ref()
+            .clone();
         h.state_mut()
             .handle(Command::Import(fixture("acled.csv"), None));
         h.state_mut().finish_import();
@@ -575,7 +582,14 @@ mod window {
     fn cancel_imports_nothing() {
         let (_tmp, ds) = sample_copy();
         let mut h = open(&ds, (1280.0, 800.0));
-        let before = h.state().doc.as_ref().expect("doc").dataset.as_ref().clone();
+        let before = h
+            .state()
+            .doc
+            .as_ref()
+            .expect("doc")
+            .dataset
+            .as_ref()
+            .clone();
         h.state_mut()
             .handle(Command::Import(fixture("ged.csv"), None));
         h.state_mut().finish_import();
@@ -583,7 +597,10 @@ mod window {
         h.get_by_label("adds 2 events, 10 claims, 5 actors, 4 sources");
         h.get_by_role_and_label(Role::Button, "Cancel").click();
         h.run();
-        assert!(h.query_by_label("Read as").is_none(), "the preview is closed");
+        assert!(
+            h.query_by_label("Read as").is_none(),
+            "the preview is closed"
+        );
         assert_eq!(*h.state().doc.as_ref().expect("doc").dataset, before);
         assert!(!h.state().is_dirty());
     }

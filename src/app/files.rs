@@ -79,11 +79,9 @@ impl App {
                         .save_file(),
                 )
             }
-            PathMode::Import => Box::pin(
-                dialog
-                    .add_filter("CSV", &["csv", "CSV", "txt"])
-                    .pick_file(),
-            ),
+            PathMode::Import => {
+                Box::pin(dialog.add_filter("CSV", &["csv", "CSV", "txt"]).pick_file())
+            }
             _ => Box::pin(dialog.pick_folder()),
         };
         self.tasks.spawn(TaskKind::FileDialog, move || {

@@ -84,8 +84,7 @@ impl App {
             }
             Err(e) => {
                 self.importing = None;
-                self.dialogs
-                    .error(format!("Nothing was imported.\n\n{e}"));
+                self.dialogs.error(format!("Nothing was imported.\n\n{e}"));
             }
         }
     }
@@ -153,8 +152,10 @@ impl App {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 fn preview(path: &Path, plan: &Plan) -> ImportDialog {

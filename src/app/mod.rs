@@ -319,7 +319,11 @@ impl App {
                     if self.opening.as_ref().is_some_and(|o| o.task == finished.id) {
                         self.opening = None;
                     }
-                    if self.importing.as_ref().is_some_and(|i| i.task == finished.id) {
+                    if self
+                        .importing
+                        .as_ref()
+                        .is_some_and(|i| i.task == finished.id)
+                    {
                         self.importing = None;
                     }
                     self.dialogs.error(format!(

@@ -137,7 +137,9 @@ pub enum ImportError {
         col: u64,
         message: String,
     },
-    #[error("{path}:1:1: the first row is not the header of an ACLED or UCDP GED export or of a sheet of claims (it reads: {header})")]
+    #[error(
+        "{path}:1:1: the first row is not the header of an ACLED or UCDP GED export or of a sheet of claims (it reads: {header})"
+    )]
     Unknown { path: PathBuf, header: String },
     #[error("the import was cancelled")]
     Cancelled,
@@ -907,7 +909,12 @@ fn header_names(record: &csv::StringRecord) -> Vec<String> {
 pub fn detect(path: &Path) -> Result<Format, ImportError> {
     let header = read_header(path)?;
     Format::detect(&header).ok_or_else(|| {
-        let mut shown = header.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+        let mut shown = header
+            .iter()
+            .take(8)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
         if header.len() > 8 {
             shown.push_str(", …");
         }

@@ -176,6 +176,29 @@ mod tests {
     }
 
     #[test]
+    fn a_new_actor_is_no_near_twin_of_an_existing_colour() {
+        // The sample's NIS green: the palette's other green (#2ca02c) is a different colour,
+        // but reads as the same one in a legend.
+        let mut ds = Dataset::default();
+        let mut nis = Actor::new("kr-nis", "NIS", ActorKind::IntelligenceService);
+        nis.color = "#31a354".into();
+        ds.actors.push(nis);
+        let mut picker = ColorPicker::new(&ds);
+        for _ in 0..8 {
+            let c = parse_color(&picker.next()).unwrap();
+            let (dr, dg, db) = (
+                i32::from(c[0]) - 0x31,
+                i32::from(c[1]) - 0xa3,
+                i32::from(c[2]) - 0x54,
+            );
+            assert!(
+                dr * dr + dg * dg + db * db > 60 * 60,
+                "{c:?} is too close to NIS"
+            );
+        }
+    }
+
+    #[test]
     fn a_new_actor_avoids_the_colours_derived_for_actors_without_one() {
         let mut ds = Dataset::default();
         ds.actors

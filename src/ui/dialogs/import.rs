@@ -127,10 +127,7 @@ impl Dialog for ImportDialog {
                         reply = Reply::Run(Command::ApplyImport);
                     }
                 } else if ui
-                    .add_enabled(
-                        self.has_changes,
-                        egui::Button::new("Import the other rows"),
-                    )
+                    .add_enabled(self.has_changes, egui::Button::new("Import the other rows"))
                     .on_hover_text(format!(
                         "Leave out the {} row(s) with errors. {undo}",
                         self.rows_left_out
