@@ -479,6 +479,15 @@ fn a_sheet_with_its_own_headers_is_mapped_and_names_are_matched_to_actors() {
         "{}",
         stdout(&o)
     );
+    // The sheet has no claim ids: its claims' ids come from their cells, so the same sheet
+    // again adds nothing twice.
+    let o = import(
+        &ds,
+        "claims-csv",
+        &sheet,
+        &[&maps[..], &["--skip-bad-rows"]].concat(),
+    );
+    assert!(stdout(&o).contains("adds nothing"), "{}", stdout(&o));
     let after = load(&ds);
     let nis: Vec<&Claim> = after
         .claims
@@ -491,6 +500,28 @@ fn a_sheet_with_its_own_headers_is_mapped_and_names_are_matched_to_actors() {
     assert_eq!(nis[0].subject, "kp-forces-in-russia");
     assert_eq!(nis[0].metric, "killed");
     check_is_clean_of_errors(&ds);
+}
+
+#[test]
+fn a_sheet_saved_with_semicolons_is_read_too() {
+    let (_tmp, ds) = sample_copy();
+    let sheet = ds.parent().expect("parent").join("semicolons.csv");
+    fs::write(
+        &sheet,
+        "metric;subject;claimant;stated_on;best;notes\n\
+         killed;kp-forces-in-russia;kr-nis;2025-01-02;12;\"one; two\"\n",
+    )
+    .expect("write sheet");
+    let o = import(&ds, "claims-csv", &sheet, &[]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("adds 1 claim"), "{}", stdout(&o));
+    let after = load(&ds);
+    assert!(
+        after
+            .claims
+            .iter()
+            .any(|c| c.notes == "one; two" && c.value.best == Some(12))
+    );
 }
 
 fn check_is_clean_of_errors(ds: &Path) {

@@ -280,10 +280,27 @@ impl Importer for Claims {
             }
         }
         claim.id = if claim_id.is_empty() {
-            b.fresh_id(&ids::claim_readable(&claim))
+            // Made from the row's cells: the same row imported again updates its claim
+            // instead of adding it twice.
+            let cells: Vec<&str> = row.cells.iter().map(str::trim).collect();
+            let id = Builder::content_id(&ids::claim_readable(&claim), &cells.join("\u{1f}"));
+            if b.index_of(Kind::Claim, &id).is_none() && b.id_taken(&id) {
+                b.fresh_id(&ids::claim_readable(&claim))
+            } else {
+                id
+            }
         } else {
             claim_id
         };
+        if let Some(first) = b.first_seen(&claim.id, row.line)
+            && first != row.line
+        {
+            row.error(
+                "claim_id",
+                format!("the same claim as line {first}; this row is left out"),
+            );
+            return;
+        }
         b.put(AnyRecord::Claim(claim));
     }
 }

@@ -510,6 +510,14 @@ fn slot(kind: Kind) -> usize {
     }
 }
 
+/// FNV-1a, 64 bits: a small hash whose value never changes between builds or platforms
+/// (ids are made from it).
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 fn norm(name: &str) -> String {
     name.split_whitespace()
         .collect::<Vec<_>>()
@@ -601,12 +609,39 @@ impl<'a> Builder<'a> {
         }
         let mut actor = Actor::new("", name, kind());
         actor.color = self.colors.next();
-        actor.id = self.fresh_id(&ids::actor_readable(&actor));
+        actor.id = self.actor_id(&actor);
         let id = actor.id.clone();
         self.new_actors.push(name.to_string());
         self.actor_names.insert(key, id.clone());
         self.put(AnyRecord::Actor(actor));
         Some(id)
+    }
+
+    /// The id of a record this import makes from `content` (an actor's name, a claim's
+    /// cells): the readable part, then eight characters of a hash of the content. The same
+    /// content gives the same id in every import and on every clone — two curators who
+    /// import the same actor or claim make one record, and git merges them without a
+    /// conflict; different content with the same readable part differs in the hash.
+    pub fn content_id(readable: &str, content: &str) -> String {
+        let base = ids::slug(readable, 48);
+        let suffix = ids::crockford(fnv(content.as_bytes()));
+        if base.is_empty() {
+            suffix
+        } else {
+            format!("{base}-{suffix}")
+        }
+    }
+
+    /// The id of a new actor: made from its name (the same name, the same id, in every
+    /// import), or a random one in the unlikely case that id is taken.
+    fn actor_id(&mut self, actor: &Actor) -> String {
+        let readable = ids::actor_readable(actor);
+        let id = Builder::content_id(&readable, &norm(&actor.name));
+        if self.id_taken(&id) {
+            self.fresh_id(&readable)
+        } else {
+            id
+        }
     }
 
     /// A new id with `readable` as its readable part, used by no record.
@@ -639,7 +674,7 @@ impl<'a> Builder<'a> {
         actor.id = if crate::model::validate::is_valid_id(text) && !self.id_taken(text) {
             text.to_string()
         } else {
-            self.fresh_id(&ids::actor_readable(&actor))
+            self.actor_id(&actor)
         };
         let id = actor.id.clone();
         self.new_actors.push(shown.to_string());
@@ -878,16 +913,36 @@ impl<R: Read> Read for Counting<'_, R> {
     }
 }
 
+/// The cell separator of the file at `path`: `,` — or `;` or a tab, when the header row
+/// holds more of those (a sheet saved by a spreadsheet set to a European locale, a TSV).
+fn delimiter(path: &Path) -> u8 {
+    let mut first = Vec::new();
+    if let Ok(f) = File::open(path) {
+        let mut r = BufReader::new(f.take(1 << 16));
+        io::BufRead::read_until(&mut r, b'\n', &mut first).ok();
+    }
+    let count = |c: u8| first.iter().filter(|&&b| b == c).count();
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|&c| (count(c), c == b','))
+        .unwrap_or(b',')
+}
+
+fn reader<R: Read>(delimiter: u8, r: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(r)
+}
+
 /// The header row of `path`, names trimmed and lowercased (a BOM dropped).
 fn read_header(path: &Path) -> Result<Vec<String>, ImportError> {
     let file = File::open(path).map_err(|source| ImportError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(BufReader::new(file));
+    let mut csv = reader(delimiter(path), BufReader::new(file));
     let mut record = csv::StringRecord::new();
     match csv.read_record(&mut record) {
         Ok(true) => Ok(header_names(&record)),
@@ -945,10 +1000,8 @@ pub fn plan(
         inner: BufReader::with_capacity(1 << 16, file),
         progress,
     };
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(reader);
+    let delimiter = delimiter(path);
+    let mut csv = self::reader(delimiter, reader);
     let mut record = csv::StringRecord::new();
     let header: Vec<String> = match csv.read_record(&mut record) {
         Ok(true) => header_names(&record),
@@ -1022,7 +1075,7 @@ pub fn plan(
         }
         problems.append(&mut row.problems);
     }
-    locate(path, &mut problems);
+    locate(path, delimiter, &mut problems);
     let missing = importer.missing(&b);
     let new_actors = std::mem::take(&mut b.new_actors);
     let new_terms = std::mem::take(&mut b.new_terms);
@@ -1082,7 +1135,7 @@ fn read_problem(e: &csv::Error, line: u64) -> Problem {
 /// by reading the row again and letting `csv_core` step over the cells before it. Rows hold
 /// their own line; only the cells are found this way, so a file that cannot be read again
 /// keeps the row's line and column 1.
-fn locate(path: &Path, problems: &mut [Problem]) {
+fn locate(path: &Path, delimiter: u8, problems: &mut [Problem]) {
     let Ok(mut file) = File::open(path) else {
         return;
     };
@@ -1097,7 +1150,7 @@ fn locate(path: &Path, problems: &mut [Problem]) {
         {
             continue;
         }
-        let start = field_start(&buf, field);
+        let start = field_start(&buf, delimiter, field);
         let before = &buf[..start.min(buf.len())];
         let newlines = before.iter().filter(|&&c| c == b'\n').count() as u64;
         let line_start = before
@@ -1114,8 +1167,8 @@ fn locate(path: &Path, problems: &mut [Problem]) {
 }
 
 /// The offset in `row` (a row's bytes onwards) at which cell `field` starts.
-fn field_start(row: &[u8], field: usize) -> usize {
-    let mut reader = csv_core::Reader::new();
+fn field_start(row: &[u8], delimiter: u8, field: usize) -> usize {
+    let mut reader = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
     let mut out = vec![0u8; row.len().max(1)];
     let mut at = 0;
     for _ in 0..field {
@@ -1152,9 +1205,15 @@ mod tests {
     #[test]
     fn cells_are_found_past_quoted_cells_with_commas_and_newlines() {
         let row = b"a,\"b, with comma\nand a line\",c,d\n";
-        assert_eq!(field_start(row, 0), 0);
-        assert_eq!(field_start(row, 1), 2);
-        assert_eq!(&row[field_start(row, 2)..field_start(row, 2) + 1], b"c");
-        assert_eq!(&row[field_start(row, 3)..field_start(row, 3) + 1], b"d");
+        assert_eq!(field_start(row, b',', 0), 0);
+        assert_eq!(field_start(row, b',', 1), 2);
+        assert_eq!(
+            &row[field_start(row, b',', 2)..field_start(row, b',', 2) + 1],
+            b"c"
+        );
+        assert_eq!(
+            &row[field_start(row, b',', 3)..field_start(row, b',', 3) + 1],
+            b"d"
+        );
     }
 }

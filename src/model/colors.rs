@@ -126,11 +126,14 @@ impl ColorPicker {
         }
         let pick = match best_of(&mut PALETTE.iter().copied()) {
             Some((d, c)) if d >= APART => Some(c),
-            from_palette => best_of(&mut hues.clone().take(256))
-                .filter(|(d, _)| *d >= APART)
-                .or(from_palette)
-                .map(|(_, c)| c)
-                .or_else(|| hues.clone().find(free)),
+            // No palette colour stands apart: the farthest of palette and hues.
+            from_palette => {
+                match (from_palette, best_of(&mut hues.clone().take(256))) {
+                    (Some((dp, p)), Some((dh, h))) => Some(if dh > dp { h } else { p }),
+                    (p, h) => p.or(h).map(|(_, c)| c),
+                }
+            }
+            .or_else(|| hues.clone().find(free)),
         }
         .unwrap_or(PALETTE[0]);
         self.used.insert(pick);

@@ -37,6 +37,14 @@ pub fn slug(text: &str, max: usize) -> String {
     out
 }
 
+/// The low 40 bits of `n` as eight Crockford base-32 digits (an id's last part, made from a
+/// hash instead of at random).
+pub fn crockford(n: u64) -> String {
+    (0..RANDOM_LEN)
+        .map(|i| char::from(DIGITS[((n >> (5 * i)) & 31) as usize]))
+        .collect()
+}
+
 fn random_part(rng: &mut fastrand::Rng) -> String {
     (0..RANDOM_LEN)
         .map(|_| char::from(DIGITS[rng.usize(..DIGITS.len())]))
@@ -108,6 +116,15 @@ mod tests {
         assert_eq!(slug("killed_or_wounded", 40), "killed-or-wounded");
         assert_eq!(slug("Генштаб ЗСУ", 40), "");
         assert_eq!(slug("one two three", 9), "one-two");
+    }
+
+    #[test]
+    fn hashed_parts_are_eight_crockford_digits_of_the_low_bits() {
+        assert_eq!(crockford(0), "00000000");
+        assert_eq!(crockford(31), "z0000000");
+        assert_eq!(crockford(32), "01000000");
+        assert_eq!(crockford(1 << 40), "00000000", "only 40 bits");
+        assert!(crate::model::validate::is_valid_id(&crockford(u64::MAX)));
     }
 
     #[test]
