@@ -58,6 +58,11 @@ fn a_new_claimant_typed_into_the_picker_is_created_and_chosen_in_one_undo_step()
         |h: &Harness<'static, App>| h.state().doc.as_ref().expect("doc").dataset.actors.len();
     let before = actors(&h);
     pick_by_typing(&mut h, "Claimant", "Kim Yong-hyun");
+    // The small form of the new actor, its name typed already: Enter creates it.
+    h.get_by_label("New actor");
+    h.get_by_role_and_label(Role::TextInput, "Name");
+    h.key_press(Key::Enter);
+    h.run();
     assert_eq!(actors(&h), before + 1);
     let claim = selected_claim(&h);
     let app = h.state();
@@ -128,4 +133,173 @@ fn a_new_claim_starts_from_the_last_claim_entered_and_is_not_drawn_until_it_has_
         .filter(|m| m.y.is_some())
         .any(|m| h.state().doc.as_ref().expect("doc").dataset.claims[m.claim].id == new.id);
     assert!(!drawn, "a claim without a number is not drawn");
+}
+
+/// The editor's picker labelled `label` (the filter bar has pickers of the same names,
+/// further left).
+fn editor_picker<'h>(h: &'h Harness<'static, App>, label: &'h str) -> egui_kittest::Node<'h> {
+    h.get_all_by_role_and_label(Role::ComboBox, label)
+        .max_by(|a, b| a.rect().min.x.total_cmp(&b.rect().min.x))
+        .expect("the picker")
+}
+
+/// Counts what the user does: each key pressed and each piece of text typed is a step.
+struct Steps(usize);
+
+impl Steps {
+    fn key(&mut self, h: &mut Harness<'static, App>, key: Key) {
+        h.key_press(key);
+        h.run();
+        self.0 += 1;
+    }
+
+    fn command(&mut self, h: &mut Harness<'static, App>, key: Key) {
+        h.key_press_modifiers(Modifiers::COMMAND, key);
+        h.run();
+        self.0 += 1;
+    }
+
+    fn type_text(&mut self, h: &mut Harness<'static, App>, text: &str) {
+        h.event(egui::Event::Text(text.to_string()));
+        h.run();
+        self.0 += 1;
+    }
+}
+
+#[test]
+fn a_claim_with_a_new_claimant_and_a_new_source_is_entered_from_the_keyboard_in_twenty_steps() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    let mut s = Steps(0);
+    // A new claim; the keyboard is in its claimant.
+    s.command(&mut h, Key::N);
+    assert!(editor_picker(&h, "Claimant").is_focused());
+    // A claimant the dataset does not have: typing opens the picker, whose one entry then
+    // is "+ New actor… “Kyiv Independent”"; Enter opens the small form, Enter creates it.
+    s.type_text(&mut h, "Kyiv Independent");
+    eprintln!(
+        "search open: {:?}",
+        h.query_by_role_and_label(Role::TextInput, "Find claimant")
+            .map(|n| n.value())
+    );
+    s.key(&mut h, Key::Enter);
+    h.get_by_label("New actor");
+    s.key(&mut h, Key::Enter);
+    assert!(
+        editor_picker(&h, "Claimant").is_focused(),
+        "back in the picker"
+    );
+    // Qualifier, then the figure.
+    s.key(&mut h, Key::Tab);
+    s.key(&mut h, Key::Tab);
+    s.type_text(&mut h, "100");
+    // Metric and subject as they came (from context); the date typed over today's.
+    s.key(&mut h, Key::Tab);
+    s.key(&mut h, Key::Tab);
+    s.key(&mut h, Key::Tab);
+    s.type_text(&mut h, "2024-12-23");
+    // Refers to left empty; then the source, new too, through its own small form.
+    s.key(&mut h, Key::Tab);
+    s.key(&mut h, Key::Tab);
+    s.type_text(&mut h, "North Korean troops suffer heavy losses in Kursk");
+    s.key(&mut h, Key::Enter);
+    h.get_by_label("New source");
+    s.key(&mut h, Key::Enter);
+    // Its quote, and save.
+    s.key(&mut h, Key::Tab);
+    s.type_text(
+        &mut h,
+        "At least 100 North Korean soldiers have been killed",
+    );
+    s.command(&mut h, Key::S);
+    assert!(s.0 <= 20, "{} steps", s.0);
+
+    let claim = selected_claim(&h);
+    let app = h.state();
+    let doc = app.doc.as_ref().expect("doc");
+    let claimant = doc.dataset.actor(&claim.claimant).expect("claimant");
+    assert_eq!(claimant.name, "Kyiv Independent");
+    assert_eq!(claim.value.best, Some(100));
+    assert_eq!(claim.stated_on.text(), "2024-12-23");
+    assert_eq!(claim.sources.len(), 1);
+    let source = doc
+        .dataset
+        .sources
+        .iter()
+        .find(|x| x.id == claim.sources[0].source.as_str())
+        .expect("the new source");
+    assert_eq!(
+        source.title,
+        "North Korean troops suffer heavy losses in Kursk"
+    );
+    assert_eq!(
+        claim.sources[0].quote,
+        "At least 100 North Korean soldiers have been killed"
+    );
+    assert!(
+        !app.is_dirty(),
+        "saved: {} {:?}",
+        app.status,
+        app.dialogs.save_errors.as_ref().map(|d| d.errors.clone())
+    );
+
+    // The next claim from the same report, by a claimant the dataset has now: its source
+    // and date come with it — at most ten steps.
+    let mut s = Steps(0);
+    s.command(&mut h, Key::N);
+    s.type_text(&mut h, "Kyiv Indep");
+    s.key(&mut h, Key::Enter);
+    s.key(&mut h, Key::Tab);
+    s.key(&mut h, Key::Tab);
+    s.type_text(&mut h, "250");
+    s.command(&mut h, Key::S);
+    assert!(s.0 <= 10, "{} steps", s.0);
+    let next = selected_claim(&h);
+    assert_ne!(next.id, claim.id);
+    assert_eq!(next.claimant, claim.claimant);
+    assert_eq!(next.value.best, Some(250));
+    assert_eq!(next.stated_on.text(), "2024-12-23");
+    assert_eq!(next.sources[0].source, claim.sources[0].source);
+    assert!(
+        !h.state().is_dirty(),
+        "saved: {} {:?}",
+        h.state().status,
+        h.state()
+            .dialogs
+            .save_errors
+            .as_ref()
+            .map(|d| d.errors.clone())
+    );
+}
+
+#[test]
+fn text_typed_in_the_same_frame_as_tab_lands_in_the_next_field() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    h.run();
+    let stated = selected_claim(&h).stated_on.text().to_string();
+    // In "Stated on", Tab and the next field's text arrive in one frame (a text expander,
+    // keys 15 ms apart): the text belongs to "Refers to".
+    h.get_by_role_and_label(Role::TextInput, "Stated on")
+        .focus();
+    h.run();
+    h.event(egui::Event::Key {
+        key: Key::Tab,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.event(egui::Event::Text("2024-12".into()));
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    let claim = selected_claim(&h);
+    assert_eq!(
+        claim.stated_on.text(),
+        stated,
+        "the field left is unchanged"
+    );
+    assert_eq!(claim.refers_to.as_ref().map(|d| d.text()), Some("2024-12"));
 }

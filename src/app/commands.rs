@@ -56,8 +56,17 @@ impl App {
                 // A field being typed in commits when it loses focus: let it, then save on
                 // the next frame.
                 let focused = self.ctx.memory(|m| m.focused());
+                let stale = self
+                    .doc
+                    .as_ref()
+                    .is_some_and(|d| d.version != self.derived.version);
                 if let Some(id) = focused {
                     self.ctx.memory_mut(|m| m.surrender_focus(id));
+                    self.save_next_frame = true;
+                    self.ctx.request_repaint();
+                } else if stale {
+                    // The checks have not seen the last edit (the field that committed as
+                    // the save began): save once they have, so a fixed error is not shown.
                     self.save_next_frame = true;
                     self.ctx.request_repaint();
                 } else {
@@ -115,13 +124,26 @@ impl App {
             }),
             Command::Rename { target, new_id } => self.rename(target, new_id, false),
             Command::RenameConfirmed { target, new_id } => self.rename(target, new_id, true),
-            Command::CreateLinked {
+            Command::NewLinked {
                 target,
                 kind,
                 name,
                 field,
                 slot,
-            } => self.create_linked(target, kind, &name, field, slot),
+            } => {
+                self.dialogs.new_linked = Some(crate::ui::dialogs::NewLinkedDialog::new(
+                    target,
+                    field,
+                    slot,
+                    crate::model::defaults::NewDetails::named(kind, &name),
+                ));
+            }
+            Command::CreateLinked {
+                target,
+                field,
+                slot,
+                details,
+            } => self.create_linked(target, &details, field, slot),
             Command::Resolve { index, resolution } => self.resolve(index, &resolution),
             Command::ResolveByField(index) => self.resolve_by_field(index),
             Command::Restore => self.restore(),

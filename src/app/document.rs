@@ -217,6 +217,10 @@ impl App {
         let index = doc.dataset.count(kind);
         self.apply(Edit::Insert { index, record }, None);
         self.select_and_reveal(Target { kind, index });
+        // Typed into at once: the keyboard in its first field, and in a narrow window the
+        // editor in front of the plot.
+        self.editor.focus_first_field();
+        self.centre = super::panels::Centre::Editor;
     }
 
     /// Creates a record of `kind` named `name` and points `field` (item `slot`) of the record
@@ -224,17 +228,21 @@ impl App {
     pub(super) fn create_linked(
         &mut self,
         target: Target,
-        kind: Kind,
-        name: &str,
+        details: &defaults::NewDetails,
         field: &str,
         slot: usize,
     ) {
         let Some(doc) = &self.doc else { return };
-        let today = chrono::Local::now()
-            .date_naive()
-            .format("%Y-%m-%d")
-            .to_string();
-        let record = defaults::named_record(&doc.dataset, kind, name, &today, &mut self.rng);
+        let kind = details.kind();
+        let name = details.name();
+        let record = details.record(&doc.dataset, &mut self.rng);
+        // Back to the picker the record was made from, so Tab goes on from there.
+        if let Some(field) = ["claimant", "via", "subject", "sources", "actors"]
+            .into_iter()
+            .find(|f| *f == field)
+        {
+            self.editor.focus_picker(field, slot);
+        }
         let new_id = record.id().to_string();
         let Some(mut owner) = record_at(&doc.dataset, target) else {
             return;

@@ -124,6 +124,9 @@ pub struct App {
     drawn: Vec<(egui::Pos2, usize)>,
     /// A dataset being opened in the background.
     opening: Option<Opening>,
+    /// Input that came in the same frame after a Tab, handed to the next frame (see
+    /// [`App::text_after_tab`]).
+    deferred: Vec<egui::Event>,
     /// A file being read for import, then its plan waiting for the user's yes.
     importing: Option<importing::Importing>,
     /// The watch of the open dataset's folder.
@@ -260,6 +263,7 @@ impl App {
             drawn: Vec::new(),
             opening: None,
             importing: None,
+            deferred: Vec::new(),
             watching: None,
             ctx: ctx.clone(),
             rng: fastrand::Rng::new(),
@@ -348,6 +352,7 @@ impl App {
     fn ui_pass(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.apply_theme(&ctx);
+        self.text_after_tab(&ctx);
         let mut out = Vec::new();
         let deferred_save = std::mem::take(&mut self.save_next_frame);
         actions::consume_shortcuts(&ctx, self.selected, &mut out);
@@ -364,6 +369,61 @@ impl App {
             self.handle(cmd);
         }
         self.update_title(&ctx);
+    }
+
+    /// Text typed right after Tab reaches the field Tab goes to. egui moves the keyboard
+    /// focus during the frame that sees the Tab, after the field that had it has read that
+    /// frame's input: keys that arrive in the same frame (a fast typist, a text expander)
+    /// would land in the field being left. So whatever follows a Tab in one frame's input is
+    /// taken out and handed to the next frame, where the focus has moved.
+    fn text_after_tab(&mut self, ctx: &egui::Context) {
+        let deferred = std::mem::take(&mut self.deferred);
+        // A Tab among the keys handed on: egui read this frame's Tabs before the app runs,
+        // so the focus is moved here.
+        let tab = deferred.iter().find_map(|e| match e {
+            egui::Event::Key {
+                key: egui::Key::Tab,
+                pressed: true,
+                modifiers,
+                ..
+            } => Some(modifiers.shift),
+            _ => None,
+        });
+        if let Some(shift) = tab {
+            ctx.memory_mut(|m| {
+                m.move_focus(if shift {
+                    egui::FocusDirection::Previous
+                } else {
+                    egui::FocusDirection::Next
+                });
+            });
+        }
+        ctx.input_mut(|i| {
+            if !deferred.is_empty() {
+                let now = std::mem::replace(&mut i.events, deferred);
+                i.events.extend(now);
+            }
+            let tab = i.events.iter().position(|e| {
+                matches!(
+                    e,
+                    egui::Event::Key {
+                        key: egui::Key::Tab,
+                        pressed: true,
+                        ..
+                    }
+                )
+            });
+            if let Some(at) = tab
+                && i.events[at + 1..]
+                    .iter()
+                    .any(|e| matches!(e, egui::Event::Text(_) | egui::Event::Key { .. }))
+            {
+                self.deferred = i.events.split_off(at + 1);
+            }
+        });
+        if !self.deferred.is_empty() {
+            ctx.request_repaint();
+        }
     }
 
     fn update_title(&mut self, ctx: &egui::Context) {

@@ -152,7 +152,7 @@ impl App {
             let max = (total - editor_room - PLOT_MIN).max(LISTS_MIN);
             let shown = egui::Panel::left("lists")
                 .resizable(true)
-                .default_size((total * 0.34).clamp(LISTS_MIN, max))
+                .default_size((total * 0.36).clamp(LISTS_MIN, max))
                 .min_size(LISTS_MIN)
                 .max_size(max)
                 .show(ui, |ui| {
@@ -195,7 +195,7 @@ impl App {
             let max = (left - PLOT_MIN).max(EDITOR_MIN);
             let shown = egui::Panel::right("editor")
                 .resizable(true)
-                .default_size((total * 0.27).clamp(EDITOR_MIN, max))
+                .default_size((total * 0.25).clamp(EDITOR_MIN, max))
                 .min_size(EDITOR_MIN)
                 .max_size(max)
                 .show(ui, |ui| {

@@ -74,7 +74,8 @@ fn blank_record(
                     qualifier: Qualifier::Exact,
                     ..Value::default()
                 },
-                DateText::new(today),
+                // The next claim from the same report was most likely stated on the same day.
+                last.map_or_else(|| DateText::new(today), |l| l.stated_on.clone()),
             );
             c.reliability = ds.actor(&claimant).and_then(|a| a.default_reliability);
             if let Some(s) = last.and_then(|l| l.sources.first()) {
@@ -100,26 +101,88 @@ fn blank_record(
     }
 }
 
-/// A new record of `kind` named `name` (an actor's name; a source's outlet and title), as a
-/// picker's "+ New actor…" makes it.
-pub fn named_record(
-    ds: &Dataset,
-    kind: Kind,
-    name: &str,
-    today: &str,
-    rng: &mut fastrand::Rng,
-) -> AnyRecord {
-    let mut record = blank_record(ds, kind, &Filter::default(), None, today);
-    match &mut record {
-        AnyRecord::Actor(a) => a.name = name.to_string(),
-        AnyRecord::Source(s) => {
-            s.title = name.to_string();
-            s.outlet = name.to_string();
+/// The essential fields of a record made from a picker's "+ New actor…" / "+ New source…"
+/// (the small form asks for them; the rest is edited in the record's own list later).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewDetails {
+    Actor {
+        name: String,
+        kind: ActorKind,
+        /// ISO 3166 alpha-2, or empty.
+        country: String,
+    },
+    Source {
+        title: String,
+        outlet: String,
+        /// As typed (EDTF), or empty.
+        published: String,
+        url: String,
+    },
+}
+
+impl NewDetails {
+    /// The kind of record these are the fields of.
+    pub fn kind(&self) -> Kind {
+        match self {
+            NewDetails::Actor { .. } => Kind::Actor,
+            NewDetails::Source { .. } => Kind::Source,
         }
-        AnyRecord::Event(e) => e.title = name.to_string(),
-        AnyRecord::Claim(_) => {}
     }
-    with_fresh_id(ds, record, rng)
+
+    /// The name shown for the record (an actor's name, a source's title).
+    pub fn name(&self) -> &str {
+        match self {
+            NewDetails::Actor { name, .. } => name,
+            NewDetails::Source { title, .. } => title,
+        }
+    }
+
+    /// The fields of `kind` for a record named `name`, the rest empty.
+    pub fn named(kind: Kind, name: &str) -> NewDetails {
+        match kind {
+            Kind::Source => NewDetails::Source {
+                title: name.to_string(),
+                outlet: String::new(),
+                published: String::new(),
+                url: String::new(),
+            },
+            _ => NewDetails::Actor {
+                name: name.to_string(),
+                kind: ActorKind::Government,
+                country: String::new(),
+            },
+        }
+    }
+
+    /// A new record with these fields, an id no record of `ds` has, and a colour of its own
+    /// for an actor.
+    pub fn record(&self, ds: &Dataset, rng: &mut fastrand::Rng) -> AnyRecord {
+        let record = match self {
+            NewDetails::Actor {
+                name,
+                kind,
+                country,
+            } => {
+                let mut a = Actor::new("", name.trim(), kind.clone());
+                a.country = country.trim().to_uppercase();
+                AnyRecord::Actor(a)
+            }
+            NewDetails::Source {
+                title,
+                outlet,
+                published,
+                url,
+            } => {
+                let mut s = Source::new("", title.trim());
+                s.outlet = outlet.trim().to_string();
+                s.url = url.trim().to_string();
+                s.published =
+                    (!published.trim().is_empty()).then(|| DateText::new(published.trim()));
+                AnyRecord::Source(s)
+            }
+        };
+        with_fresh_id(ds, record, rng)
+    }
 }
 
 /// Points `field` (item `slot` of a list, or a new item past its end) of `record` at the
@@ -165,6 +228,13 @@ pub fn with_fresh_id(ds: &Dataset, mut record: AnyRecord, rng: &mut fastrand::Rn
         AnyRecord::Claim(r) => ids::claim_readable(r),
     };
     let id = ids::fresh(&readable, rng, |id| ds.has_id(id));
+    // A new actor's colour is its own: none other of the dataset has it (a copy's is the
+    // original's, so it gets another).
+    if let AnyRecord::Actor(a) = &mut record
+        && (a.color.is_empty() || ds.actors.iter().any(|o| o.color == a.color))
+    {
+        a.color = super::colors::distinct_color(ds);
+    }
     match &mut record {
         AnyRecord::Actor(r) => (r.id, r.origin) = (id, None),
         AnyRecord::Source(r) => (r.id, r.origin) = (id, None),

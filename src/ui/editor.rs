@@ -156,6 +156,14 @@ impl Pickers {
 pub struct EditorState {
     target: Option<Target>,
     buffers: HashMap<&'static str, Buffer>,
+    /// The next form drawn puts the keyboard in its first field (a record just created).
+    focus_first: bool,
+    /// The next form drawn puts the keyboard in this picker (field, slot): the one a record
+    /// was just created from.
+    focus_field: Option<(&'static str, usize)>,
+    /// The widget that had the keyboard when the form was last drawn: a field that has it
+    /// now and did not then was just entered (with Tab), and its text is selected.
+    seen_focus: Option<egui::Id>,
 }
 
 struct Buffer {
@@ -165,6 +173,18 @@ struct Buffer {
 }
 
 impl EditorState {
+    /// Puts the keyboard in the first field of the next record shown (its claimant, title
+    /// or name), so that a new record is typed into at once.
+    pub fn focus_first_field(&mut self) {
+        self.focus_first = true;
+    }
+
+    /// Puts the keyboard back in the picker of `field` (item `slot`) of the next record
+    /// shown: where the user was when a record was created from it.
+    pub fn focus_picker(&mut self, field: &'static str, slot: usize) {
+        self.focus_field = Some((field, slot));
+    }
+
     /// The buffer of a field, reset to the document's text when the document changed under it
     /// (undo, another record selected).
     fn buffer(&mut self, key: &'static str, doc: String) -> &mut Buffer {
@@ -195,9 +215,55 @@ struct Form<'a> {
     create: Option<(Kind, String, &'static str, usize)>,
     /// The width of the field column, so that the form fits the pane instead of widening it.
     width: f32,
+    /// The first field drawn that can take it gets the keyboard focus (then this is false).
+    focus_first: std::cell::Cell<bool>,
+    /// The picker (field, slot) that gets the keyboard focus.
+    focus_field: std::cell::Cell<Option<(&'static str, usize)>>,
+    /// What had the keyboard focus when the form was drawn last.
+    seen_focus: Option<egui::Id>,
 }
 
 impl Form<'_> {
+    /// Gives `r` the keyboard focus if the form was asked to focus its first field, with its
+    /// text selected (typing replaces a placeholder such as "New event").
+    fn take_focus(&self, ui: &Ui, r: &egui::Response) {
+        if !self.focus_first.replace(false) {
+            return;
+        }
+        r.request_focus();
+        if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), r.id) {
+            state
+                .cursor
+                .set_char_range(Some(egui::text::CCursorRange::two(
+                    egui::text::CCursor::new(0),
+                    egui::text::CCursor::new(usize::MAX / 2),
+                )));
+            state.store(ui.ctx(), r.id);
+        }
+    }
+
+    /// The id of the text field of `field`, made before the field is drawn, so that its text
+    /// can be selected when Tab has just brought the keyboard to it: typing then replaces it
+    /// (the date in a new claim), as in every desktop form.
+    fn text_id(&self, ui: &Ui, field: &'static str, label: &str) -> egui::Id {
+        let id = ui.make_persistent_id(("field", field, label));
+        let entered = ui.memory(|m| m.has_focus(id)) && self.seen_focus != Some(id);
+        let clicked = ui.input(|i| i.pointer.any_pressed());
+        if entered
+            && !clicked
+            && let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), id)
+        {
+            state
+                .cursor
+                .set_char_range(Some(egui::text::CCursorRange::two(
+                    egui::text::CCursor::new(0),
+                    egui::text::CCursor::new(usize::MAX / 2),
+                )));
+            state.store(ui.ctx(), id);
+        }
+        id
+    }
+
     fn mark(&mut self, changed: bool, field: &'static str) {
         if changed {
             self.changed = Some(field);
@@ -257,9 +323,15 @@ impl Form<'_> {
 
     fn text(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut String) {
         let l = Self::label(ui, label);
+        let id = self.text_id(ui, field, label);
         let r = ui
-            .add(egui::TextEdit::singleline(value).desired_width(self.width - 8.0))
+            .add(
+                egui::TextEdit::singleline(value)
+                    .id(id)
+                    .desired_width(self.width - 8.0),
+            )
             .labelled_by(l.id);
+        self.take_focus(ui, &r);
         self.mark(r.changed(), field);
         ui.end_row();
     }
@@ -320,11 +392,14 @@ impl Form<'_> {
     ) {
         let l = Self::label(ui, label);
         let width = self.width;
+        let id = self.text_id(ui, field, label);
         let doc = show(value);
         let buf = self.st.buffer(field, doc);
         let parsed = parse(&buf.text);
         ui.vertical(|ui| {
-            let mut edit = egui::TextEdit::singleline(&mut buf.text).desired_width(width - 8.0);
+            let mut edit = egui::TextEdit::singleline(&mut buf.text)
+                .id(id)
+                .desired_width(width - 8.0);
             if parsed.is_err() {
                 edit = edit.text_color(ERROR);
             }
@@ -476,6 +551,7 @@ impl Form<'_> {
         };
         let picked = self.search_pick(
             ui,
+            (field, slot),
             ("pick", field, label),
             &label.to_lowercase(),
             &shown,
@@ -509,6 +585,7 @@ impl Form<'_> {
     fn search_pick(
         &self,
         ui: &mut Ui,
+        key: (&'static str, usize),
         salt: impl std::hash::Hash + std::fmt::Debug,
         name: &str,
         shown: &str,
@@ -545,7 +622,12 @@ impl Form<'_> {
             create_label.as_deref(),
             width,
         );
-        resp.labelled_by(label_id);
+        let resp = resp.labelled_by(label_id);
+        self.take_focus(ui, &resp);
+        if self.focus_field.get() == Some(key) {
+            self.focus_field.set(None);
+            resp.request_focus();
+        }
         picked
     }
 
@@ -606,24 +688,17 @@ impl Form<'_> {
                 ui.group(|ui| {
                     ui.horizontal(|ui| {
                         let sl = ui.label(format!("Source {}", i + 1));
-                        // Right to left: the button first, then the picker fills what is left.
-                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            if ui
-                                .small_button("Remove")
-                                .on_hover_text("Remove this source from the record")
-                                .clicked()
-                            {
-                                remove = Some(i);
-                            }
+                        {
                             let shown = sources
                                 .iter()
                                 .find(|(id, _, _)| *id == c.source)
                                 .map_or(format!("⚠ unknown: {}", c.source), |(_, n, _)| {
                                     n.clone()
                                 });
-                            let width = ui.available_width() - 30.0;
+                            let width = (self.width - 100.0).max(80.0);
                             match self.search_pick(
                                 ui,
+                                (field, i),
                                 ("citation", field, i),
                                 &format!("source {}", i + 1),
                                 &shown,
@@ -641,7 +716,7 @@ impl Form<'_> {
                                 Picked::Create(name) => create = Some((name, i)),
                                 _ => {}
                             }
-                        });
+                        }
                     });
                     for (name, text, rows) in [
                         ("Quote", &mut c.quote, 3),
@@ -660,9 +735,43 @@ impl Form<'_> {
                             self.changed = Some(field);
                         }
                     }
+                    // Last, so that Tab goes from the source to its quote first.
+                    if ui
+                        .small_button(format!("Remove source {}", i + 1))
+                        .on_hover_text("Remove this source from the record")
+                        .clicked()
+                    {
+                        remove = Some(i);
+                    }
                 });
             }
-            if ui.button("+ Add source").labelled_by(l.id).clicked() {
+            if list.is_empty() {
+                // No source yet: a picker right here (choose one, or type a new one's title).
+                let width = self.width - 30.0;
+                match self.search_pick(
+                    ui,
+                    (field, 0),
+                    ("citation", field, "first"),
+                    "source",
+                    "(choose or add a source)",
+                    None,
+                    sources,
+                    false,
+                    Some(Kind::Source),
+                    width,
+                    l.id,
+                ) {
+                    Picked::Chose(Some(v)) => {
+                        list.push(Citation {
+                            source: v.as_str().into(),
+                            ..Citation::default()
+                        });
+                        changed = true;
+                    }
+                    Picked::Create(name) => create = Some((name, 0)),
+                    _ => {}
+                }
+            } else if ui.button("+ Add source").labelled_by(l.id).clicked() {
                 list.push(Citation {
                     source: sources
                         .first()
@@ -742,6 +851,9 @@ pub fn show(
         st.buffers.clear();
         st.target = selected;
     }
+    let focus_first = std::mem::take(&mut st.focus_first);
+    let focus_field = st.focus_field.take();
+    let seen_focus = std::mem::replace(&mut st.seen_focus, ui.memory(|m| m.focused()));
     let Some(target) = selected else {
         ui.add_space(8.0);
         ui.label("Select a record in a list to edit it here, or add one:");
@@ -806,6 +918,9 @@ pub fn show(
         rename: None,
         create: None,
         width,
+        focus_first: std::cell::Cell::new(focus_first),
+        focus_field: std::cell::Cell::new(focus_field),
+        seen_focus,
     };
     let mut edited = record.clone();
     egui::ScrollArea::vertical()
@@ -827,7 +942,7 @@ pub fn show(
             }
         });
     if let Some((kind, name, field, slot)) = form.create.take() {
-        out.push(Command::CreateLinked {
+        out.push(Command::NewLinked {
             target,
             kind,
             name,
@@ -899,16 +1014,29 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
     if let Some(v) = claimant {
         c.claimant = v;
     }
-    f.pick_or_create(
+    // In the order a claim is read and typed: who, how many, of what, about whom, when, where
+    // it was read; then the rest. Tab goes down the form in this order.
+    f.choose(
         ui,
-        "Via",
-        "via",
-        0,
-        &mut c.via,
-        actors,
-        true,
-        Some(Kind::Actor),
+        "Qualifier",
+        "qualifier",
+        &mut c.value.qualifier,
+        &QUALIFIERS,
     );
+    if c.value.qualifier.has_number() {
+        f.number(ui, "Best", "best", &mut c.value.best, "a whole number");
+        // Low and high only where the qualifier uses them (or they hold something).
+        if matches!(c.value.qualifier, Qualifier::Approx | Qualifier::Range)
+            || c.value.low.is_some()
+            || c.value.high.is_some()
+        {
+            f.number(ui, "Low", "low", &mut c.value.low, "a whole number");
+            f.number(ui, "High", "high", &mut c.value.high, "a whole number");
+        }
+        ui.label("");
+        ui.label(RichText::new(format!("Shown as: {}", c.value.stated())).weak());
+        ui.end_row();
+    }
     let metrics: Vec<_> = ds
         .manifest
         .metrics
@@ -930,21 +1058,19 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
     if let Some(v) = subject {
         c.subject = v;
     }
-    f.choose(
+    f.date(ui, "Stated on", "stated_on", &mut c.stated_on);
+    f.opt_date(ui, "Refers to", "refers_to", &mut c.refers_to);
+    f.citations(ui, "sources", &mut c.sources);
+    f.pick_or_create(
         ui,
-        "Qualifier",
-        "qualifier",
-        &mut c.value.qualifier,
-        &QUALIFIERS,
+        "Via",
+        "via",
+        0,
+        &mut c.via,
+        actors,
+        true,
+        Some(Kind::Actor),
     );
-    if c.value.qualifier.has_number() {
-        f.number(ui, "Best", "best", &mut c.value.best, "a whole number");
-        f.number(ui, "Low", "low", &mut c.value.low, "a whole number");
-        f.number(ui, "High", "high", &mut c.value.high, "a whole number");
-        ui.label("");
-        ui.label(RichText::new(format!("Shown as: {}", c.value.stated())).weak());
-        ui.end_row();
-    }
     f.choose(
         ui,
         "Scope",
@@ -956,9 +1082,6 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
             (Scope::Snapshot, "snapshot"),
         ],
     );
-    f.date(ui, "Stated on", "stated_on", &mut c.stated_on);
-    f.opt_date(ui, "Refers to", "refers_to", &mut c.refers_to);
-    f.citations(ui, "sources", &mut c.sources);
     f.choose(
         ui,
         "Reliability",

@@ -42,6 +42,75 @@ pub struct ListView<'a> {
     pub highlight_event: Option<&'a str>,
 }
 
+/// What the widest cell of a column of bounded content reads (dates, grades, ranks), or
+/// `None` for a column of names and titles, which shares the width left.
+fn widest(kind: Kind, column: usize) -> Option<&'static str> {
+    match (kind, column) {
+        // A day; spans and open ends are cut, whole on hover.
+        (Kind::Claim, 3 | 4) | (Kind::Event, 0) | (Kind::Source, 0) => Some("30 Sep 2024"),
+        (Kind::Claim, 2) => Some("≈ 12,000"),
+        (Kind::Claim, 5) => Some("Grade ▼"),
+        (Kind::Claim, 6) => Some("Rank ▼"),
+        (Kind::Event, 4) => Some("Claims ▼"),
+        (Kind::Source, 3) => Some("Lang. ▼"),
+        (Kind::Actor, 2) => Some("Country ▼"),
+        (Kind::Actor, 3) => Some("Claims made or relayed"),
+        _ => None,
+    }
+}
+
+/// Column widths for a table `width` wide: columns of bounded content (dates, grades) as wide
+/// as their widest cell, the others sharing what is left (names first); when the pane is too
+/// narrow for that, every column shrinks in proportion. They always add up to `width`, so
+/// nothing is pushed out of the pane.
+pub fn widths(ctx: &egui::Context, kind: Kind, width: f32) -> Vec<f32> {
+    let pad = 12.0;
+    let font = egui::TextStyle::Body.resolve(&ctx.global_style());
+    let measure = |text: &str| {
+        ctx.fonts_mut(|f| {
+            f.layout_no_wrap(text.to_string(), font.clone(), Color32::WHITE)
+                .size()
+                .x
+        }) + pad
+    };
+    let n = columns(kind).len();
+    let fixed: Vec<Option<f32>> = (0..n).map(|i| widest(kind, i).map(measure)).collect();
+    // Shares of the rest for the name columns, in order.
+    let shares: &[f32] = match kind {
+        Kind::Claim => &[0.6, 0.4],
+        Kind::Event => &[0.6, 0.2, 0.2],
+        Kind::Source => &[0.65, 0.35],
+        Kind::Actor => &[0.65, 0.35],
+    };
+    let min_free = 70.0;
+    let free_cols = fixed.iter().filter(|f| f.is_none()).count() as f32;
+    let fixed_sum: f32 = fixed.iter().flatten().sum();
+    // Between and around the columns (with a margin: a table wider than its pane would make
+    // the pane grow, and the columns after it, frame after frame).
+    let spacing = ctx.global_style().spacing.item_spacing.x * (n + 1) as f32 + 8.0;
+    // Less the scroll bar, so the table never asks the pane to grow.
+    let scroll = ctx.global_style().spacing.scroll.allocated_width() + 4.0;
+    let usable = (width - spacing - scroll).max(n as f32 * 12.0);
+    let scale = if fixed_sum + free_cols * min_free > usable {
+        (usable / (fixed_sum + free_cols * min_free)).max(0.1)
+    } else {
+        1.0
+    };
+    let rest = (usable - fixed_sum * scale).max(free_cols * min_free * scale);
+    let mut k = 0;
+    fixed
+        .iter()
+        .map(|f| match f {
+            Some(w) => w * scale,
+            None => {
+                let share = shares.get(k).copied().unwrap_or(0.2);
+                k += 1;
+                (rest * share).max(min_free * scale)
+            }
+        })
+        .collect()
+}
+
 fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
     ui.add(egui::Label::new(text).selectable(false).truncate());
 }
@@ -88,24 +157,10 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
         .id_salt(("list", view.kind.noun()))
         .striped(true)
         .sense(Sense::click())
-        .resizable(true)
         .auto_shrink([false, false])
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-    // Initial widths are shares of the pane, so every column fits at any window size; the
-    // user can resize them (the table remembers).
-    let avail = table_width;
-    let shares: &[f32] = match view.kind {
-        Kind::Claim => &[0.23, 0.17, 0.15, 0.12, 0.12, 0.07],
-        Kind::Event => &[0.15, 0.45, 0.13, 0.17],
-        Kind::Source => &[0.15, 0.5, 0.25],
-        Kind::Actor => &[0.45, 0.2, 0.12],
-    };
-    for (i, _) in cols.iter().enumerate() {
-        let c = match shares.get(i) {
-            Some(share) => Column::initial((avail * share).max(36.0)).at_least(30.0),
-            None => Column::remainder().at_least(30.0),
-        };
-        table = table.column(c.clip(true));
+    for w in widths(&ctx, view.kind, table_width) {
+        table = table.column(Column::exact(w).clip(true));
     }
     if let Some(sel) = view.selected.filter(|s| s.kind == view.kind)
         && let Some(row) = view.order.iter().position(|&i| i == sel.index)
@@ -181,7 +236,12 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                             )
                         });
                         row.col(|ui| cell(ui, c.grading()));
-                        row.col(|ui| cell(ui, c.rank.as_str()));
+                        // Most claims are of normal rank: only the others say so.
+                        row.col(|ui| {
+                            if c.rank != Rank::Normal {
+                                cell(ui, c.rank.as_str());
+                            }
+                        });
                     }
                     Kind::Event => {
                         let Some(e) = ds.events.get(i) else { return };

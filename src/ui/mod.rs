@@ -88,14 +88,22 @@ pub enum Command {
         target: Target,
         new_id: String,
     },
-    /// Create a record of `kind` named `name` and point `field` (item `slot` of a list) of
-    /// the record at `target` to it: one undo step.
-    CreateLinked {
+    /// Ask for the essential fields of a record of `kind` named `name`, made from a picker
+    /// of the record at `target` (the small form), then create it.
+    NewLinked {
         target: Target,
         kind: Kind,
         name: String,
         field: &'static str,
         slot: usize,
+    },
+    /// Create a record with these fields and point `field` (item `slot` of a list) of the
+    /// record at `target` to it: one undo step.
+    CreateLinked {
+        target: Target,
+        field: &'static str,
+        slot: usize,
+        details: crate::model::defaults::NewDetails,
     },
     /// Resolve the merge conflict at this index of the dataset's list.
     Resolve {

@@ -1,7 +1,8 @@
 //! A record picker you type into: a combo box whose list opens with a search field in focus,
 //! filters by every word typed (names, aliases in any script, outlets, titles, ids), moves
 //! with the arrow keys, chooses with Enter or a click, opens with the current choice in view,
-//! and can end with "+ New actor…" that creates one from the typed text.
+//! and can end with "+ New actor…" that creates one from the typed text. Typing while the
+//! closed picker has the keyboard focus (after Tab) opens it with what was typed.
 
 use egui::{Color32, Key, PopupCloseBehavior, RichText, Ui};
 
@@ -44,6 +45,33 @@ pub fn picker<'a>(
 ) -> (egui::Response, Picked) {
     let id = ui.make_persistent_id(&salt);
     let (query_id, hl_id, open_id) = (id.with("query"), id.with("highlight"), id.with("open"));
+    let seed_id = id.with("seed");
+    // Typed while the closed picker has the focus: open it, searching for what was typed.
+    // (The combo box's own id, noted when it was last drawn; its list's id is made from it
+    // as egui's `ComboBox` makes it.)
+    let button_key = id.with("button");
+    let button: Option<egui::Id> = ui.data(|d| d.get_temp(button_key));
+    if let Some(button) = button
+        && ui.memory(|m| m.has_focus(button))
+        && !egui::Popup::is_id_open(ui.ctx(), button.with("popup"))
+    {
+        let popup = button.with("popup");
+        let typed: String = ui.input_mut(|i| {
+            let mut typed = String::new();
+            i.events.retain(|e| match e {
+                egui::Event::Text(t) if !(typed.is_empty() && t.trim().is_empty()) => {
+                    typed.push_str(t);
+                    false
+                }
+                _ => true,
+            });
+            typed
+        });
+        if !typed.is_empty() {
+            ui.data_mut(|d| d.insert_temp(seed_id, typed));
+            egui::Popup::open_id(ui.ctx(), popup);
+        }
+    }
     let mut picked = Picked::Nothing;
     let inner = egui::ComboBox::from_id_salt(salt)
         .selected_text(shown)
@@ -55,7 +83,8 @@ pub fn picker<'a>(
             let first = !ui.data(|d| d.get_temp::<bool>(open_id).unwrap_or(false));
             ui.data_mut(|d| d.insert_temp(open_id, true));
             let mut query: String = if first {
-                String::new()
+                ui.data_mut(|d| d.remove_temp::<String>(seed_id))
+                    .unwrap_or_default()
             } else {
                 ui.data(|d| d.get_temp(query_id).unwrap_or_default())
             };
@@ -69,6 +98,14 @@ pub fn picker<'a>(
                 .labelled_by(l.id);
             if first {
                 r.request_focus();
+                // The cursor after what was typed to open the picker.
+                if let Some(mut state) = egui::TextEdit::load_state(ui.ctx(), r.id) {
+                    let end = egui::text::CCursor::new(query.chars().count());
+                    state
+                        .cursor
+                        .set_char_range(Some(egui::text::CCursorRange::one(end)));
+                    state.store(ui.ctx(), r.id);
+                }
             }
             let words: Vec<String> = query
                 .to_lowercase()
@@ -85,7 +122,7 @@ pub fn picker<'a>(
             let rows = usize::from(none_row) + matches.len() + usize::from(create_row.is_some());
             let mut hl: usize = if first || r.changed() {
                 let at = matches.iter().position(|e| Some(e.id) == current);
-                match (at, r.changed()) {
+                match (at, r.changed() || !query.is_empty()) {
                     (Some(i), false) => i + usize::from(none_row),
                     _ => 0,
                 }
@@ -155,6 +192,11 @@ pub fn picker<'a>(
         });
     if inner.inner.is_none() || picked != Picked::Nothing {
         ui.data_mut(|d| d.remove::<bool>(open_id));
+    }
+    ui.data_mut(|d| d.insert_temp(button_key, inner.response.id));
+    // The keyboard stays on the picker once a choice is made, so Tab goes on from here.
+    if picked != Picked::Nothing {
+        inner.response.request_focus();
     }
     (inner.response, picked)
 }

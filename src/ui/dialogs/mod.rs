@@ -8,6 +8,7 @@ mod comments;
 mod delete;
 mod error;
 mod import;
+mod new_linked;
 mod opening;
 mod path;
 mod recover;
@@ -22,6 +23,7 @@ pub use comments::CommentsDialog;
 pub use delete::DeleteDialog;
 pub use error::ErrorDialog;
 pub use import::{ImportDialog, ImportProgress, ImportStatus};
+pub use new_linked::NewLinkedDialog;
 pub use opening::{OpeningDialog, OpeningStatus};
 pub use path::{PathDialog, PathMode};
 pub use recover::RecoverDialog;
@@ -70,6 +72,8 @@ pub struct Dialogs {
     pub comments: Option<CommentsDialog>,
     /// A save while the checks find errors.
     pub save_errors: Option<SaveErrorsDialog>,
+    /// The small form of a record made from a picker.
+    pub new_linked: Option<NewLinkedDialog>,
     /// What an import would do, waiting for a yes.
     pub import: Option<ImportDialog>,
     pub shortcuts: bool,
@@ -95,6 +99,7 @@ impl Dialogs {
         answer(&mut self.comments, ctx, out);
         answer(&mut self.save_errors, ctx, out);
         answer(&mut self.import, ctx, out);
+        answer(&mut self.new_linked, ctx, out);
         answer(&mut self.error, ctx, out);
         if self.shortcuts {
             self.shortcuts = shortcuts_window(ctx);
