@@ -51,6 +51,18 @@ fn day_label(x: f64, step: f64) -> String {
     }
 }
 
+/// A date tick's label, or none for a tick so near the plot's right (or left) edge that its
+/// label would be cut ("14 Jan 202"): its grid line stays.
+fn edge_safe_label(mark: GridMark, range: &std::ops::RangeInclusive<f64>) -> String {
+    let span = (range.end() - range.start()).max(1e-9);
+    let from_end = (range.end() - mark.value) / span;
+    let from_start = (mark.value - range.start()) / span;
+    if !(0.06..).contains(&from_end) || from_start < 0.03 {
+        return String::new();
+    }
+    day_label(mark.value, mark.step_size)
+}
+
 fn date_grid(input: egui_plot::GridInput) -> Vec<GridMark> {
     let (min, max) = input.bounds;
     let n = ((max - min) / input.base_step_size.max(1e-9) / 8.0).clamp(4.0, 12.0) as usize;
@@ -278,6 +290,28 @@ fn tooltip(ui: &mut Ui, ds: &Dataset, m: &Mark) {
     ui.label(RichText::new("Click to select").weak().small());
 }
 
+/// For marks at `xs` (day numbers), the level each is drawn at: 0 for the first on its
+/// day, 1 for the second, and so on.
+fn stack_levels(xs: &[f64]) -> Vec<usize> {
+    let mut on_day: std::collections::HashMap<i64, usize> = Default::default();
+    xs.iter()
+        .map(|x| {
+            let k = on_day.entry(x.round() as i64).or_default();
+            *k += 1;
+            *k - 1
+        })
+        .collect()
+}
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn elide(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= max {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    std::borrow::Cow::Owned(format!("{}…", cut.trim_end()))
+}
+
 fn figures(
     ui: &mut Ui,
     prefs: &PlotPrefs,
@@ -297,7 +331,7 @@ fn figures(
             .map_or(prefs.casualty_metric.clone(), |m| m.name.to_lowercase()),
     };
     let plot = Plot::new(("plot", format!("{:?}", prefs.tab)))
-        .x_axis_formatter(|mark, _| day_label(mark.value, mark.step_size))
+        .x_axis_formatter(|mark, range| edge_safe_label(mark, range))
         .x_grid_spacer(date_grid)
         .y_axis_formatter(|mark, _| {
             if mark.value < 0.0 {
@@ -611,7 +645,7 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
     let response = Plot::new("timeline")
         .include_x(lo - pad * 0.05)
         .include_x(hi + pad * 0.45)
-        .x_axis_formatter(|mark, _| day_label(mark.value, mark.step_size))
+        .x_axis_formatter(|mark, range| edge_safe_label(mark, range))
         .x_grid_spacer(date_grid)
         .show_axes([true, false])
         .show_grid([true, false])
@@ -646,11 +680,12 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
                         .width(8.0)
                         .allow_hover(false),
                 );
+                // Long titles are cut; hovering the bar shows the whole title.
                 pui.text(
                     egui_plot::Text::new(
                         "",
                         PlotPoint::new(x1 + 2.0, y),
-                        RichText::new(&e.title).color(text),
+                        RichText::new(elide(&e.title, 48)).color(text),
                     )
                     .anchor(egui::Align2::LEFT_CENTER)
                     .allow_hover(false),
@@ -677,12 +712,18 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
                     .allow_hover(false),
                 );
             }
-            for &i in &no_number {
+            // Claims on one date are stacked below each other, not drawn on top of each other.
+            let placed: Vec<(usize, f64)> = no_number
+                .iter()
+                .filter_map(|&i| {
+                    crate::model::series::span(&ds.claims[i], XAxis::StatedOn)
+                        .map(|(x0, x1)| (i, (x0 + x1) / 2.0))
+                })
+                .collect();
+            let xs: Vec<f64> = placed.iter().map(|(_, x)| *x).collect();
+            for (&(i, x), level) in placed.iter().zip(stack_levels(&xs)) {
                 let c = &ds.claims[i];
-                let Some((x0, x1)) = crate::model::series::span(c, XAxis::StatedOn) else {
-                    continue;
-                };
-                let x = (x0 + x1) / 2.0;
+                let lane = lane - 0.7 * level as f64;
                 let color = readable(actor_color(ds, &c.claimant), dark);
                 let sel = selected
                     == Some(Target {
@@ -746,5 +787,40 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
                 out.push(Command::Select(Some(target)));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_on_one_day_are_stacked_and_long_titles_cut() {
+        assert_eq!(
+            stack_levels(&[10.0, 10.0, 11.0, 10.0, 11.0]),
+            [0, 1, 0, 2, 1]
+        );
+        assert_eq!(elide("short", 48), "short");
+        let long = "Government of Russia (Russian Federation) - Government of Ukraine: Sudzha town";
+        let cut = elide(long, 48);
+        assert_eq!(cut.chars().count(), 48);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn a_tick_at_the_right_edge_has_no_label_to_cut() {
+        let range = 0.0..=100.0;
+        let at = |value| {
+            edge_safe_label(
+                GridMark {
+                    value,
+                    step_size: 30.0,
+                },
+                &range,
+            )
+        };
+        assert!(at(99.0).is_empty());
+        assert!(at(1.0).is_empty());
+        assert!(!at(50.0).is_empty());
     }
 }
