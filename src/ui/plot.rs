@@ -331,7 +331,7 @@ fn figures(
             .map_or(prefs.casualty_metric.clone(), |m| m.name.to_lowercase()),
     };
     let plot = Plot::new(("plot", format!("{:?}", prefs.tab)))
-        .x_axis_formatter(|mark, range| edge_safe_label(mark, range))
+        .x_axis_formatter(edge_safe_label)
         .x_grid_spacer(date_grid)
         .y_axis_formatter(|mark, _| {
             if mark.value < 0.0 {
@@ -645,7 +645,7 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
     let response = Plot::new("timeline")
         .include_x(lo - pad * 0.05)
         .include_x(hi + pad * 0.45)
-        .x_axis_formatter(|mark, range| edge_safe_label(mark, range))
+        .x_axis_formatter(edge_safe_label)
         .x_grid_spacer(date_grid)
         .show_axes([true, false])
         .show_grid([true, false])
