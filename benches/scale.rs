@@ -1,6 +1,7 @@
 //! What a large dataset costs: opening a folder (parse + validate + index, as the window
 //! does it) beside serde_json parsing the same records from one JSON file on one thread;
-//! text, date and claimant filters; sorting every list column, the first time and after a
+//! the same reopened from the parse cache; text, date and claimant filters; sorting every
+//! list column, the first time and after a
 //! filter change; building the plot series; saving after one edit.
 //!
 //! The dataset is generated with `crosscheck::synth` (`CROSSCHECK_BENCH_CLAIMS` claims,
@@ -80,6 +81,21 @@ fn benches(c: &mut Criterion) {
     g.bench_function("crosscheck: parse + validate + index (all cores)", |b| {
         b.iter(|| Opened::prepare(Store::load(black_box(&dir)).expect("load")))
     });
+    // Opened again unchanged: every file's records from the parse cache (filled once here).
+    let cache_dir = tempfile::tempdir().expect("tempdir");
+    let cache = store::cache::Cache::for_dataset(cache_dir.path(), &dir);
+    Store::load_cached(&dir, &store::Progress::default(), Some(&cache)).expect("fill the cache");
+    g.bench_function(
+        "crosscheck: reopen from the cache + validate + index",
+        |b| {
+            b.iter(|| {
+                Opened::prepare(
+                    Store::load_cached(black_box(&dir), &store::Progress::default(), Some(&cache))
+                        .expect("load"),
+                )
+            })
+        },
+    );
     g.bench_function("serde_json: parse one JSON file (one thread)", |b| {
         b.iter(|| {
             let bytes = std::fs::read(black_box(&json)).expect("read");

@@ -51,7 +51,10 @@ pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
         },
         ..Prefs::default()
     };
-    let options = crate::app::Options { recovery_dir: None };
+    let options = crate::app::Options {
+        recovery_dir: None,
+        cache_dir: crate::store::cache::Cache::default_base(),
+    };
     let mut app = App::with_context(&ctx, prefs, Some(dir.to_path_buf()), options);
     app.finish_opening();
     if app.doc.is_none() {

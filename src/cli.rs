@@ -416,7 +416,9 @@ fn git_setup(dir: &Path) -> u8 {
 }
 
 fn load(dir: &Path) -> Result<Loaded, u8> {
-    Store::load(dir).map_err(|e| {
+    let cache = crate::store::cache::Cache::default_base()
+        .map(|base| crate::store::cache::Cache::for_dataset(&base, dir));
+    Store::load_cached(dir, &crate::store::Progress::default(), cache.as_ref()).map_err(|e| {
         err(&format!("crosscheck: error: {e}"));
         2
     })
@@ -451,11 +453,21 @@ fn check(dir: &Path, strict: bool) -> u8 {
         ds.actors.len(),
         ds.sources.len()
     ));
-    if tally.errors > 0 || (strict && tally.warnings > 0) {
+    let code = if tally.errors > 0 || (strict && tally.warnings > 0) {
         1
     } else {
         0
-    }
+    };
+    drop(findings);
+    leave(loaded);
+    code
+}
+
+/// The command is done with the dataset and the process ends: its memory goes back to the
+/// system at once, instead of a million records being freed one by one first (a tenth of
+/// `check`'s time at a million claims).
+fn leave(loaded: Loaded) {
+    std::mem::forget(loaded);
 }
 
 fn fmt(dir: &Path, check_only: bool, drop_comments: bool) -> u8 {

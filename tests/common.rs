@@ -56,6 +56,7 @@ pub fn bin() -> &'static str {
 pub fn run(args: &[&str]) -> Output {
     Command::new(bin())
         .args(args)
+        .env(crosscheck::store::cache::CACHE_DIR_VARIABLE, cache_dir())
         .output()
         .expect("run crosscheck")
 }
@@ -80,7 +81,16 @@ pub fn recovery_dir() -> PathBuf {
 pub fn options() -> crosscheck::app::Options {
     crosscheck::app::Options {
         recovery_dir: Some(recovery_dir()),
+        cache_dir: Some(cache_dir()),
     }
+}
+
+/// The folder parse caches of the tests go to (never the user's own).
+pub fn cache_dir() -> PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("tempdir"))
+        .path()
+        .to_path_buf()
 }
 
 /// Paths written with `/` in the tests, made of components, so that they compare equal to

@@ -15,6 +15,10 @@ use crate::common::{Under, bin, native, sample_copy, snapshot, stdout};
 fn run_within(secs: u64, args: &[&str]) -> Output {
     let mut child = Command::new(bin())
         .args(args)
+        .env(
+            crosscheck::store::cache::CACHE_DIR_VARIABLE,
+            crate::common::cache_dir(),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

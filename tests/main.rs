@@ -1,6 +1,7 @@
 //! The one integration-test binary (one link of the crate): store behaviour on real folders,
 //! and the command line as researchers run it.
 
+mod cache;
 mod cli;
 mod common;
 mod dialogs;

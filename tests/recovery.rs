@@ -151,6 +151,7 @@ fn unsaved_edits_of_a_killed_window_are_offered_and_restored_exactly() {
                 Some(dir),
                 Options {
                     recovery_dir: Some(rec),
+                    cache_dir: Some(crate::common::cache_dir()),
                 },
             )
         });

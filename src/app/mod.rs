@@ -124,6 +124,8 @@ pub struct App {
     drawn: Vec<(egui::Pos2, usize)>,
     /// A dataset being opened in the background.
     opening: Option<Opening>,
+    /// Where parsed files are cached between opens.
+    cache_dir: Option<PathBuf>,
     /// Input that came in the same frame after a Tab, handed to the next frame (see
     /// [`App::text_after_tab`]).
     deferred: Vec<egui::Event>,
@@ -209,12 +211,15 @@ pub fn run(dir: Option<PathBuf>) -> Result<(), eframe::Error> {
 pub struct Options {
     /// Where crash-recovery journals are kept (`None`: no journal).
     pub recovery_dir: Option<PathBuf>,
+    /// Where parsed files are cached between opens (`None`: no cache).
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             recovery_dir: store::journal::default_dir(),
+            cache_dir: store::cache::Cache::default_base(),
         }
     }
 }
@@ -264,6 +269,7 @@ impl App {
             opening: None,
             importing: None,
             deferred: Vec::new(),
+            cache_dir: options.cache_dir.clone(),
             watching: None,
             ctx: ctx.clone(),
             rng: fastrand::Rng::new(),

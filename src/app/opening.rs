@@ -74,8 +74,14 @@ impl App {
         self.cancel_opening();
         let progress = Arc::new(Progress::default());
         let (job, dir) = (progress.clone(), path.to_path_buf());
+        let cache = self
+            .cache_dir
+            .as_ref()
+            .map(|base| crate::store::cache::Cache::for_dataset(base, path));
         let task = self.tasks.spawn(TaskKind::Open, move || {
-            Done::Opened(Box::new(Store::load_with(&dir, &job).map(Opened::prepare)))
+            Done::Opened(Box::new(
+                Store::load_cached(&dir, &job, cache.as_ref()).map(Opened::prepare),
+            ))
         });
         self.opening = Some(Opening {
             path: path.to_path_buf(),

@@ -156,7 +156,7 @@ impl Store {
                 if Some(h) == self.files[i].disk_hash {
                     return;
                 }
-                let (info, parsed) = parse_file(&self.root, rel, role, file);
+                let (info, parsed) = parse_file(&self.root, rel, role, file, None);
                 self.files[i].comments = info.comments;
                 (Some(h), parsed)
             }

@@ -1,0 +1,138 @@
+//! A cache of parsed record files, so that a dataset opened again is not parsed again: one
+//! entry per RON file, outside the dataset and outside git (the platform's cache folder, one
+//! folder per dataset path), in MessagePack — the same serde types as the files, written with
+//! field names (`rmp-serde`), because the records leave empty fields out and a format that
+//! reads fields by position (postcard, bincode) cannot read such records back.
+//!
+//! The RON files stay the only truth. An entry is used only when its header says it is of
+//! this format and this version of Crosscheck, of the same file (path and kind), and of the
+//! same bytes: the size and the content hash of the file just read (the store hashes every
+//! file it reads anyway, to know later whether it changed on disk — a file edited by hand
+//! with the same size and modification time is still told apart). A missing, stale,
+//! truncated or foreign entry is ignored and the file parsed; writing an entry that fails
+//! costs nothing but the next open's time.
+//!
+//! Only files that parse cleanly are cached: no merge conflict, no comment, no figure that is
+//! not a count. Each record's line and column (its `Origin`, never serialized) are kept
+//! beside it.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Kind, Origin, Record};
+
+/// The folder `crosscheck` keeps caches in unless told otherwise.
+pub const CACHE_DIR_VARIABLE: &str = "CROSSCHECK_CACHE_DIR";
+
+/// Starts every entry: not a cache entry of ours otherwise.
+const MAGIC: &[u8] = b"crosscheck parse cache\n";
+/// Bumped whenever what an entry holds changes shape.
+const FORMAT: u32 = 1;
+
+/// The caches of one dataset.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+#[derive(Serialize, Deserialize, PartialEq)]
+struct Header {
+    format: u32,
+    version: String,
+    rel: String,
+    kind: Kind,
+    size: u64,
+    hash: u64,
+}
+
+/// FNV-1a, 64 bits: names entries after paths, the same on every run.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+impl Cache {
+    /// The platform's cache folder for Crosscheck (`CROSSCHECK_CACHE_DIR` when set).
+    pub fn default_base() -> Option<PathBuf> {
+        if let Some(d) = std::env::var_os(CACHE_DIR_VARIABLE) {
+            return Some(PathBuf::from(d));
+        }
+        directories::ProjectDirs::from("org", "crosscheck", "Crosscheck")
+            .map(|p| p.cache_dir().to_path_buf())
+    }
+
+    /// The cache of the dataset at `root`, under `base`: a folder named after the dataset's
+    /// absolute path, so two datasets never share entries.
+    pub fn for_dataset(base: &Path, root: &Path) -> Cache {
+        let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let name = format!("{:016x}", fnv(abs.to_string_lossy().as_bytes()));
+        Cache {
+            dir: base.join("datasets").join(name),
+        }
+    }
+
+    /// Where the entry of the file `rel` is kept.
+    pub fn entry_path(&self, rel: &Path) -> PathBuf {
+        self.dir.join(format!(
+            "{:016x}.msgpack",
+            fnv(rel.to_string_lossy().as_bytes())
+        ))
+    }
+
+    fn header(rel: &Path, kind: Kind, size: u64, hash: u64) -> Header {
+        Header {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            rel: rel.to_string_lossy().into_owned(),
+            kind,
+            size,
+            hash,
+        }
+    }
+
+    /// The records of file `rel` (number `file` of the store's table) as cached for these
+    /// bytes, with their positions; `None` when there is no entry fit to use.
+    pub fn get<R: DeserializeOwned + Record>(
+        &self,
+        rel: &Path,
+        file: u32,
+        size: u64,
+        hash: u64,
+    ) -> Option<Vec<R>> {
+        let bytes = std::fs::read(self.entry_path(rel)).ok()?;
+        let body = bytes.strip_prefix(MAGIC)?;
+        let mut de = rmp_serde::Deserializer::new(body);
+        let header = Header::deserialize(&mut de).ok()?;
+        if header != Cache::header(rel, R::KIND, size, hash) {
+            return None;
+        }
+        let (mut records, at): (Vec<R>, Vec<(u32, u32)>) =
+            Deserialize::deserialize(&mut de).ok()?;
+        if at.len() != records.len() {
+            return None;
+        }
+        for (r, (line, col)) in records.iter_mut().zip(at) {
+            r.set_origin(Some(Origin { file, line, col }));
+        }
+        Some(records)
+    }
+
+    /// Keeps the records of file `rel`, read from bytes of this size and hash. Failing is
+    /// harmless (the file is parsed next time), so it is not reported.
+    pub fn put<R: Serialize + Record>(&self, rel: &Path, size: u64, hash: u64, records: &[R]) {
+        let at: Vec<(u32, u32)> = records
+            .iter()
+            .map(|r| r.origin().map_or((0, 0), |o| (o.line, o.col)))
+            .collect();
+        let mut out = MAGIC.to_vec();
+        let encoded =
+            rmp_serde::encode::write_named(&mut out, &Cache::header(rel, R::KIND, size, hash))
+                .and_then(|()| rmp_serde::encode::write_named(&mut out, &(records, at)));
+        if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
+            super::write_bytes(&self.entry_path(rel), &out).ok();
+        }
+    }
+}

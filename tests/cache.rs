@@ -1,0 +1,184 @@
+//! The cache of parsed files: a dataset opened from the cache is exactly the dataset a fresh
+//! parse gives — after random edits on disk between opens, after a hand edit that keeps the
+//! file's size and modification time, and with entries that are stale, truncated, garbage or
+//! another file's.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crosscheck::model::edit::{AnyRecord, Edit, Target, record_at};
+use crosscheck::model::{Dataset, Kind};
+use crosscheck::store::cache::Cache;
+use crosscheck::store::{OnConflict, Progress, Store};
+
+/// A synthetic dataset of a few thousand claims in a temporary folder.
+fn generated(seed: u64) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("ds");
+    let ds = crosscheck::synth::generate(crosscheck::synth::Size {
+        events: 400,
+        claims: 3_000,
+        seed,
+    });
+    crosscheck::store::create_with(&dir, ds).expect("write");
+    (tmp, dir)
+}
+
+fn fresh(dir: &Path) -> Dataset {
+    Store::load(dir).expect("load").dataset
+}
+
+fn cached(dir: &Path, cache: &Cache) -> Dataset {
+    Store::load_cached(dir, &Progress::default(), Some(cache))
+        .expect("load")
+        .dataset
+}
+
+/// The record files of a dataset, relative to it.
+fn record_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for kind in Kind::ALL {
+        let mut stack = vec![dir.join(kind.folder())];
+        while let Some(d) = stack.pop() {
+            for e in fs::read_dir(&d).expect("read_dir") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    out.push(p.strip_prefix(dir).expect("inside").to_path_buf());
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_dataset_opened_from_the_cache_is_the_one_a_fresh_parse_gives() {
+    let (tmp, dir) = generated(3);
+    let cache = Cache::for_dataset(&tmp.path().join("cache"), &dir);
+    let first = cached(&dir, &cache);
+    assert_eq!(first, fresh(&dir), "the open that fills the cache");
+    // Every record file has an entry now, and the second open reads them.
+    for rel in record_files(&dir) {
+        assert!(cache.entry_path(&rel).is_file(), "{} cached", rel.display());
+    }
+    assert_eq!(cached(&dir, &cache), fresh(&dir), "the open from the cache");
+}
+
+#[test]
+fn random_edits_on_disk_between_opens_never_give_a_stale_record() {
+    for seed in 0..12u64 {
+        let (tmp, dir) = generated(100 + seed);
+        let cache = Cache::for_dataset(&tmp.path().join("cache"), &dir);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        cached(&dir, &cache);
+        for _ in 0..4 {
+            // Another program changes the files: a save of a few edits.
+            let mut l = Store::load(&dir).expect("load");
+            for _ in 0..rng.usize(1..6) {
+                let n = l.dataset.claims.len();
+                let t = Target {
+                    kind: Kind::Claim,
+                    index: rng.usize(..n),
+                };
+                let edit = match rng.u8(..3) {
+                    0 => Edit::Remove { target: t },
+                    _ => {
+                        let Some(AnyRecord::Claim(mut c)) = record_at(&l.dataset, t) else {
+                            continue;
+                        };
+                        c.notes = format!("edited {}", rng.u32(..1000));
+                        c.value.best = c.value.best.map(|b| b + 1);
+                        Edit::Replace {
+                            index: t.index,
+                            record: AnyRecord::Claim(c),
+                        }
+                    }
+                };
+                edit.apply(&mut l.dataset).expect("apply");
+            }
+            l.store
+                .save(&mut l.dataset, OnConflict::Overwrite)
+                .expect("save");
+            assert_eq!(cached(&dir, &cache), fresh(&dir), "seed {seed}");
+        }
+    }
+}
+
+#[test]
+fn a_hand_edit_that_keeps_size_and_modification_time_is_still_seen() {
+    let (tmp, dir) = generated(7);
+    let cache = Cache::for_dataset(&tmp.path().join("cache"), &dir);
+    cached(&dir, &cache);
+    let rel = record_files(&dir)
+        .into_iter()
+        .find(|r| r.starts_with("claims"))
+        .expect("a claims file");
+    let path = dir.join(&rel);
+    let when = fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let text = fs::read_to_string(&path).expect("read");
+    // One digit of the first figure changed: the same number of bytes.
+    let at = text.find("best: ").expect("a figure") + "best: ".len();
+    let digit = text.as_bytes()[at];
+    let other = if digit == b'9' { b'8' } else { digit + 1 };
+    let mut bytes = text.into_bytes();
+    bytes[at] = other;
+    fs::write(&path, &bytes).expect("write");
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(when))
+        .expect("set mtime");
+    assert_eq!(fs::metadata(&path).expect("meta").len(), bytes.len() as u64);
+    let from_cache = cached(&dir, &cache);
+    assert_eq!(from_cache, fresh(&dir));
+}
+
+#[test]
+fn stale_truncated_garbage_and_foreign_entries_are_ignored() {
+    let (tmp, dir) = generated(11);
+    let cache = Cache::for_dataset(&tmp.path().join("cache"), &dir);
+    cached(&dir, &cache);
+    let files = record_files(&dir);
+    let claims: Vec<&PathBuf> = files.iter().filter(|r| r.starts_with("claims")).collect();
+    assert!(claims.len() >= 2, "{files:?}");
+    let entry = |rel: &Path| cache.entry_path(rel);
+    // Truncated.
+    let a = entry(claims[0]);
+    let bytes = fs::read(&a).expect("entry");
+    fs::write(&a, &bytes[..bytes.len() / 2]).expect("truncate");
+    // Garbage.
+    let b = entry(claims[1]);
+    fs::write(&b, b"\x00\x01 not a cache entry at all").expect("garbage");
+    // Another file's entry in place of this one's.
+    if let (Some(events), Some(sources)) = (
+        files.iter().find(|r| r.starts_with("events")),
+        files.iter().find(|r| r.starts_with("sources")),
+    ) {
+        fs::copy(entry(events), entry(sources)).expect("foreign");
+    }
+    assert_eq!(cached(&dir, &cache), fresh(&dir));
+    // Stale: the entries of an older version of a file.
+    let mut l = Store::load(&dir).expect("load");
+    let t = Target {
+        kind: Kind::Claim,
+        index: 0,
+    };
+    Edit::Remove { target: t }
+        .apply(&mut l.dataset)
+        .expect("apply");
+    l.store
+        .save(&mut l.dataset, OnConflict::Overwrite)
+        .expect("save");
+    assert_eq!(cached(&dir, &cache), fresh(&dir));
+    // And the cache was rebuilt: the entries fit the files again.
+    for rel in record_files(&dir) {
+        let bytes = fs::read(dir.join(&rel)).expect("read");
+        assert!(!bytes.is_empty());
+        assert!(cache.entry_path(&rel).is_file());
+    }
+}
