@@ -610,6 +610,26 @@ mod window {
     }
 
     #[test]
+    fn shortcuts_wait_while_the_preview_is_open() {
+        let (_tmp, ds) = sample_copy();
+        let mut h = open(&ds, (1280.0, 800.0));
+        let claims = h.state().doc.as_ref().expect("doc").dataset.claims.len();
+        h.state_mut()
+            .handle(Command::Import(fixture("acled.csv"), None));
+        h.state_mut().finish_import();
+        h.run();
+        h.key_press_modifiers(Modifiers::COMMAND, Key::N);
+        h.run();
+        let doc = h.state().doc.as_ref().expect("doc");
+        assert_eq!(
+            doc.dataset.claims.len(),
+            claims,
+            "no claim behind the dialog"
+        );
+        assert!(!h.state().is_dirty());
+    }
+
+    #[test]
     fn cancel_imports_nothing() {
         let (_tmp, ds) = sample_copy();
         let mut h = open(&ds, (1280.0, 800.0));

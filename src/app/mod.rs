@@ -361,7 +361,10 @@ impl App {
         self.text_after_tab(&ctx);
         let mut out = Vec::new();
         let deferred_save = std::mem::take(&mut self.save_next_frame);
-        actions::consume_shortcuts(&ctx, self.selected, &mut out);
+        let progress = self.opening_status().is_some() || self.import_status().is_some();
+        if !self.dialogs.modal_open() && !progress {
+            actions::consume_shortcuts(&ctx, self.selected, &mut out);
+        }
         self.menu_bar(ui, &mut out);
         self.status_bar(ui);
         self.filter_bar(ui, &mut out);

@@ -81,6 +81,22 @@ pub struct Dialogs {
 }
 
 impl Dialogs {
+    /// Whether a modal dialog is open (the window's shortcuts then wait: Ctrl+N behind
+    /// "Restore unsaved changes?" would add a claim nobody sees).
+    pub fn modal_open(&self) -> bool {
+        self.delete.is_some()
+            || self.unsaved.is_some()
+            || self.path.is_some()
+            || self.error.is_some()
+            || self.rename.is_some()
+            || self.resolve.is_some()
+            || self.recover.is_some()
+            || self.comments.is_some()
+            || self.save_errors.is_some()
+            || self.import.is_some()
+            || self.new_linked.is_some()
+    }
+
     /// Shows an error.
     pub fn error(&mut self, message: impl Into<String>) {
         self.error = Some(ErrorDialog {
