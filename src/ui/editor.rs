@@ -34,6 +34,9 @@ pub struct Pickers {
     /// What a picker's search looks in, by id: an actor's name, aliases (any script) and id;
     /// a source's outlet, title, date and id; an event's title, date and id — lower case.
     pub search: HashMap<String, String>,
+    /// Each event's place in `events`, by id: the event picker shows the chosen event's
+    /// label every frame, without looking through 200,000 of them.
+    event_at: HashMap<String, usize>,
 }
 
 impl Pickers {
@@ -113,8 +116,14 @@ impl Pickers {
         for (id, label, _) in &events {
             search.insert(id.clone(), format!("{label} {id}").to_lowercase());
         }
+        let event_at = events
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _, _))| (id.clone(), i))
+            .collect();
         Pickers {
             events,
+            event_at,
             sources,
             actors_dark: actors(true),
             actors_light: actors(false),
@@ -542,12 +551,17 @@ impl Form<'_> {
         S: Clone + PartialEq + std::fmt::Display + for<'s> From<&'s str> + AsRef<str>,
     {
         let l = Self::label(ui, label);
+        let events = &self.pickers.events;
+        let found = |v: &str| {
+            if std::ptr::eq(items, events.as_slice()) {
+                self.pickers.event_at.get(v).and_then(|&i| items.get(i))
+            } else {
+                items.iter().find(|(id, _, _)| id.as_str() == v)
+            }
+        };
         let shown = match value {
             None => "(none)".to_string(),
-            Some(v) => items
-                .iter()
-                .find(|(id, _, _)| id.as_str() == v.as_ref())
-                .map_or(format!("⚠ unknown: {v}"), |(_, n, _)| n.clone()),
+            Some(v) => found(v.as_ref()).map_or(format!("⚠ unknown: {v}"), |(_, n, _)| n.clone()),
         };
         let picked = self.search_pick(
             ui,
@@ -1133,13 +1147,13 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
     // The earlier claims of the same claimant and metric, most recent first (at most 300:
     // a busy claimant can have tens of thousands).
     let stated = c.stated_on.cmp_key();
-    let mut claims: Vec<(String, String, Option<Color32>)> = f
-        .pickers
-        .claims_by_claimant
-        .get(c.claimant.as_str())
+    let mine = f.pickers.claims_by_claimant.get(c.claimant.as_str());
+    let mut claims: Vec<(String, String, Option<Color32>)> = mine
         .map(|list| {
+            // Drawn every frame: bounded however many claims the claimant has.
             list.iter()
                 .rev()
+                .take(5_000)
                 .filter_map(|&i| ds.claims.get(i))
                 .filter(|o| o.id != c.id && o.metric == c.metric && o.stated_on.cmp_key() <= stated)
                 .take(300)
@@ -1155,9 +1169,16 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
                 .collect()
         })
         .unwrap_or_default();
+    // The claim it supersedes now, found among the claimant's own (a claim supersedes
+    // one of its claimant's), not among a million.
     if let Some(cur) = &c.supersedes
         && !claims.iter().any(|(id, _, _)| id == cur)
-        && let Some(o) = ds.claims.iter().find(|o| o.id == *cur)
+        && let Some(o) = mine
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| ds.claims.get(i))
+            .find(|o| o.id == *cur)
+            .or_else(|| ds.claims.iter().find(|o| o.id == *cur))
     {
         claims.push((
             o.id.clone(),
