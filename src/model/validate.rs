@@ -109,16 +109,43 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
 }
 
-struct Ctx<'a> {
-    out: Vec<Finding>,
+/// The ids each kind of reference must be among, built once and shared by the threads that
+/// check the claims.
+struct Known<'a> {
     actors: FxHashSet<&'a str>,
     sources: FxHashSet<&'a str>,
     events: FxHashSet<&'a str>,
     claims: FxHashMap<&'a str, &'a Claim>,
     metrics: FxHashSet<&'a str>,
     event_types: FxHashSet<&'a str>,
+}
+
+struct Ctx<'a> {
+    out: Vec<Finding>,
+    actors: &'a FxHashSet<&'a str>,
+    sources: &'a FxHashSet<&'a str>,
+    events: &'a FxHashSet<&'a str>,
+    claims: &'a FxHashMap<&'a str, &'a Claim>,
+    metrics: &'a FxHashSet<&'a str>,
+    event_types: &'a FxHashSet<&'a str>,
     /// False when the manifest could not be read: vocabulary references are then not checked.
     vocabulary_known: bool,
+}
+
+impl<'a> Known<'a> {
+    /// A context that writes its findings to a list of its own.
+    fn ctx(&'a self, vocabulary_known: bool) -> Ctx<'a> {
+        Ctx {
+            out: Vec::new(),
+            actors: &self.actors,
+            sources: &self.sources,
+            events: &self.events,
+            claims: &self.claims,
+            metrics: &self.metrics,
+            event_types: &self.event_types,
+            vocabulary_known,
+        }
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -233,12 +260,21 @@ impl<'a> Ctx<'a> {
 /// Checks a dataset. `manifest_loaded` is false when the manifest failed to parse; references
 /// to metrics and event types are then not reported (they would all be noise).
 pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
-    let mut cx = Ctx {
-        out: Vec::new(),
+    // The claims by id and the duplicate-id check are the two big maps (a million entries
+    // each at scale): built side by side.
+    let (claims, id_findings) = rayon::join(
+        || {
+            let mut m = FxHashMap::with_capacity_and_hasher(ds.claims.len(), Default::default());
+            m.extend(ds.claims.iter().map(|c| (c.id.as_str(), c)));
+            m
+        },
+        || check_ids(ds),
+    );
+    let known = Known {
         actors: ds.actors.iter().map(|a| a.id.as_str()).collect(),
         sources: ds.sources.iter().map(|s| s.id.as_str()).collect(),
         events: ds.events.iter().map(|e| e.id.as_str()).collect(),
-        claims: ds.claims.iter().map(|c| (c.id.as_str(), c)).collect(),
+        claims,
         metrics: ds.manifest.metrics.iter().map(|m| m.id.as_str()).collect(),
         event_types: ds
             .manifest
@@ -246,10 +282,10 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
             .iter()
             .map(|t| t.id.as_str())
             .collect(),
-        vocabulary_known: manifest_loaded,
     };
+    let mut cx = known.ctx(manifest_loaded);
     check_manifest(ds, &mut cx, manifest_loaded);
-    check_ids(ds, &mut cx);
+    cx.out.extend(id_findings);
     for c in &ds.conflicts {
         cx.push(
             Severity::Error,
@@ -358,9 +394,20 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
             );
         }
     }
-    for c in &ds.claims {
-        check_claim(c, &mut cx);
-    }
+    // Each claim is checked on its own: in chunks on all cores, findings kept in order.
+    use rayon::prelude::*;
+    let per_chunk: Vec<Vec<Finding>> = ds
+        .claims
+        .par_chunks(8192)
+        .map(|chunk| {
+            let mut local = known.ctx(manifest_loaded);
+            for c in chunk {
+                check_claim(c, &mut local);
+            }
+            local.out
+        })
+        .collect();
+    cx.out.extend(per_chunk.into_iter().flatten());
     check_sums(ds, &mut cx);
     cx.out
 }
@@ -427,8 +474,12 @@ fn manifest_finding(at: Option<Origin>, message: String) -> Finding {
     }
 }
 
-fn check_ids(ds: &Dataset, cx: &mut Ctx<'_>) {
-    let mut first: FxHashMap<&str, (Kind, Option<Origin>)> = FxHashMap::default();
+/// Malformed and duplicate ids, across all kinds.
+fn check_ids(ds: &Dataset) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let n = ds.actors.len() + ds.sources.len() + ds.events.len() + ds.claims.len();
+    let mut first: FxHashMap<&str, (Kind, Option<Origin>)> =
+        FxHashMap::with_capacity_and_hasher(n, Default::default());
     let all = ds
         .actors
         .iter()
@@ -450,7 +501,7 @@ fn check_ids(ds: &Dataset, cx: &mut Ctx<'_>) {
         );
     for (kind, id, origin) in all {
         if !is_valid_id(id) {
-            cx.push(
+            out.push(Finding::new(
                 Severity::Error,
                 kind,
                 id,
@@ -458,7 +509,7 @@ fn check_ids(ds: &Dataset, cx: &mut Ctx<'_>) {
                 format!(
                     "id `{id}` is not valid: use letters, digits, `_`, `-`, `.` or `:`, no spaces"
                 ),
-            );
+            ));
         }
         match first.get(id) {
             Some(&(other_kind, other_origin)) => {
@@ -470,13 +521,14 @@ fn check_ids(ds: &Dataset, cx: &mut Ctx<'_>) {
                     format!("duplicate id `{id}`: already used by {}", other_kind.noun()),
                 );
                 f.related = other_origin;
-                cx.out.push(f);
+                out.push(f);
             }
             None => {
                 first.insert(id, (kind, origin));
             }
         }
     }
+    out
 }
 
 fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
