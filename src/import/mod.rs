@@ -19,7 +19,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -98,24 +98,9 @@ impl Options {
     }
 }
 
-/// Progress of a running import, shared with the window; set `cancel` to stop it.
-#[derive(Debug, Default)]
-pub struct Progress {
-    pub done: AtomicU64,
-    pub total: AtomicU64,
-    pub cancel: AtomicBool,
-}
-
-impl Progress {
-    /// The fraction of the file read, 0 to 1.
-    pub fn fraction(&self) -> f32 {
-        let total = self.total.load(Ordering::Relaxed);
-        if total == 0 {
-            return 0.0;
-        }
-        (self.done.load(Ordering::Relaxed) as f64 / total as f64).min(1.0) as f32
-    }
-}
+/// Progress of a running import (bytes of the file read), shared with the window; set
+/// `cancel` to stop it. The store's own, as reading a dataset reports it.
+pub use crate::store::Progress;
 
 /// Why an import could not run at all.
 #[derive(Debug, thiserror::Error)]
@@ -510,14 +495,6 @@ fn slot(kind: Kind) -> usize {
     }
 }
 
-/// FNV-1a, 64 bits: a small hash whose value never changes between builds or platforms
-/// (ids are made from it).
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
 fn norm(name: &str) -> String {
     name.split_whitespace()
         .collect::<Vec<_>>()
@@ -624,7 +601,7 @@ impl<'a> Builder<'a> {
     /// conflict; different content with the same readable part differs in the hash.
     pub fn content_id(readable: &str, content: &str) -> String {
         let base = ids::slug(readable, 48);
-        let suffix = ids::crockford(fnv(content.as_bytes()));
+        let suffix = ids::crockford(ids::fnv(content.as_bytes()));
         if base.is_empty() {
             suffix
         } else {

@@ -37,6 +37,14 @@ pub fn slug(text: &str, max: usize) -> String {
     out
 }
 
+/// FNV-1a, 64 bits: a small hash whose value never changes between builds or platforms, for
+/// ids made from content and names made from paths.
+pub fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// The low 40 bits of `n` as eight Crockford base-32 digits (an id's last part, made from a
 /// hash instead of at random).
 pub fn crockford(n: u64) -> String {

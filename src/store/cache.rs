@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::model::ids::fnv;
 use crate::model::{Kind, Origin, Record};
 
 /// The folder `crosscheck` keeps caches in unless told otherwise.
@@ -45,13 +46,6 @@ struct Header {
     kind: Kind,
     size: u64,
     hash: u64,
-}
-
-/// FNV-1a, 64 bits: names entries after paths, the same on every run.
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 impl Cache {

@@ -98,14 +98,15 @@ pub enum StoreError {
     Cancelled,
 }
 
-/// How far a load has got, and a way to stop it; shared with the thread that loads.
+/// How far a long read has got (a dataset loading, a file being imported), and a way to
+/// stop it; shared with the thread that reads.
 #[derive(Debug, Default)]
 pub struct Progress {
-    /// Bytes of the dataset's files read so far.
+    /// Bytes read so far.
     pub done: AtomicU64,
-    /// Bytes of all the dataset's files.
+    /// Bytes to read in all.
     pub total: AtomicU64,
-    /// Set to stop the load.
+    /// Set to stop reading.
     pub cancel: AtomicBool,
 }
 
