@@ -13,29 +13,23 @@
 //! `acled-data`, with `event_id_cnty` as the locator) — the document the figure was read in.
 
 use chrono::{Datelike, NaiveDate};
-use rustc_hash::FxHashSet;
 
-use super::{Builder, Importer, Row};
+use super::{Builder, Coverage, Importer, Row, region};
 use crate::model::edit::AnyRecord;
 use crate::model::{
-    ActorKind, Citation, Claim, DateText, Event, GeoPrecision, Place, Qualifier, Scope, Source,
-    Value, ids,
+    ActorKind, Citation, Claim, DateText, Event, GeoPrecision, Place, Qualifier, Scope, Value, ids,
 };
 
 /// The source every ACLED claim cites.
 pub const SOURCE_ID: &str = "acled-data";
 /// ACLED as a claimant.
 pub const ACTOR_ID: &str = "acled";
-/// The subject of a per-event figure that counts everyone killed in it.
-pub const ALL_PARTIES: &str = "all-parties";
 
 #[derive(Default)]
 pub struct Acled {
     /// The span of dates and the countries this file covers: an earlier ACLED event outside
     /// them is not "missing" from this export, only outside it.
-    first: Option<NaiveDate>,
-    last: Option<NaiveDate>,
-    countries: FxHashSet<String>,
+    covers: Coverage,
 }
 
 /// The kind of actor an ACLED interaction code (`inter1`, `inter2`) names: numbers in older
@@ -85,23 +79,6 @@ fn geo_precision(code: &str) -> Option<GeoPrecision> {
         "2" => Some(GeoPrecision::District),
         "3" => Some(GeoPrecision::Region),
         _ => None,
-    }
-}
-
-fn coordinate(row: &mut Row<'_>, name: &str, limit: f64) -> Option<f64> {
-    let text = row.get(name).to_string();
-    if text.is_empty() {
-        return None;
-    }
-    match text.parse::<f64>() {
-        Ok(v) if v.is_finite() && v.abs() <= limit => Some(v),
-        _ => {
-            row.error(
-                name,
-                format!("{name}: `{text}` is not a {name} in degrees (-{limit} to {limit})"),
-            );
-            None
-        }
     }
 }
 
@@ -176,8 +153,8 @@ impl Importer for Acled {
                 }
             }
         };
-        let lat = coordinate(row, "latitude", 90.0);
-        let lon = coordinate(row, "longitude", 180.0);
+        let lat = row.degrees("latitude", 90.0);
+        let lon = row.degrees("longitude", 180.0);
         let geo = row.get("geo_precision").to_string();
         if !geo.is_empty() && geo_precision(&geo).is_none() {
             row.warn(
@@ -197,12 +174,8 @@ impl Importer for Acled {
             return;
         };
 
-        self.first = Some(self.first.map_or(day, |f| f.min(day)));
-        self.last = Some(self.last.map_or(day, |l| l.max(day)));
         let country = row.get("country").to_string();
-        if !country.is_empty() {
-            self.countries.insert(country.clone());
-        }
+        self.covers.add(day, day, &country);
 
         // The event.
         let event_type_name = row.get("event_type").to_string();
@@ -245,12 +218,7 @@ impl Importer for Acled {
         }
         event.actors = actors;
         let admin2 = row.get("admin2").to_string();
-        let region = [admin1.as_str(), admin2.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", ");
+        let region = region(&admin1, &admin2);
         if !location.is_empty() || !region.is_empty() || !country.is_empty() || lat.is_some() {
             event.place = Some(Place {
                 name: location,
@@ -279,28 +247,19 @@ impl Importer for Acled {
         event.sources = vec![cite.clone()];
 
         // The source, the claimant and the subject, made once.
-        if !b.id_taken(SOURCE_ID) {
-            let mut s = Source::new(SOURCE_ID, "ACLED data export");
-            s.outlet = "Armed Conflict Location & Event Data (ACLED)".into();
-            s.accessed = Some(DateText::new(&b.today));
-            s.notes =
-                "Read by crosscheck import; each citation's locator is ACLED's event_id_cnty."
-                    .into();
-            b.put(AnyRecord::Source(s));
-        }
+        b.export_source(
+            SOURCE_ID,
+            "ACLED data export",
+            "Armed Conflict Location & Event Data (ACLED)",
+            "ACLED's event_id_cnty",
+        );
         let claimant = b.known_actor(
             ACTOR_ID,
             "Armed Conflict Location & Event Data (ACLED)",
             &["ACLED"],
             ActorKind::Researcher,
         );
-        let subject = b.known_actor(
-            ALL_PARTIES,
-            "All parties to the event",
-            &[],
-            ActorKind::Other("aggregate".into()),
-        );
-        b.metric("killed", "Killed", "");
+        let subject = b.all_parties();
 
         // The claim: ACLED's figure for the event.
         let stated_on = match stated {
@@ -338,25 +297,7 @@ impl Importer for Acled {
     }
 
     fn missing(&self, b: &Builder<'_>) -> Vec<(String, String)> {
-        let (Some(first), Some(last)) = (self.first, self.last) else {
-            return Vec::new();
-        };
-        let (from, to) = (
-            crate::model::Day::from_date(first),
-            crate::model::Day::from_date(last),
-        );
-        b.dataset()
-            .events
-            .iter()
-            .filter(|e| e.id.starts_with("acled-") && !b.seen(&e.id))
-            .filter(|e| e.date.valid().is_some_and(|d| d.overlaps(from, to)))
-            .filter(|e| {
-                e.place
-                    .as_ref()
-                    .is_none_or(|p| p.country.is_empty() || self.countries.contains(&p.country))
-            })
-            .map(|e| (e.id.clone(), e.title.clone()))
-            .collect()
+        self.covers.missing(b, "acled-")
     }
 }
 

@@ -422,6 +422,24 @@ impl Row<'_> {
         }
     }
 
+    /// A latitude or longitude in column `name`, within ±`limit` degrees (empty: `None`).
+    pub fn degrees(&mut self, name: &str, limit: f64) -> Option<f64> {
+        let text = self.get(name).to_string();
+        if text.is_empty() {
+            return None;
+        }
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() && v.abs() <= limit => Some(v),
+            _ => {
+                self.error(
+                    name,
+                    format!("{name}: `{text}` is not a {name} in degrees (-{limit} to {limit})"),
+                );
+                None
+            }
+        }
+    }
+
     /// A calendar day in column `name`: `2024-08-10`, `2024-08-10 00:00:00(.000)`,
     /// `10 August 2024`, `10-Aug-2024` or `10/08/2024` (day first). Empty: `None`.
     pub fn day(&mut self, name: &str) -> Option<chrono::NaiveDate> {
@@ -461,6 +479,60 @@ pub fn parse_day(text: &str) -> Option<chrono::NaiveDate> {
     ]
     .iter()
     .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
+}
+
+/// A place's region: the first and second administrative divisions an export names,
+/// those it gives.
+pub fn region(admin1: &str, admin2: &str) -> String {
+    [admin1, admin2]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The span of dates and the countries an export covers: an event of an earlier import of
+/// the same source outside them is not "missing" from this export, only outside it.
+#[derive(Default)]
+pub struct Coverage {
+    first: Option<chrono::NaiveDate>,
+    last: Option<chrono::NaiveDate>,
+    countries: FxHashSet<String>,
+}
+
+impl Coverage {
+    /// Notes an event of the export, from `start` to `end`, in `country` (may be empty).
+    pub fn add(&mut self, start: chrono::NaiveDate, end: chrono::NaiveDate, country: &str) {
+        self.first = Some(self.first.map_or(start, |f| f.min(start)));
+        self.last = Some(self.last.map_or(end, |l| l.max(end)));
+        if !country.is_empty() && !self.countries.contains(country) {
+            self.countries.insert(country.to_string());
+        }
+    }
+
+    /// The dataset's events whose ids start with `prefix` (an earlier import of the same
+    /// source) that this export covers but does not have: `(id, title)`.
+    pub fn missing(&self, b: &Builder<'_>, prefix: &str) -> Vec<(String, String)> {
+        let (Some(first), Some(last)) = (self.first, self.last) else {
+            return Vec::new();
+        };
+        let (from, to) = (
+            crate::model::Day::from_date(first),
+            crate::model::Day::from_date(last),
+        );
+        b.dataset()
+            .events
+            .iter()
+            .filter(|e| e.id.starts_with(prefix) && !b.seen(&e.id))
+            .filter(|e| e.date.valid().is_some_and(|d| d.overlaps(from, to)))
+            .filter(|e| {
+                e.place
+                    .as_ref()
+                    .is_none_or(|p| p.country.is_empty() || self.countries.contains(&p.country))
+            })
+            .map(|e| (e.id.clone(), e.title.clone()))
+            .collect()
+    }
 }
 
 /// A record made by a row, waiting to be added or to update the one with its id.
@@ -691,6 +763,32 @@ impl<'a> Builder<'a> {
         self.new_actors.push(name.to_string());
         self.put(AnyRecord::Actor(actor));
         id.to_string()
+    }
+
+    /// The export itself as a source (`id`), made once: what an imported figure was read in,
+    /// each citation's locator naming the row (`locator`, said in the source's notes).
+    pub fn export_source(&mut self, id: &str, title: &str, outlet: &str, locator: &str) {
+        if self.id_taken(id) {
+            return;
+        }
+        let mut s = crate::model::Source::new(id, title);
+        s.outlet = outlet.into();
+        s.accessed = Some(crate::model::DateText::new(&self.today));
+        s.notes = format!("Read by crosscheck import; each citation's locator is {locator}.");
+        self.put(AnyRecord::Source(s));
+    }
+
+    /// The subject of a per-event figure that counts everyone killed in it (ACLED's
+    /// fatalities, UCDP's deaths), with the metric `killed` such figures are of. Returns the
+    /// actor's id.
+    pub fn all_parties(&mut self) -> String {
+        self.metric("killed", "Killed", "");
+        self.known_actor(
+            "all-parties",
+            "All parties to the event",
+            &[],
+            ActorKind::Other("aggregate".into()),
+        )
     }
 
     fn manifest(&mut self) -> &mut Manifest {

@@ -12,10 +12,7 @@
 //! the origin of the report, not a document, so it is kept in each article source's notes
 //! and in the claim's notes ("Original source: ...").
 
-use chrono::NaiveDate;
-use rustc_hash::FxHashSet;
-
-use super::{Builder, Importer, Row};
+use super::{Builder, Coverage, Importer, Row, region};
 use crate::model::edit::AnyRecord;
 use crate::model::{
     ActorKind, Citation, Claim, DateText, Event, GeoPrecision, Place, Qualifier, Scope, Source,
@@ -37,9 +34,7 @@ const PARTS: [(&str, &str, &str); 4] = [
 
 #[derive(Default)]
 pub struct Ucdp {
-    first: Option<NaiveDate>,
-    last: Option<NaiveDate>,
-    countries: FxHashSet<String>,
+    covers: Coverage,
 }
 
 /// GED's `type_of_violence`.
@@ -124,8 +119,8 @@ impl Importer for Ucdp {
             );
         }
         let parts: Vec<Option<u64>> = PARTS.iter().map(|(c, _, _)| row.count(c)).collect();
-        let lat = coordinate(row, "latitude", 90.0);
-        let lon = coordinate(row, "longitude", 180.0);
+        let lat = row.degrees("latitude", 90.0);
+        let lon = row.degrees("longitude", 180.0);
         let vtype = row.get("type_of_violence").to_string();
         if !vtype.is_empty() && violence(&vtype).is_none() {
             row.error(
@@ -139,12 +134,8 @@ impl Importer for Ucdp {
         if row.has_errors() {
             return;
         }
-        self.first = Some(self.first.map_or(start, |f| f.min(start)));
-        self.last = Some(self.last.map_or(end, |l| l.max(end)));
         let country = row.get("country").to_string();
-        if !country.is_empty() {
-            self.countries.insert(country.clone());
-        }
+        self.covers.add(start, end, &country);
         let date = if start == end {
             start.format("%Y-%m-%d").to_string()
         } else {
@@ -187,12 +178,7 @@ impl Importer for Ucdp {
             .filter(|t| !t.is_empty())
             .collect();
         let adm2 = row.get("adm_2").to_string();
-        let region = [adm1.as_str(), adm2.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", ");
+        let region = region(&adm1, &adm2);
         if !place_name.is_empty() || !region.is_empty() || !country.is_empty() || lat.is_some() {
             event.place = Some(Place {
                 name: place_name,
@@ -213,27 +199,19 @@ impl Importer for Ucdp {
         }
         event.sources = cites;
 
-        if !b.id_taken(SOURCE_ID) {
-            let mut s = Source::new(SOURCE_ID, "UCDP Georeferenced Event Dataset (GED)");
-            s.outlet = "Uppsala Conflict Data Program (UCDP)".into();
-            s.accessed = Some(DateText::new(&b.today));
-            s.notes =
-                "Read by crosscheck import; each citation's locator is GED's event id.".into();
-            b.put(AnyRecord::Source(s));
-        }
+        b.export_source(
+            SOURCE_ID,
+            "UCDP Georeferenced Event Dataset (GED)",
+            "Uppsala Conflict Data Program (UCDP)",
+            "GED's event id",
+        );
         let claimant = b.known_actor(
             ACTOR_ID,
             "Uppsala Conflict Data Program (UCDP)",
             &["UCDP"],
             ActorKind::Researcher,
         );
-        let subject = b.known_actor(
-            super::acled::ALL_PARTIES,
-            "All parties to the event",
-            &[],
-            ActorKind::Other("aggregate".into()),
-        );
-        b.metric("killed", "Killed", "");
+        let subject = b.all_parties();
         for (_, id, name) in PARTS {
             b.metric(id, name, "UCDP GED: deaths of one side of the dyad, of civilians, or of unknown affiliation in an event; the sides are named in the claim's notes");
         }
@@ -307,42 +285,7 @@ impl Importer for Ucdp {
     }
 
     fn missing(&self, b: &Builder<'_>) -> Vec<(String, String)> {
-        let (Some(first), Some(last)) = (self.first, self.last) else {
-            return Vec::new();
-        };
-        let (from, to) = (
-            crate::model::Day::from_date(first),
-            crate::model::Day::from_date(last),
-        );
-        b.dataset()
-            .events
-            .iter()
-            .filter(|e| e.id.starts_with("ucdp-ged-") && !b.seen(&e.id))
-            .filter(|e| e.date.valid().is_some_and(|d| d.overlaps(from, to)))
-            .filter(|e| {
-                e.place
-                    .as_ref()
-                    .is_none_or(|p| p.country.is_empty() || self.countries.contains(&p.country))
-            })
-            .map(|e| (e.id.clone(), e.title.clone()))
-            .collect()
-    }
-}
-
-fn coordinate(row: &mut Row<'_>, name: &str, limit: f64) -> Option<f64> {
-    let text = row.get(name).to_string();
-    if text.is_empty() {
-        return None;
-    }
-    match text.parse::<f64>() {
-        Ok(v) if v.is_finite() && v.abs() <= limit => Some(v),
-        _ => {
-            row.error(
-                name,
-                format!("{name}: `{text}` is not a {name} in degrees (-{limit} to {limit})"),
-            );
-            None
-        }
+        self.covers.missing(b, "ucdp-ged-")
     }
 }
 
