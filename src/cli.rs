@@ -437,6 +437,17 @@ fn print_findings(loaded: &Loaded, findings: &mut [Finding], to_stderr: bool) ->
     Tally::of(findings.iter())
 }
 
+/// Prints the files that did not load (to standard error); returns how many problems.
+fn print_broken(loaded: &Loaded) -> usize {
+    let mut broken: Vec<Finding> = loaded
+        .load_findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .cloned()
+        .collect();
+    print_findings(loaded, &mut broken, true).errors
+}
+
 fn check(dir: &Path, strict: bool) -> u8 {
     let loaded = match load(dir) {
         Ok(l) => l,
@@ -475,13 +486,7 @@ fn fmt(dir: &Path, check_only: bool, drop_comments: bool) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let mut broken: Vec<Finding> = loaded
-        .load_findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .cloned()
-        .collect();
-    let broken_count = print_findings(&loaded, &mut broken, true).errors;
+    let broken_count = print_broken(&loaded);
     let Loaded { store, dataset, .. } = &mut loaded;
     // Every file is brought to the canonical form, edited or not — but comments are not
     // dropped unless asked.
@@ -545,13 +550,7 @@ fn export(dir: &Path, csv_path: Option<&Path>, json_path: Option<&Path>) -> u8 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let mut broken: Vec<Finding> = loaded
-        .load_findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .cloned()
-        .collect();
-    let broken_count = print_findings(&loaded, &mut broken, true).errors;
+    let broken_count = print_broken(&loaded);
     if let Some(csv_path) = csv_path {
         if let Err(e) = crate::store::write_claims_csv(&loaded.dataset, csv_path) {
             err(&format!("crosscheck: error: {e}"));
@@ -594,14 +593,7 @@ fn import(
         Ok(l) => l,
         Err(code) => return code,
     };
-    let mut broken: Vec<Finding> = loaded
-        .load_findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .cloned()
-        .collect();
-    if !broken.is_empty() {
-        print_findings(&loaded, &mut broken, true);
+    if print_broken(&loaded) > 0 {
         err(&format!(
             "crosscheck import: {}: files of the dataset do not load; fix them first (nothing imported)",
             dir.display()

@@ -827,6 +827,21 @@ fn explain_date(d: &PartialDate) -> String {
     }
 }
 
+/// The kinds of actor offered, as people read them (the editor, the new actor's form).
+pub const ACTOR_KINDS: [(ActorKind, &str); 11] = [
+    (ActorKind::Government, "government"),
+    (ActorKind::HeadOfState, "head of state"),
+    (ActorKind::Military, "military"),
+    (ActorKind::ArmedForce, "armed force"),
+    (ActorKind::IntelligenceService, "intelligence service"),
+    (ActorKind::Ministry, "ministry"),
+    (ActorKind::Legislator, "legislator"),
+    (ActorKind::Official, "official"),
+    (ActorKind::Media, "media"),
+    (ActorKind::Ngo, "NGO"),
+    (ActorKind::Researcher, "researcher"),
+];
+
 const QUALIFIERS: [(Qualifier, &str); 9] = [
     (Qualifier::Exact, "exactly"),
     (Qualifier::Approx, "approximately (≈)"),
@@ -1327,20 +1342,7 @@ fn actor_form(ui: &mut Ui, f: &mut Form<'_>, a: &mut Actor, dark: bool) {
         },
         |_| Some("separated by semicolons; include the name in its own script".into()),
     );
-    let kinds = [
-        (ActorKind::Government, "government"),
-        (ActorKind::HeadOfState, "head of state"),
-        (ActorKind::Military, "military"),
-        (ActorKind::ArmedForce, "armed force"),
-        (ActorKind::IntelligenceService, "intelligence service"),
-        (ActorKind::Ministry, "ministry"),
-        (ActorKind::Legislator, "legislator"),
-        (ActorKind::Official, "official"),
-        (ActorKind::Media, "media"),
-        (ActorKind::Ngo, "NGO"),
-        (ActorKind::Researcher, "researcher"),
-    ];
-    f.choose(ui, "Kind", "kind", &mut a.kind, &kinds);
+    f.choose(ui, "Kind", "kind", &mut a.kind, &ACTOR_KINDS);
     f.text(ui, "Country", "country", &mut a.country);
     f.text(ui, "Side", "side", &mut a.side);
     let actors: Vec<_> = f

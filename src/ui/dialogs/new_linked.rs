@@ -4,10 +4,11 @@
 //! edited later in the record's own list.
 
 use super::{Dialog, Reply};
+use crate::model::PartialDate;
 use crate::model::defaults::NewDetails;
 use crate::model::edit::Target;
-use crate::model::{ActorKind, PartialDate};
 use crate::ui::Command;
+use crate::ui::editor::ACTOR_KINDS;
 
 /// A record to create and point a field of `target` at.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,20 +20,6 @@ pub struct NewLinkedDialog {
     /// The first frame puts the keyboard in the name field.
     pub opened: bool,
 }
-
-const KINDS: [(ActorKind, &str); 11] = [
-    (ActorKind::Government, "government"),
-    (ActorKind::HeadOfState, "head of state"),
-    (ActorKind::Military, "military"),
-    (ActorKind::ArmedForce, "armed force"),
-    (ActorKind::IntelligenceService, "intelligence service"),
-    (ActorKind::Ministry, "ministry"),
-    (ActorKind::Legislator, "legislator"),
-    (ActorKind::Official, "official"),
-    (ActorKind::Media, "media"),
-    (ActorKind::Ngo, "NGO"),
-    (ActorKind::Researcher, "researcher"),
-];
 
 impl NewLinkedDialog {
     pub fn new(target: Target, field: &'static str, slot: usize, details: NewDetails) -> Self {
@@ -92,7 +79,7 @@ impl Dialog for NewLinkedDialog {
                     } => {
                         enter |= field(ui, "Name", name, "as the sources write it", focus);
                         let l = ui.label("Kind");
-                        let shown = KINDS
+                        let shown = ACTOR_KINDS
                             .iter()
                             .find(|(k, _)| k == kind)
                             .map_or("other", |(_, n)| *n);
@@ -100,7 +87,7 @@ impl Dialog for NewLinkedDialog {
                             .selected_text(shown)
                             .width(320.0)
                             .show_ui(ui, |ui| {
-                                for (k, n) in &KINDS {
+                                for (k, n) in &ACTOR_KINDS {
                                     ui.selectable_value(kind, k.clone(), *n);
                                 }
                             })
