@@ -143,6 +143,15 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
             }
         });
     });
+    if view.order.is_empty() && total > 0 {
+        ui.label(
+            RichText::new(format!(
+                "No {} passes the filter: \"Clear filters\" above shows them all.",
+                view.kind.noun()
+            ))
+            .weak(),
+        );
+    }
     let cols = columns(view.kind);
     let dark = ui.visuals().dark_mode;
     let highlight = if dark {
