@@ -1,8 +1,9 @@
 //! What a large dataset costs: opening a folder (parse + validate + index, as the window
 //! does it) beside serde_json parsing the same records from one JSON file on one thread;
 //! the same reopened from the parse cache; text, date and claimant filters; sorting every
-//! list column, the first time and after a
-//! filter change; building the plot series; saving after one edit.
+//! list column, the first time and after a filter change; building the plot series; the
+//! keystroke path (what one keystroke in the filter bar derives); the typing path (one
+//! keystroke into a claim's notes); saving after one edit.
 //!
 //! The dataset is generated with `crosscheck::synth` (`CROSSCHECK_BENCH_CLAIMS` claims,
 //! default 100,000, with a fifth as many events) into a temporary folder, or is the folder
@@ -20,7 +21,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use crosscheck::app::Opened;
-use crosscheck::model::edit::{AnyRecord, Edit};
+use crosscheck::derive::{self, View};
+use crosscheck::model::edit::{AnyRecord, Edit, Target};
+use crosscheck::model::plot::PlotPrefs;
 use crosscheck::model::filter::{self, Filter, SearchIndex};
 use crosscheck::model::order::{Counts, Orders, Sort, full_order};
 use crosscheck::model::series::{self, XAxis};
@@ -179,6 +182,86 @@ fn benches(c: &mut Criterion) {
             );
             series::thin(&mut s, 800);
             s
+        })
+    });
+    g.finish();
+
+    // The keystroke path: what a worker derives after one keystroke in the filter bar — the
+    // lists' records and orders, the plot series and the legend. The first letter searches
+    // every record; a letter typed on searches only the previous result, and only for the
+    // word that changed.
+    let key = |text: &str| derive::ViewKey {
+        version: 1,
+        filter: Filter {
+            text: text.into(),
+            ..Filter::default()
+        },
+        sorts: [Sort::default(); 4],
+        plot: PlotPrefs::default(),
+        selected: None,
+    };
+    let mut orders = Orders::default();
+    let unfiltered = derive::derive(&ds, &index, &counts, &mut orders, key(""), &View::default());
+    let typed_on = derive::derive(
+        &ds,
+        &index,
+        &counts,
+        &mut orders,
+        key("ministry r"),
+        &View::default(),
+    );
+    let mut g = c.benchmark_group(format!("keystroke {n}"));
+    g.sample_size(20);
+    g.bench_function("first letter: every record searched", |b| {
+        b.iter(|| derive::derive(&ds, &index, &counts, &mut orders, key("m"), &unfiltered))
+    });
+    g.bench_function("a letter typed on: the previous result searched", |b| {
+        b.iter(|| {
+            derive::derive(
+                &ds,
+                &index,
+                &counts,
+                &mut orders,
+                key("ministry re"),
+                &typed_on,
+            )
+        })
+    });
+    g.finish();
+
+    // The typing path: one keystroke into a selected claim's notes — the edit applied, and
+    // the search index and counts brought up to date for that one claim (as the window does
+    // before its next frame).
+    let mut typing = ds.clone();
+    let mut typing_index = index.clone();
+    let mut typing_counts = counts.clone();
+    let target = typing.claims.len() / 2;
+    let mut g = c.benchmark_group(format!("typing {n}"));
+    let mut k = 0usize;
+    g.bench_function("one keystroke into a claim's notes", |b| {
+        b.iter(|| {
+            k += 1;
+            let old = typing.claims[target].clone();
+            let mut claim = old.clone();
+            // Typing and erasing, so that the note does not grow without end.
+            if k % 40 < 20 {
+                claim.notes.push('x');
+            } else {
+                claim.notes.pop();
+            }
+            Edit::Replace {
+                index: target,
+                record: AnyRecord::Claim(claim),
+            }
+            .apply(&mut typing)
+            .expect("edit");
+            let old = AnyRecord::Claim(old);
+            typing_index.replaced(&typing, Kind::Claim, target, &old);
+            let at = Target {
+                kind: Kind::Claim,
+                index: target,
+            };
+            typing_counts.replaced(&typing, at, &old);
         })
     });
     g.finish();

@@ -96,7 +96,7 @@ pub fn derive(
                 .key
                 .as_ref()
                 .filter(|p| p.version == key.version && filter::narrows(&p.filter, &key.filter))
-                .map(|_| previous.shown.as_ref());
+                .map(|p| (previous.shown.as_ref(), &p.filter));
             let shown = filter::apply_within(ds, index, &key.filter, within);
             let mut sorted: [Vec<usize>; 4] = Default::default();
             for kind in Kind::ALL {

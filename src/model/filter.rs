@@ -1,9 +1,10 @@
 //! The one filter that drives every list (and later the plots): free text, a date range with
 //! partial-date semantics, claimant, metric, event type, tag, rank and minimum grading — and
-//! the prepared lowercase search text that makes free-text filtering cheap.
+//! the search index (the records' words, [`Words`]) that makes free-text filtering cheap.
 
 use std::collections::HashSet;
 
+use memchr::memmem::Finder;
 use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::columns::{self, Columns};
 use super::date::{DateError, DateText, Day, PartialDate};
 use super::edit::AnyRecord;
+use super::words::{Hits, Words};
 use super::{Claim, Dataset, Rank, Reliability};
 
 /// What the researcher asked to see. Serialized into the window's preferences.
@@ -71,107 +73,41 @@ impl Filter {
     }
 }
 
-/// The lowercased searchable text of one kind's records, end to end in a few large buffers
-/// (one per 4,096 records): a handful of allocations instead of one per record, a search that
-/// reads memory in order, and no second copy while it is built.
-#[derive(Debug, Clone, Default)]
-pub struct Texts {
-    /// Per chunk of [`CHUNK`] records: their texts, and where each ends in it.
-    chunks: Vec<(String, Vec<u32>)>,
-    len: usize,
-}
-
-/// Records per chunk of [`Texts`].
-const CHUNK: usize = 4096;
-
-impl Texts {
-    /// Builds the texts of `n` records, `write` appending record `i`'s text (chunks in
-    /// parallel).
-    fn build(n: usize, write: impl Fn(usize, &mut String) + Sync) -> Texts {
-        let chunks = (0..n.div_ceil(CHUNK))
-            .into_par_iter()
-            .map(|c| {
-                let mut buf = String::new();
-                let ids = c * CHUNK..((c + 1) * CHUNK).min(n);
-                let mut ends = Vec::with_capacity(ids.len());
-                for i in ids {
-                    write(i, &mut buf);
-                    ends.push(u32::try_from(buf.len()).unwrap_or(u32::MAX));
-                }
-                buf.shrink_to_fit();
-                (buf, ends)
-            })
-            .collect();
-        Texts { chunks, len: n }
-    }
-
-    /// Record `i`'s text ("" when out of range).
-    pub fn get(&self, i: usize) -> &str {
-        let Some((buf, ends)) = self.chunks.get(i / CHUNK) else {
-            return "";
-        };
-        let j = i % CHUNK;
-        let Some(&end) = ends.get(j) else { return "" };
-        let start = if j == 0 { 0 } else { ends[j - 1] };
-        buf.get(start as usize..end as usize).unwrap_or("")
-    }
-
-    /// Writes again the chunk holding record `i`.
-    fn rebuild_chunk(&mut self, i: usize, write: impl Fn(usize, &mut String)) {
-        let c = i / CHUNK;
-        let Some(chunk) = self.chunks.get_mut(c) else {
-            return;
-        };
-        let mut buf = String::new();
-        let mut ends = Vec::with_capacity(chunk.1.len());
-        for r in c * CHUNK..c * CHUNK + chunk.1.len() {
-            write(r, &mut buf);
-            ends.push(u32::try_from(buf.len()).unwrap_or(u32::MAX));
-        }
-        *chunk = (buf, ends);
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-}
-
 /// Appends `s` lowercased, then a line break (so that no word spans two fields).
 fn push(out: &mut String, s: &str) {
     if s.is_empty() {
         return;
     }
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let start = out.len();
+        out.push_str(s);
+        if let Some(added) = out.get_mut(start..) {
+            added.make_ascii_lowercase();
+        }
     } else {
         out.push_str(&s.to_lowercase());
     }
     out.push('\n');
 }
 
-/// Lowercased search text for every record, built once per version of the dataset. A
-/// claim's own text (id, quotes, translations, notes, value as stated) is searched directly;
-/// the names of its claimant, relay and subject, its metric's name and its event's title are
-/// matched once per word and reached through [`Columns`], so they are not copied a million
-/// times.
+/// The words of every record, built once per version of the dataset. A claim's own text
+/// (id, quotes, translations, notes, value as stated) is in its words; the names of its
+/// claimant, relay and subject, its metric's name and its event's title are matched once per
+/// search word and reached through [`Columns`], so they are not repeated a million times.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     /// The claims' integer columns.
     pub columns: Columns,
-    pub claims: Texts,
-    pub events: Texts,
-    pub sources: Texts,
-    pub actors: Texts,
+    pub claims: Words,
+    pub events: Words,
+    pub sources: Words,
+    pub actors: Words,
     /// Each entry of `columns.claimants`: its actor's name and aliases.
-    claimant_names: Texts,
+    claimant_names: Words,
     /// Each entry of `columns.metrics`: the metric id and name.
-    metric_names: Texts,
+    metric_names: Words,
     /// Each event's title.
-    event_titles: Texts,
+    event_titles: Words,
 }
 
 /// A claim's own searchable text.
@@ -247,11 +183,11 @@ impl SearchIndex {
         let columns = Columns::build(ds);
         let by_id = actors_by_id(ds);
         let mut index = SearchIndex {
-            claims: Texts::build(ds.claims.len(), |i, s| claim_text(ds, i, s)),
-            events: Texts::build(ds.events.len(), |i, s| event_text(ds, &by_id, i, s)),
-            sources: Texts::build(ds.sources.len(), |i, s| source_text(ds, i, s)),
-            actors: Texts::build(ds.actors.len(), |i, s| actor_text(ds, &by_id, i, s)),
-            event_titles: Texts::build(ds.events.len(), |i, s| push(s, &ds.events[i].title)),
+            claims: Words::build(ds.claims.len(), |i, s| claim_text(ds, i, s)),
+            events: Words::build(ds.events.len(), |i, s| event_text(ds, &by_id, i, s)),
+            sources: Words::build(ds.sources.len(), |i, s| source_text(ds, i, s)),
+            actors: Words::build(ds.actors.len(), |i, s| actor_text(ds, &by_id, i, s)),
+            event_titles: Words::build(ds.events.len(), |i, s| push(s, &ds.events[i].title)),
             columns,
             ..SearchIndex::default()
         };
@@ -263,10 +199,10 @@ impl SearchIndex {
     fn name_tables(&mut self, ds: &Dataset) {
         let cols = &self.columns;
         let by_id = actors_by_id(ds);
-        self.claimant_names = Texts::build(cols.claimants.len(), |i, s| {
+        self.claimant_names = Words::build(cols.claimants.len(), |i, s| {
             actor_names(&by_id, &cols.claimants[i], s);
         });
-        self.metric_names = Texts::build(cols.metrics.len(), |i, s| {
+        self.metric_names = Words::build(cols.metrics.len(), |i, s| {
             let id = &cols.metrics[i];
             push(s, id);
             if let Some(m) = ds.manifest.metrics.iter().find(|m| &m.id == id) {
@@ -282,8 +218,7 @@ impl SearchIndex {
         use super::Kind;
         match (kind, old) {
             (Kind::Claim, AnyRecord::Claim(o)) => {
-                self.claims
-                    .rebuild_chunk(index, |i, s| claim_text(ds, i, s));
+                self.claims.replace(index, |i, s| claim_text(ds, i, s));
                 let Some(c) = ds.claims.get(index) else {
                     return;
                 };
@@ -298,17 +233,16 @@ impl SearchIndex {
             (Kind::Event, AnyRecord::Event(o)) => {
                 let by_id = actors_by_id(ds);
                 self.events
-                    .rebuild_chunk(index, |i, s| event_text(ds, &by_id, i, s));
+                    .replace(index, |i, s| event_text(ds, &by_id, i, s));
                 self.event_titles
-                    .rebuild_chunk(index, |i, s| push(s, &ds.events[i].title));
+                    .replace(index, |i, s| push(s, &ds.events[i].title));
                 if ds.events.get(index).is_none_or(|e| e.id != o.id) {
                     self.columns = Columns::build(ds);
                     self.name_tables(ds);
                 }
             }
             (Kind::Source, _) => {
-                self.sources
-                    .rebuild_chunk(index, |i, s| source_text(ds, i, s));
+                self.sources.replace(index, |i, s| source_text(ds, i, s));
             }
             (Kind::Actor, _) => {
                 // Names appear in events' text too: rare enough to rebuild those.
@@ -320,12 +254,10 @@ impl SearchIndex {
 
     /// For each word, what a claim can match through: which claimant-table entries, metrics
     /// and events have it in their names.
-    fn linked(&self, words: &[memchr::memmem::Finder<'_>]) -> Vec<Linked> {
-        let hits = |t: &Texts, w: &memchr::memmem::Finder<'_>| -> Vec<bool> {
-            (0..t.len())
-                .into_par_iter()
-                .map(|i| w.find(t.get(i).as_bytes()).is_some())
-                .collect()
+    fn linked(&self, words: &[Finder<'static>]) -> Vec<Linked> {
+        let hits = |t: &Words, w: &Finder<'_>| -> Vec<bool> {
+            let h = t.hits(w);
+            (0..t.len()).into_par_iter().map(|i| t.has(i, &h)).collect()
         };
         words
             .iter()
@@ -335,6 +267,11 @@ impl SearchIndex {
                 events: hits(&self.event_titles, w),
             })
             .collect()
+    }
+
+    /// Each search word's hits among the words of one kind's records.
+    fn hits(t: &Words, words: &[Finder<'static>]) -> Vec<Hits> {
+        words.iter().map(|w| t.hits(w)).collect()
     }
 }
 
@@ -369,14 +306,10 @@ pub struct Shown {
 
 /// The words of the filter text, lowercased, each with a searcher prepared once (SIMD
 /// substring search; a searcher built per record would cost more than the search).
-fn words(text: &str) -> Vec<memchr::memmem::Finder<'static>> {
+fn words(text: &str) -> Vec<Finder<'static>> {
     text.split_whitespace()
-        .map(|w| memchr::memmem::Finder::new(w.to_lowercase().as_bytes()).into_owned())
+        .map(|w| Finder::new(w.to_lowercase().as_bytes()).into_owned())
         .collect()
-}
-
-fn has_all(hay: &str, words: &[memchr::memmem::Finder<'_>]) -> bool {
-    words.iter().all(|w| w.find(hay.as_bytes()).is_some())
 }
 
 fn overlaps(d: &DateText, r: Range) -> bool {
@@ -405,14 +338,28 @@ pub fn narrows(old: &Filter, new: &Filter) -> bool {
 }
 
 /// [`apply`], looking only at the claims and events of `within` when given: what a filter
-/// that this one [`narrows`] showed.
+/// that this one [`narrows`] showed, and that filter. Those records have the earlier
+/// filter's words already: only the words that changed (the one being typed) are looked for
+/// in them.
 pub fn apply_within(
     ds: &Dataset,
     index: &SearchIndex,
     f: &Filter,
-    within: Option<&Shown>,
+    within: Option<(&Shown, &Filter)>,
 ) -> Shown {
     let w = words(&f.text);
+    // The words the claims and events to look at may still lack.
+    let check: Vec<Finder<'static>> = match within {
+        Some((_, old)) => {
+            let had: Vec<String> = old.text.split_whitespace().map(str::to_lowercase).collect();
+            w.iter()
+                .filter(|x| !had.iter().any(|h| h.as_bytes() == x.needle()))
+                .cloned()
+                .collect()
+        }
+        None => w.clone(),
+    };
+    let within = within.map(|(shown, _)| shown);
     let range = f
         .range()
         .ok()
@@ -467,14 +414,14 @@ pub fn apply_within(
     };
     // The index's tables belong to its own columns: used only when the index is current.
     let linked = if index.columns.metric.len() == ds.claims.len() {
-        index.linked(&w)
+        index.linked(&check)
     } else {
         Vec::new()
     };
+    let claim_hits = SearchIndex::hits(&index.claims, &check);
     let text_ok = |i: usize| {
-        let own = index.claims.get(i).as_bytes();
-        w.iter().enumerate().all(|(k, word)| {
-            word.find(own).is_some() || linked.get(k).is_some_and(|l| l.claim(cols, i))
+        claim_hits.iter().enumerate().all(|(k, hits)| {
+            index.claims.has(i, hits) || linked.get(k).is_some_and(|l| l.claim(cols, i))
         })
     };
     let claims: Vec<usize> = match within {
@@ -507,6 +454,7 @@ pub fn apply_within(
             }
         }
     }
+    let event_hits = SearchIndex::hits(&index.events, &check);
     let event_ok = |i: usize, e: &super::Event| {
         event_ok[i]
             && (!claim_scoped
@@ -514,7 +462,7 @@ pub fn apply_within(
                 || (f.metric.is_none()
                     && f.claimant.as_ref().is_some_and(|a| e.actors.contains(a))))
             && range.is_none_or(|r| overlaps(&e.date, r))
-            && has_all(index.events.get(i), &w)
+            && index.events.has_all(i, &event_hits)
     };
     let events = match within {
         Some(within) => within
@@ -531,6 +479,7 @@ pub fn apply_within(
             .map(|(i, _)| i)
             .collect(),
     };
+    let source_hits = SearchIndex::hits(&index.sources, &w);
     let sources = ds
         .sources
         .iter()
@@ -538,16 +487,17 @@ pub fn apply_within(
         .filter(|(i, s)| {
             (!claim_scoped || linked_sources.contains(s.id.as_str()))
                 && range.is_none_or(|r| s.published.as_ref().is_some_and(|d| overlaps(d, r)))
-                && has_all(index.sources.get(*i), &w)
+                && index.sources.has_all(*i, &source_hits)
         })
         .map(|(i, _)| i)
         .collect();
+    let actor_hits = SearchIndex::hits(&index.actors, &w);
     let actors = ds
         .actors
         .iter()
         .enumerate()
         .filter(|(i, a)| {
-            f.claimant.as_ref().is_none_or(|c| &a.id == c) && has_all(index.actors.get(*i), &w)
+            f.claimant.as_ref().is_none_or(|c| &a.id == c) && index.actors.has_all(*i, &actor_hits)
         })
         .map(|(i, _)| i)
         .collect();
@@ -613,11 +563,22 @@ mod tests {
 
     #[test]
     fn the_search_index_finds_what_a_plain_scan_finds() {
-        let ds = crate::synth::generate(crate::synth::Size {
+        let mut ds = crate::synth::generate(crate::synth::Size {
             events: 60,
             claims: 400,
             seed: 11,
         });
+        // Other scripts, and whitespace other than spaces and line breaks.
+        let others = [
+            "Міноборони\u{a0}повідомило: ЗСУ 2024-12",
+            "국정원은\t북한군 사상자\u{3000}발표",
+            "ΟΔΟΣ\x0bΣίσυφος",
+            "vertical\x0btab\x0cform\rfeed",
+        ];
+        for (k, c) in ds.claims.iter_mut().enumerate().step_by(5) {
+            c.notes.push(' ');
+            c.notes.push_str(others[k % others.len()]);
+        }
         let index = SearchIndex::build(&ds);
         let mut rng = fastrand::Rng::with_seed(3);
         let mut non_empty = 0;
@@ -791,11 +752,13 @@ mod tests {
         assert!(!narrows(&f("mi"), &other));
         let mut previous = apply(&ds, &index, &f(""));
         let mut text = String::new();
+        let mut before = String::new();
         for ch in "ministry reported".chars() {
             text.push(ch);
-            let now = apply_within(&ds, &index, &f(&text), Some(&previous));
+            let now = apply_within(&ds, &index, &f(&text), Some((&previous, &f(&before))));
             assert_eq!(now, apply(&ds, &index, &f(&text)), "{text}");
             previous = now;
+            before = text.clone();
         }
         assert!(!previous.claims.is_empty());
     }

@@ -17,6 +17,7 @@ pub mod rename;
 pub mod series;
 pub mod validate;
 pub mod value;
+pub mod words;
 
 pub use date::{DateError, DateText, Day, PartialDate};
 pub use record::{

@@ -1,0 +1,376 @@
+//! The word index the text filter searches: each record's text cut at whitespace into
+//! lowercased words, each distinct word of a chunk of records kept once (the chunk's
+//! vocabulary), each record holding only the numbers of its words. A search word is looked
+//! for in the vocabularies — a few megabytes however many records share a word — and each
+//! record then asks whether one of its words was hit: no copy of the records' text is kept,
+//! and no keystroke reads it all.
+//!
+//! It finds exactly what a substring search of the lowercased text finds for words without
+//! whitespace (the filter's words never hold any): such a word can only match inside one
+//! whitespace-separated word of the text. Lowercasing is Unicode's (`str::to_lowercase`), so
+//! any script is found in any case.
+//!
+//! Each chunk of [`CHUNK`] records has a vocabulary of its own, so that chunks are built and
+//! searched in parallel and a record is replaced without touching the others.
+
+use memchr::memmem::Finder;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+/// Records per chunk.
+const CHUNK: usize = 4096;
+
+/// The words of one kind's records.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    chunks: Vec<Chunk>,
+    len: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Chunk {
+    /// Every distinct word of the chunk, numbered in the order first seen, end to end (each
+    /// followed by a line break, so that no match spans two).
+    vocab: String,
+    /// Where each word starts in `vocab`.
+    starts: Vec<u32>,
+    /// The records' word numbers, record after record.
+    words: Vec<u32>,
+    /// Where each record's words end in `words`.
+    ends: Vec<u32>,
+}
+
+/// The vocabulary words one search word was found in, per chunk.
+#[derive(Debug, Clone, Default)]
+pub struct Hits(Vec<Vec<u64>>);
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Calls `f` with where each of `text`'s words starts and ends, words being cut at
+/// whitespace (Unicode's, as `str::split_whitespace`; ASCII text — the common case — is cut
+/// byte by byte, several times faster). Cutting at fewer places would still find the same
+/// (a search word holds no whitespace); cutting at anything else would not.
+fn word_ranges(text: &str, mut f: impl FnMut(usize, usize)) {
+    if !text.is_ascii() {
+        for w in text.split_whitespace() {
+            let s = w.as_ptr() as usize - text.as_ptr() as usize;
+            f(s, s + w.len());
+        }
+        return;
+    }
+    // ASCII's whitespace in Unicode: tab, line feed, vertical tab, form feed, carriage
+    // return, space.
+    let space = |b: u8| b == b' ' || (b'\t'..=b'\r').contains(&b);
+    let b = text.as_bytes();
+    let mut p = 0;
+    while p < b.len() {
+        while p < b.len() && space(b[p]) {
+            p += 1;
+        }
+        let s = p;
+        while p < b.len() && !space(b[p]) {
+            p += 1;
+        }
+        if p > s {
+            f(s, p);
+        }
+    }
+}
+
+/// Appends the distinct numbers of `text`'s words, each numbered by `id` (given where the
+/// word starts and ends in `text`). `seen[n]` is the mark of the last record that had word
+/// `n`; `mark` is this record's.
+fn words_of(
+    text: &str,
+    out: &mut Vec<u32>,
+    seen: &mut Vec<u32>,
+    mark: u32,
+    mut id: impl FnMut(usize, usize) -> u32,
+) {
+    word_ranges(text, |s, e| {
+        let n = id(s, e);
+        let k = n as usize;
+        if k >= seen.len() {
+            seen.resize(k + 1, u32::MAX);
+        }
+        if seen[k] != mark {
+            seen[k] = mark;
+            out.push(n);
+        }
+    });
+}
+
+/// Numbers the words of one text, a short word (most of them) found by its bytes packed into
+/// one integer: hashing and comparing it costs a few instructions instead of a string's.
+struct Numbering<'t> {
+    /// The text, followed by at least 16 bytes that are not part of it (the packing reads
+    /// 16 bytes at once).
+    text: &'t str,
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<&'t str, u32>,
+    order: Vec<&'t str>,
+}
+
+impl<'t> Numbering<'t> {
+    fn id(&mut self, s: usize, e: usize) -> u32 {
+        let word = self.text.get(s..e).unwrap_or("");
+        let order = &mut self.order;
+        let next = || {
+            order.push(word);
+            to_u32(order.len() - 1)
+        };
+        let n = e - s;
+        if n < 16 {
+            let mut raw = [0u8; 16];
+            match self.text.as_bytes().get(s..s + 16) {
+                Some(sixteen) => raw.copy_from_slice(sixteen),
+                None => raw[..n].copy_from_slice(word.as_bytes()),
+            }
+            let mask = if n == 0 {
+                0
+            } else {
+                u128::MAX >> (128 - 8 * n)
+            };
+            let key = (u128::from_le_bytes(raw) & mask) | ((n as u128) << 120);
+            *self.short.entry(key).or_insert_with(next)
+        } else {
+            *self.long.entry(word).or_insert_with(next)
+        }
+    }
+}
+
+impl Chunk {
+    /// The chunk of records `ids`, `write` appending record `i`'s text, lowercased.
+    fn build(ids: std::ops::Range<usize>, write: &impl Fn(usize, &mut String)) -> Chunk {
+        // The chunk's text, whole: the words borrow from it while they are numbered.
+        let mut text = String::new();
+        let mut bounds = Vec::with_capacity(ids.len());
+        for i in ids {
+            write(i, &mut text);
+            bounds.push(text.len());
+        }
+        text.push_str(&"\n".repeat(16));
+        let mut numbering = Numbering {
+            text: &text,
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+            order: Vec::new(),
+        };
+        let mut chunk = Chunk {
+            ends: Vec::with_capacity(bounds.len()),
+            ..Chunk::default()
+        };
+        let mut from = 0;
+        let mut seen = Vec::new();
+        for (j, end) in bounds.into_iter().enumerate() {
+            let record = text.get(from..end).unwrap_or("");
+            words_of(record, &mut chunk.words, &mut seen, to_u32(j), |s, e| {
+                numbering.id(from + s, from + e)
+            });
+            chunk.ends.push(to_u32(chunk.words.len()));
+            from = end;
+        }
+        let order = numbering.order;
+        chunk.vocab.reserve(order.iter().map(|w| w.len() + 1).sum());
+        chunk.starts.reserve(order.len());
+        for w in order {
+            chunk.starts.push(to_u32(chunk.vocab.len()));
+            chunk.vocab.push_str(w);
+            chunk.vocab.push('\n');
+        }
+        chunk.words.shrink_to_fit();
+        chunk
+    }
+
+    /// Record `j` of the chunk: where its words are in `words`.
+    fn span(&self, j: usize) -> Option<std::ops::Range<usize>> {
+        let end = *self.ends.get(j)? as usize;
+        let start = if j == 0 { 0 } else { self.ends[j - 1] as usize };
+        Some(start..end)
+    }
+
+    fn hits(&self, word: &Finder<'_>) -> Vec<u64> {
+        let mut bits = vec![0u64; self.starts.len().div_ceil(64)];
+        let text = self.vocab.as_bytes();
+        // Matches come in order: the word each falls in is found by walking on.
+        let (mut at, mut id) = (0, 0);
+        while let Some(found) = text.get(at..).and_then(|t| word.find(t)) {
+            let p = at + found;
+            while id + 1 < self.starts.len() && self.starts[id + 1] as usize <= p {
+                id += 1;
+            }
+            if let Some(b) = bits.get_mut(id / 64) {
+                *b |= 1 << (id % 64);
+            }
+            // On to the next word: one hit per word is enough.
+            match self.starts.get(id + 1) {
+                Some(&next) => at = next as usize,
+                None => break,
+            }
+        }
+        bits
+    }
+}
+
+impl Words {
+    /// The words of `n` records, `write` appending record `i`'s text, lowercased (chunks in
+    /// parallel).
+    pub fn build(n: usize, write: impl Fn(usize, &mut String) + Sync) -> Words {
+        let chunks = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| Chunk::build(c * CHUNK..((c + 1) * CHUNK).min(n), &write))
+            .collect();
+        Words { chunks, len: n }
+    }
+
+    /// Cuts record `i`'s text again (`write` appends it, lowercased): the one record, however
+    /// many there are. Words no longer used stay in the chunk's vocabulary, matching nothing.
+    pub fn replace(&mut self, i: usize, write: impl Fn(usize, &mut String)) {
+        let Some(chunk) = self.chunks.get_mut(i / CHUNK) else {
+            return;
+        };
+        let j = i % CHUNK;
+        let Some(span) = chunk.span(j) else { return };
+        let mut text = String::new();
+        write(i, &mut text);
+        let vocab = std::mem::take(&mut chunk.vocab);
+        let mut table: FxHashMap<&str, u32> = chunk
+            .starts
+            .iter()
+            .enumerate()
+            .map(|(k, &s)| {
+                let end = chunk.starts.get(k + 1).map_or(vocab.len(), |&e| e as usize);
+                (
+                    vocab.get(s as usize..end.saturating_sub(1)).unwrap_or(""),
+                    to_u32(k),
+                )
+            })
+            .collect();
+        let mut added: Vec<&str> = Vec::new();
+        let known = chunk.starts.len();
+        let mut new = Vec::new();
+        words_of(&text, &mut new, &mut Vec::new(), 0, |s, e| {
+            let w = text.get(s..e).unwrap_or("");
+            *table.entry(w).or_insert_with(|| {
+                added.push(w);
+                to_u32(known + added.len() - 1)
+            })
+        });
+        drop(table);
+        let mut vocab = vocab;
+        for w in added {
+            chunk.starts.push(to_u32(vocab.len()));
+            vocab.push_str(w);
+            vocab.push('\n');
+        }
+        chunk.vocab = vocab;
+        let (start, end) = (span.start, span.end);
+        let grew = new.len() as i64 - (end - start) as i64;
+        chunk.words.splice(start..end, new);
+        for e in &mut chunk.ends[j..] {
+            *e = u32::try_from(i64::from(*e) + grew).unwrap_or(0);
+        }
+    }
+
+    /// The vocabulary words holding `word` (which is lowercased and has no whitespace).
+    pub fn hits(&self, word: &Finder<'_>) -> Hits {
+        Hits(self.chunks.par_iter().map(|c| c.hits(word)).collect())
+    }
+
+    /// Whether one of record `i`'s words is among `hits`.
+    pub fn has(&self, i: usize, hits: &Hits) -> bool {
+        self.has_all(i, std::slice::from_ref(hits))
+    }
+
+    /// Whether record `i` has every search word (`hits` of each).
+    pub fn has_all(&self, i: usize, hits: &[Hits]) -> bool {
+        let c = i / CHUNK;
+        let Some(chunk) = self.chunks.get(c) else {
+            return hits.is_empty();
+        };
+        let words = chunk
+            .span(i % CHUNK)
+            .and_then(|s| chunk.words.get(s))
+            .unwrap_or(&[]);
+        hits.iter().all(|h| {
+            let bits = h.0.get(c).map_or(&[][..], Vec::as_slice);
+            words.iter().any(|&w| {
+                let w = w as usize;
+                bits.get(w / 64).is_some_and(|b| b & (1 << (w % 64)) != 0)
+            })
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Bytes held (the vocabularies and the records' word numbers).
+    pub fn heap_bytes(&self) -> usize {
+        self.chunks
+            .iter()
+            .map(|c| {
+                c.vocab.capacity()
+                    + (c.starts.capacity() + c.words.capacity() + c.ends.capacity()) * 4
+            })
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lower(texts: &[&str]) -> Words {
+        Words::build(texts.len(), |i, s| s.push_str(&texts[i].to_lowercase()))
+    }
+
+    fn found(w: &Words, word: &str) -> Vec<usize> {
+        let f = Finder::new(word.to_lowercase().as_bytes()).into_owned();
+        let h = w.hits(&f);
+        (0..w.len()).filter(|&i| w.has(i, &h)).collect()
+    }
+
+    #[test]
+    fn a_word_is_found_inside_words_in_any_case_and_script_but_never_across_whitespace() {
+        let w = lower(&[
+            "Міноборони України повідомило",
+            "국정원 said 2024-12-18",
+            "ΟΔΟΣ Σίσυφος",
+            "ministry reported",
+            "",
+        ]);
+        assert_eq!(found(&w, "МІНО"), vec![0]);
+        assert_eq!(found(&w, "ни"), vec![0]);
+        assert_eq!(found(&w, "정원"), vec![1]);
+        assert_eq!(found(&w, "4-12-1"), vec![1]);
+        assert_eq!(found(&w, "οδος"), vec![2]);
+        assert_eq!(found(&w, "is"), vec![3]);
+        assert_eq!(found(&w, "d"), vec![1, 3]);
+        assert_eq!(found(&w, "yreported"), Vec::<usize>::new());
+        assert_eq!(found(&w, "zq"), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_replaced_record_finds_its_new_words_only_and_the_others_are_untouched() {
+        let texts: Vec<String> = (0..10_000).map(|i| format!("rec{i} common")).collect();
+        let mut w = Words::build(texts.len(), |i, s| s.push_str(&texts[i]));
+        w.replace(4100, |_, s| s.push_str("zebra crossing zebra"));
+        w.replace(0, |_, s| s.push_str("one two three four five"));
+        w.replace(9_999, |_, s| s.push_str(""));
+        assert_eq!(found(&w, "zebra"), vec![4100]);
+        assert_eq!(found(&w, "rec4100"), Vec::<usize>::new());
+        assert_eq!(found(&w, "rec4101"), vec![4101]);
+        assert_eq!(found(&w, "rec4099"), vec![4099]);
+        assert_eq!(found(&w, "five"), vec![0]);
+        assert_eq!(found(&w, "common").len(), 10_000 - 3);
+        assert_eq!(found(&w, "rec9999"), Vec::<usize>::new());
+        assert_eq!(found(&w, "rec9998"), vec![9_998]);
+    }
+}
