@@ -41,8 +41,29 @@ impl Phase {
     }
 }
 
+/// What a run measured.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub phases: Vec<Phase>,
+    /// Resident memory once open, after the phases, with the dataset still open (and the
+    /// peak): read from `/proc/self/status`, so on Linux only.
+    pub memory: Option<(String, String)>,
+}
+
+/// This process's resident memory and its peak, where the system tells them (Linux).
+fn memory() -> Option<(String, String)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
 /// Runs `frames` frames per phase on the dataset in `dir` at 1600×1000 points.
-pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
+pub fn run(dir: &Path, frames: usize) -> Result<Run, String> {
     let ctx = egui::Context::default();
     let prefs = Prefs {
         plot: crate::model::plot::PlotPrefs {
@@ -255,5 +276,9 @@ pub fn run(dir: &Path, frames: usize) -> Result<Vec<Phase>, String> {
         phase.vertices.push(v);
     }
     phases.push(phase);
-    Ok(phases)
+    // Measured here, the dataset still open (once `app` is dropped the figure would be of
+    // memory freed but not yet given back).
+    let memory = memory();
+    drop(app);
+    Ok(Run { phases, memory })
 }

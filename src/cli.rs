@@ -772,7 +772,7 @@ fn generate(dir: &Path, events: usize, claims: usize, seed: u64) -> u8 {
 fn bench_ui(dir: &Path, frames: usize) -> u8 {
     let t0 = std::time::Instant::now();
     match crate::bench_ui::run(dir, frames) {
-        Ok(phases) => {
+        Ok(run) => {
             out(&format!(
                 "{} ({frames} frames per phase; the whole run, opening included, took {:.1} s)",
                 dir.display(),
@@ -782,7 +782,7 @@ fn bench_ui(dir: &Path, frames: usize) -> u8 {
                 "{:<24} {:>8} {:>8} {:>8} {:>12} {:>12}",
                 "phase", "p50 ms", "p95 ms", "max ms", "vertices p50", "vertices max"
             ));
-            for p in &phases {
+            for p in &run.phases {
                 let (p50, p95, max) = p.summary();
                 let mut v = p.vertices.clone();
                 v.sort_unstable();
@@ -794,18 +794,10 @@ fn bench_ui(dir: &Path, frames: usize) -> u8 {
                 ));
             }
             // Linux tells a process its resident memory; elsewhere this line is left out.
-            if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
-                let field = |name: &str| {
-                    status
-                        .lines()
-                        .find(|l| l.starts_with(name))
-                        .map(|l| l[name.len()..].trim().to_string())
-                };
-                if let (Some(rss), Some(peak)) = (field("VmRSS:"), field("VmHWM:")) {
-                    out(&format!(
-                        "resident memory with the dataset open: {rss} (peak {peak})"
-                    ));
-                }
+            if let Some((rss, peak)) = &run.memory {
+                out(&format!(
+                    "resident memory with the dataset open: {rss} (peak {peak})"
+                ));
             }
             0
         }
