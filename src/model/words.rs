@@ -1,9 +1,9 @@
 //! The word index the text filter searches: each record's text cut at whitespace into
 //! lowercased words, each distinct word of a chunk of records kept once (the chunk's
-//! vocabulary), each record holding only the numbers of its words. A search word is looked
-//! for in the vocabularies — a few megabytes however many records share a word — and each
-//! record then asks whether one of its words was hit: no copy of the records' text is kept,
-//! and no keystroke reads it all.
+//! vocabulary) with the records that have it (two bytes each). A search word is looked for in
+//! the vocabularies — a few megabytes however many records share a word — and the records of
+//! the words it is found in are marked: no copy of the records' text is kept, no keystroke
+//! reads it all, and a rare word costs little more than the vocabularies.
 //!
 //! It finds exactly what a substring search of the lowercased text finds for words without
 //! whitespace (the filter's words never hold any): such a word can only match inside one
@@ -34,13 +34,15 @@ struct Chunk {
     vocab: String,
     /// Where each word starts in `vocab`.
     starts: Vec<u32>,
-    /// The records' word numbers, record after record.
-    words: Vec<u32>,
-    /// Where each record's words end in `words`.
-    ends: Vec<u32>,
+    /// The records (numbered within the chunk) that have each word, word after word.
+    posts: Vec<u16>,
+    /// Where each word's records end in `posts`.
+    post_ends: Vec<u32>,
+    /// How many records the chunk holds.
+    records: usize,
 }
 
-/// The vocabulary words one search word was found in, per chunk.
+/// The records one search word was found in: per chunk, a bit per record.
 #[derive(Debug, Clone, Default)]
 pub struct Hits(Vec<Vec<u64>>);
 
@@ -159,20 +161,52 @@ impl Chunk {
             order: Vec::new(),
         };
         let mut chunk = Chunk {
-            ends: Vec::with_capacity(bounds.len()),
+            records: bounds.len(),
             ..Chunk::default()
         };
+        // Each record's words first, then turned around into each word's records.
+        let mut words = Vec::new();
+        let mut ends = Vec::with_capacity(bounds.len());
         let mut from = 0;
         let mut seen = Vec::new();
         for (j, end) in bounds.into_iter().enumerate() {
             let record = text.get(from..end).unwrap_or("");
-            words_of(record, &mut chunk.words, &mut seen, to_u32(j), |s, e| {
+            words_of(record, &mut words, &mut seen, to_u32(j), |s, e| {
                 numbering.id(from + s, from + e)
             });
-            chunk.ends.push(to_u32(chunk.words.len()));
+            ends.push(words.len());
             from = end;
         }
         let order = numbering.order;
+        let mut count = vec![0u32; order.len()];
+        for &w in &words {
+            count[w as usize] += 1;
+        }
+        let mut at = 0;
+        chunk.post_ends = count
+            .iter()
+            .map(|&n| {
+                at += n;
+                at
+            })
+            .collect();
+        // Where each word's next record goes: its start, moving on.
+        let mut next: Vec<u32> = chunk
+            .post_ends
+            .iter()
+            .zip(&count)
+            .map(|(&e, &n)| e - n)
+            .collect();
+        chunk.posts = vec![0; words.len()];
+        let mut start = 0;
+        for (j, &end) in ends.iter().enumerate() {
+            for &w in &words[start..end] {
+                let slot = &mut next[w as usize];
+                chunk.posts[*slot as usize] = j as u16;
+                *slot += 1;
+            }
+            start = end;
+        }
         chunk.vocab.reserve(order.iter().map(|w| w.len() + 1).sum());
         chunk.starts.reserve(order.len());
         for w in order {
@@ -180,19 +214,24 @@ impl Chunk {
             chunk.vocab.push_str(w);
             chunk.vocab.push('\n');
         }
-        chunk.words.shrink_to_fit();
         chunk
     }
 
-    /// Record `j` of the chunk: where its words are in `words`.
-    fn span(&self, j: usize) -> Option<std::ops::Range<usize>> {
-        let end = *self.ends.get(j)? as usize;
-        let start = if j == 0 { 0 } else { self.ends[j - 1] as usize };
-        Some(start..end)
+    /// The records that have word `w`.
+    fn records_of(&self, w: usize) -> &[u16] {
+        let Some(&end) = self.post_ends.get(w) else {
+            return &[];
+        };
+        let start = w
+            .checked_sub(1)
+            .and_then(|p| self.post_ends.get(p))
+            .map_or(0, |&s| s as usize);
+        self.posts.get(start..end as usize).unwrap_or(&[])
     }
 
+    /// The records that have a word holding `word`: a bit per record.
     fn hits(&self, word: &Finder<'_>) -> Vec<u64> {
-        let mut bits = vec![0u64; self.starts.len().div_ceil(64)];
+        let mut bits = vec![0u64; self.records.div_ceil(64)];
         let text = self.vocab.as_bytes();
         // Matches come in order: the word each falls in is found by walking on.
         let (mut at, mut id) = (0, 0);
@@ -201,8 +240,10 @@ impl Chunk {
             while id + 1 < self.starts.len() && self.starts[id + 1] as usize <= p {
                 id += 1;
             }
-            if let Some(b) = bits.get_mut(id / 64) {
-                *b |= 1 << (id % 64);
+            for &j in self.records_of(id) {
+                if let Some(b) = bits.get_mut(usize::from(j) / 64) {
+                    *b |= 1 << (j % 64);
+                }
             }
             // On to the next word: one hit per word is enough.
             match self.starts.get(id + 1) {
@@ -225,14 +266,17 @@ impl Words {
         Words { chunks, len: n }
     }
 
-    /// Cuts record `i`'s text again (`write` appends it, lowercased): the one record, however
-    /// many there are. Words no longer used stay in the chunk's vocabulary, matching nothing.
+    /// Cuts record `i`'s text again (`write` appends it, lowercased): the one record's words
+    /// and its chunk's lists of records, however many chunks there are. Words no longer used
+    /// stay in the chunk's vocabulary, matching nothing.
     pub fn replace(&mut self, i: usize, write: impl Fn(usize, &mut String)) {
         let Some(chunk) = self.chunks.get_mut(i / CHUNK) else {
             return;
         };
         let j = i % CHUNK;
-        let Some(span) = chunk.span(j) else { return };
+        if j >= chunk.records {
+            return;
+        }
         let mut text = String::new();
         write(i, &mut text);
         let vocab = std::mem::take(&mut chunk.vocab);
@@ -266,15 +310,27 @@ impl Words {
             vocab.push('\n');
         }
         chunk.vocab = vocab;
-        let (start, end) = (span.start, span.end);
-        let grew = new.len() as i64 - (end - start) as i64;
-        chunk.words.splice(start..end, new);
-        for e in &mut chunk.ends[j..] {
-            *e = u32::try_from(i64::from(*e) + grew).unwrap_or(0);
+        // The lists of records again: without record `j`, then with it where it has the word.
+        let mut has = vec![false; chunk.starts.len()];
+        for &w in &new {
+            has[w as usize] = true;
         }
+        let j = j as u16;
+        let mut posts = Vec::with_capacity(chunk.posts.len() + new.len());
+        let mut post_ends = Vec::with_capacity(chunk.starts.len());
+        for (w, &here) in has.iter().enumerate() {
+            posts.extend(chunk.records_of(w).iter().filter(|&&r| r != j));
+            if here {
+                posts.push(j);
+            }
+            post_ends.push(to_u32(posts.len()));
+        }
+        chunk.posts = posts;
+        chunk.post_ends = post_ends;
     }
 
-    /// The vocabulary words holding `word` (which is lowercased and has no whitespace).
+    /// The records that have a word holding `word` (which is lowercased and has no
+    /// whitespace).
     pub fn hits(&self, word: &Finder<'_>) -> Hits {
         Hits(self.chunks.par_iter().map(|c| c.hits(word)).collect())
     }
@@ -286,20 +342,11 @@ impl Words {
 
     /// Whether record `i` has every search word (`hits` of each).
     pub fn has_all(&self, i: usize, hits: &[Hits]) -> bool {
-        let c = i / CHUNK;
-        let Some(chunk) = self.chunks.get(c) else {
-            return hits.is_empty();
-        };
-        let words = chunk
-            .span(i % CHUNK)
-            .and_then(|s| chunk.words.get(s))
-            .unwrap_or(&[]);
+        let (c, j) = (i / CHUNK, i % CHUNK);
         hits.iter().all(|h| {
-            let bits = h.0.get(c).map_or(&[][..], Vec::as_slice);
-            words.iter().any(|&w| {
-                let w = w as usize;
-                bits.get(w / 64).is_some_and(|b| b & (1 << (w % 64)) != 0)
-            })
+            h.0.get(c)
+                .and_then(|bits| bits.get(j / 64))
+                .is_some_and(|b| b & (1 << (j % 64)) != 0)
         })
     }
 
@@ -311,13 +358,14 @@ impl Words {
         self.len == 0
     }
 
-    /// Bytes held (the vocabularies and the records' word numbers).
+    /// Bytes held (the vocabularies and their lists of records).
     pub fn heap_bytes(&self) -> usize {
         self.chunks
             .iter()
             .map(|c| {
                 c.vocab.capacity()
-                    + (c.starts.capacity() + c.words.capacity() + c.ends.capacity()) * 4
+                    + (c.starts.capacity() + c.post_ends.capacity()) * 4
+                    + c.posts.capacity() * 2
             })
             .sum()
     }
