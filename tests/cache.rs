@@ -68,6 +68,23 @@ fn a_dataset_opened_from_the_cache_is_the_one_a_fresh_parse_gives() {
 }
 
 #[test]
+fn the_sample_every_field_used_reads_back_from_the_cache_as_parsed() {
+    // The sample uses the fields the generator leaves out (translations, locators, rank
+    // reasons, methods, places, parts): entries hold every field by position.
+    let (tmp, dir) = crate::common::sample_copy();
+    let cache = Cache::for_dataset(&tmp.path().join("cache"), &dir);
+    assert_eq!(
+        cached(&dir, &cache),
+        fresh(&dir),
+        "the open that fills the cache"
+    );
+    for rel in record_files(&dir) {
+        assert!(cache.entry_path(&rel).is_file(), "{} cached", rel.display());
+    }
+    assert_eq!(cached(&dir, &cache), fresh(&dir), "the open from the cache");
+}
+
+#[test]
 fn random_edits_on_disk_between_opens_never_give_a_stale_record() {
     for seed in 0..12u64 {
         let (tmp, dir) = generated(100 + seed);

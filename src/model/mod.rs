@@ -15,6 +15,7 @@ pub mod plot;
 pub mod record;
 pub mod rename;
 pub mod series;
+pub mod skip;
 pub mod validate;
 pub mod value;
 pub mod words;

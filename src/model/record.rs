@@ -21,10 +21,6 @@ pub struct Origin {
     pub col: u32,
 }
 
-fn is_default<T: Default + PartialEq>(v: &T) -> bool {
-    *v == T::default()
-}
-
 /// The format version this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -33,9 +29,9 @@ pub const FORMAT_VERSION: u32 = 1;
 pub struct Manifest {
     pub format_version: u32,
     pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub description: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub license: String,
     /// What claims count: `troops_deployed`, `killed`, `killed_or_wounded`, ...
     #[serde(default)]
@@ -53,9 +49,9 @@ pub struct Manifest {
 pub struct Metric {
     pub id: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub description: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty_list")]
     pub parts: Vec<String>,
     #[serde(skip)]
     pub origin: Option<Origin>,
@@ -66,7 +62,7 @@ pub struct Metric {
 pub struct Term {
     pub id: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub description: String,
     #[serde(skip)]
     pub origin: Option<Origin>,
@@ -213,12 +209,12 @@ impl Method {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Citation {
     pub source: Name,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub quote: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub translation: String,
     /// Page, paragraph, timestamp.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub locator: String,
 }
 
@@ -230,39 +226,39 @@ pub struct Claim {
     /// The actor being counted (e.g. DPRK forces in Russia).
     pub subject: Name,
     pub value: Value,
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(default, skip_serializing_if = "super::skip::default")]
     pub scope: Scope,
     /// When the claim was made.
     pub stated_on: DateText,
     /// The instant or period the figure describes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub refers_to: Option<DateText>,
     /// Who asserted it.
     pub claimant: Name,
     /// Who relayed it (a lawmaker briefing for an intelligence service).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub via: Option<Name>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty_list")]
     pub sources: Vec<Citation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub reliability: Option<Reliability>,
     /// Information credibility, 1 (confirmed) to 6 (cannot be judged). Any whole number is
     /// read, so that a wrong one (`300`) is a finding of `check` at the field, not a file that
     /// does not parse.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub credibility: Option<i64>,
-    #[serde(default, skip_serializing_if = "is_default")]
+    #[serde(default, skip_serializing_if = "super::skip::default")]
     pub rank: Rank,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub rank_reason: Option<RankReason>,
     /// The earlier claim of the same claimant that this one replaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub supersedes: Option<Name>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub event: Option<Name>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub method: Option<Method>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub notes: String,
     #[serde(skip)]
     pub origin: Option<Origin>,
@@ -296,17 +292,17 @@ pub enum GeoPrecision {
 /// Where an event happened.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Place {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub region: String,
     /// ISO 3166 alpha-2 code or name.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub country: String,
     /// Latitude and longitude in degrees.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub coordinates: Option<(f64, f64)>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub precision: Option<GeoPrecision>,
 }
 
@@ -316,18 +312,18 @@ pub struct Event {
     pub id: String,
     pub date: DateText,
     pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub place: Option<Place>,
     pub event_type: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty_list")]
     pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty_list")]
     pub actors: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty_list")]
     pub sources: Vec<Citation>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub notes: String,
     #[serde(skip)]
     pub origin: Option<Origin>,
@@ -376,24 +372,24 @@ pub struct Actor {
     pub id: String,
     pub name: String,
     /// Other names, including the name in the actor's own script.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty_list")]
     pub aliases: Vec<String>,
     pub kind: ActorKind,
     /// ISO 3166 alpha-2 code of the actor's country.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub country: String,
     /// The side of the conflict (`ukraine`, `russia`, `neutral`, ...).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub side: String,
     /// The organisation the actor belongs to, an actor id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub part_of: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub default_reliability: Option<Reliability>,
     /// Display colour, `#rrggbb`, used for this actor everywhere in the UI.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub color: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub notes: String,
     #[serde(skip)]
     pub origin: Option<Origin>,
@@ -404,22 +400,22 @@ pub struct Actor {
 pub struct Source {
     pub id: String,
     pub title: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub outlet: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub author: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub url: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub archive_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub published: Option<DateText>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub accessed: Option<DateText>,
     /// BCP 47 language tag (`en`, `uk`, `ko`).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub language: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub notes: String,
     #[serde(skip)]
     pub origin: Option<Origin>,

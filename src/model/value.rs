@@ -78,11 +78,11 @@ impl Qualifier {
 #[serde(from = "RawValue")]
 pub struct Value {
     pub qualifier: Qualifier,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub best: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub low: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "super::skip::none")]
     pub high: Option<u64>,
     /// Numbers in the file that are not counts (`3.5`, `-5`), by field, with what a save
     /// writes instead: reported by `check` at the field rather than failing the whole file.

@@ -24,13 +24,18 @@ use serde::{Deserialize, Serialize};
 use crate::model::ids::fnv;
 use crate::model::{Kind, Origin, Record};
 
+thread_local! {
+    /// The entry this thread is reading, in a buffer it keeps (see `store::read_reusing`).
+    static ENTRY_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The folder `crosscheck` keeps caches in unless told otherwise.
 pub const CACHE_DIR_VARIABLE: &str = "CROSSCHECK_CACHE_DIR";
 
 /// Starts every entry: not a cache entry of ours otherwise.
 const MAGIC: &[u8] = b"crosscheck parse cache\n";
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The caches of one dataset.
 #[derive(Debug, Clone)]
@@ -96,7 +101,23 @@ impl Cache {
         size: u64,
         hash: u64,
     ) -> Option<Vec<R>> {
-        let bytes = std::fs::read(self.entry_path(rel)).ok()?;
+        ENTRY_BYTES.with_borrow_mut(|bytes| {
+            super::read_reusing(&self.entry_path(rel), bytes).ok()?;
+            let records = Cache::decode(bytes, rel, file, size, hash);
+            if bytes.capacity() > 64 << 20 {
+                *bytes = Vec::new();
+            }
+            records
+        })
+    }
+
+    fn decode<R: DeserializeOwned + Record>(
+        bytes: &[u8],
+        rel: &Path,
+        file: u32,
+        size: u64,
+        hash: u64,
+    ) -> Option<Vec<R>> {
         let body = bytes.strip_prefix(MAGIC)?;
         let mut de = rmp_serde::Deserializer::new(body);
         let header = Header::deserialize(&mut de).ok()?;
@@ -122,9 +143,15 @@ impl Cache {
             .map(|r| r.origin().map_or((0, 0), |o| (o.line, o.col)))
             .collect();
         let mut out = MAGIC.to_vec();
+        // The header by name, the records by position (every field written: see
+        // `model::skip`).
         let encoded =
             rmp_serde::encode::write_named(&mut out, &Cache::header(rel, R::KIND, size, hash))
-                .and_then(|()| rmp_serde::encode::write_named(&mut out, &(records, at)));
+                .and_then(|()| {
+                    crate::model::skip::with_all_fields(|| {
+                        rmp_serde::encode::write(&mut out, &(records, at))
+                    })
+                });
         if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
             super::write_bytes(&self.entry_path(rel), &out).ok();
         }

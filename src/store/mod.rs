@@ -291,6 +291,23 @@ struct ReadInfo {
     comments: Vec<u32>,
 }
 
+/// Reads the file at `path` into `buf` (emptied first). Opening a dataset reads each file
+/// into a buffer its thread keeps: a gigabyte of fresh memory per open would cost more in
+/// the system's page faults than the reading.
+pub(crate) fn read_reusing(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
+    use std::io::Read as _;
+    buf.clear();
+    let mut f = fs::File::open(path)?;
+    let size = f.metadata().map_or(0, |m| m.len());
+    buf.reserve(usize::try_from(size).unwrap_or(0));
+    f.read_to_end(buf).map(|_| ())
+}
+
+thread_local! {
+    /// The bytes of the file this thread is reading (see [`read_reusing`]).
+    static FILE_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn parse_file(
     root: &Path,
     rel: &Path,
@@ -298,7 +315,25 @@ fn parse_file(
     file: u32,
     cache: Option<&cache::Cache>,
 ) -> (ReadInfo, Result<ParsedFile, ParseFailure>) {
-    let bytes = match fs::read(root.join(rel)) {
+    FILE_BYTES.with_borrow_mut(|buf| {
+        let read = read_reusing(&root.join(rel), buf);
+        let out = parse_bytes(read.map(|()| buf.as_slice()), rel, role, file, cache);
+        // A buffer grown for an unusually large file is not kept.
+        if buf.capacity() > 64 << 20 {
+            *buf = Vec::new();
+        }
+        out
+    })
+}
+
+fn parse_bytes(
+    bytes: io::Result<&[u8]>,
+    rel: &Path,
+    role: FileRole,
+    file: u32,
+    cache: Option<&cache::Cache>,
+) -> (ReadInfo, Result<ParsedFile, ParseFailure>) {
+    let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
             let fail = ParseFailure {
@@ -309,7 +344,7 @@ fn parse_file(
             return (ReadInfo::default(), Err(fail));
         }
     };
-    let content_hash = hash(&bytes);
+    let content_hash = hash(bytes);
     let mut h = ReadInfo {
         hash: Some(content_hash),
         comments: Vec::new(),
@@ -327,7 +362,7 @@ fn parse_file(
             return (h, Ok((p, Vec::new())));
         }
     }
-    let text = match std::str::from_utf8(&bytes) {
+    let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
