@@ -3,8 +3,6 @@
 //! chains, and sums of combined metrics that agree with their parts. Each finding points at
 //! the record it is about (its [`Origin`]).
 
-use std::collections::BTreeMap;
-
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::date::{DateText, Day};
@@ -408,7 +406,7 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
         })
         .collect();
     cx.out.extend(per_chunk.into_iter().flatten());
-    check_sums(ds, &mut cx);
+    cx.out.extend(check_sums(ds));
     cx.out
 }
 
@@ -678,7 +676,8 @@ fn check_supersedes(c: &Claim, sup: &str, cx: &mut Ctx<'_>) {
 
 /// For one claimant, subject and statement date: do the parts of a combined metric add up to
 /// what the combined figure allows?
-fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
+fn check_sums(ds: &Dataset) -> Vec<Finding> {
+    let mut out = Vec::new();
     let combined: Vec<_> = ds
         .manifest
         .metrics
@@ -686,11 +685,14 @@ fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
         .filter(|m| !m.parts.is_empty())
         .collect();
     if combined.is_empty() {
-        return;
+        return out;
     }
-    // (claimant, subject, stated earliest, stated latest, metric) -> claims
+    // (claimant, subject, stated earliest, stated latest, metric) -> claims; the groups of
+    // combined metrics in the order first met (a hash map: a sorted map's string
+    // comparisons cost most of the checks at a million claims).
     type Key<'a> = (&'a str, &'a str, Day, Day, &'a str);
-    let mut groups: BTreeMap<Key<'_>, Vec<&Claim>> = BTreeMap::new();
+    let mut groups: FxHashMap<Key<'_>, Vec<&Claim>> = FxHashMap::default();
+    let mut sums: Vec<Key<'_>> = Vec::new();
     // Only claims of combined metrics and of their parts can disagree about a sum.
     let relevant: FxHashSet<&str> = combined
         .iter()
@@ -706,19 +708,25 @@ fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
         if c.rank == Rank::Deprecated || c.value.interval().is_none() {
             continue;
         }
-        groups
-            .entry((
-                &c.claimant,
-                &c.subject,
-                stated.earliest(),
-                stated.latest(),
-                &c.metric,
-            ))
-            .or_default()
-            .push(c);
+        let key = (
+            c.claimant.as_str(),
+            c.subject.as_str(),
+            stated.earliest(),
+            stated.latest(),
+            c.metric.as_str(),
+        );
+        let group = groups.entry(key).or_default();
+        if group.is_empty() && combined.iter().any(|m| m.id == c.metric) {
+            sums.push(key);
+        }
+        group.push(c);
     }
-    for (&(claimant, subject, from, to, metric), claims) in &groups {
+    for key in &sums {
+        let (claimant, subject, from, to, metric) = *key;
         let Some(m) = combined.iter().find(|m| m.id == metric) else {
+            continue;
+        };
+        let Some(claims) = groups.get(key) else {
             continue;
         };
         let mut lo: u64 = 0;
@@ -760,7 +768,7 @@ fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
                     Some(h) => format!("{}–{}", thousands(lo), thousands(h)),
                     None => format!("at least {}", thousands(lo)),
                 };
-                cx.push(
+                out.push(Finding::new(
                     Severity::Warning,
                     Kind::Claim,
                     &c.id,
@@ -771,10 +779,11 @@ fn check_sums(ds: &Dataset, cx: &mut Ctx<'_>) {
                         c.value.stated(),
                         parts.join(" + ")
                     ),
-                );
+                ));
             }
         }
     }
+    out
 }
 
 #[cfg(test)]
