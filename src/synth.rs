@@ -429,7 +429,7 @@ pub fn generate(size: Size) -> Dataset {
             _ => None,
         };
         let mut claim = Claim {
-            id: format!("c{i:07}"),
+            id: format!("c{i:07}").into(),
             metric: metric.into(),
             subject: format!("s{:03}", g.rng.usize(..n_subjects)).into(),
             value,

@@ -325,7 +325,7 @@ fn a_busy_year_is_filed_by_month() {
     let n = crosscheck::store::MONTHLY_ABOVE + 1;
     for k in 0..n {
         let mut c = template.clone();
-        c.id = format!("bulk-{k:05}");
+        c.id = format!("bulk-{k:05}").into();
         c.stated_on = DateText::new(&format!("2026-{:02}-{:02}", 1 + k % 12, 1 + k % 28));
         c.supersedes = None;
         c.origin = None;

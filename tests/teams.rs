@@ -92,7 +92,7 @@ fn curate(ds_dir: &Path, rng: &mut fastrand::Rng, share: usize) -> Changes {
                         index: i,
                     },
                 });
-                changes.insert((Kind::Claim, c.id.clone()), None);
+                changes.insert((Kind::Claim, c.id.to_string()), None);
                 continue;
             }
             1 => c.notes = format!("checked by curator {share} ({})", rng.u32(..)),
@@ -100,7 +100,7 @@ fn curate(ds_dir: &Path, rng: &mut fastrand::Rng, share: usize) -> Changes {
             _ => c.credibility = Some(i64::from(rng.u8(1..7))),
         }
         changes.insert(
-            (Kind::Claim, c.id.clone()),
+            (Kind::Claim, c.id.to_string()),
             Some(AnyRecord::Claim(c.clone())),
         );
         edits.push(Edit::Replace {
@@ -129,7 +129,7 @@ fn curate(ds_dir: &Path, rng: &mut fastrand::Rng, share: usize) -> Changes {
         c.value = Value::new(Qualifier::Exact, u64::from(rng.u32(1..1000)));
         c.sources = ds.claims[0].sources.clone();
         changes.insert(
-            (Kind::Claim, c.id.clone()),
+            (Kind::Claim, c.id.to_string()),
             Some(AnyRecord::Claim(c.clone())),
         );
         let index = ds.claims.len();

@@ -51,7 +51,7 @@ impl App {
             ..
         } = &edit
         {
-            self.last_claim = Some(c.id.clone());
+            self.last_claim = Some(c.id.to_string());
         }
         let Some(doc) = &mut self.doc else {
             return false;

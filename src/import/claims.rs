@@ -285,12 +285,12 @@ impl Importer for Claims {
             let cells: Vec<&str> = row.cells.iter().map(str::trim).collect();
             let id = Builder::content_id(&ids::claim_readable(&claim), &cells.join("\u{1f}"));
             if b.index_of(Kind::Claim, &id).is_none() && b.id_taken(&id) {
-                b.fresh_id(&ids::claim_readable(&claim))
+                b.fresh_id(&ids::claim_readable(&claim)).into()
             } else {
-                id
+                id.into()
             }
         } else {
-            claim_id
+            claim_id.into()
         };
         if let Some(first) = b.first_seen(&claim.id, row.line)
             && first != row.line

@@ -239,7 +239,7 @@ pub fn with_fresh_id(ds: &Dataset, mut record: AnyRecord, rng: &mut fastrand::Rn
         AnyRecord::Actor(r) => (r.id, r.origin) = (id, None),
         AnyRecord::Source(r) => (r.id, r.origin) = (id, None),
         AnyRecord::Event(r) => (r.id, r.origin) = (id, None),
-        AnyRecord::Claim(r) => (r.id, r.origin) = (id, None),
+        AnyRecord::Claim(r) => (r.id, r.origin) = (id.into(), None),
     }
     record
 }

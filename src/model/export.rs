@@ -69,7 +69,7 @@ pub fn claim_row(ds: &Dataset, c: &Claim) -> Vec<String> {
         .filter(|q| !q.is_empty())
         .collect();
     vec![
-        c.id.clone(),
+        c.id.to_string(),
         c.metric.to_string(),
         c.subject.to_string(),
         c.claimant.to_string(),

@@ -530,7 +530,7 @@ mod tests {
             .enumerate()
             .filter(|(_, c)| c.rank != Rank::Deprecated)
             .filter(|(_, c)| {
-                let mut texts = vec![c.id.clone(), c.metric.to_string(), c.notes.clone()];
+                let mut texts = vec![c.id.to_string(), c.metric.to_string(), c.notes.clone()];
                 texts.push(c.value.stated());
                 if let Some(m) = ds.manifest.metrics.iter().find(|m| m.id == c.metric) {
                     texts.push(m.name.clone());
@@ -597,7 +597,7 @@ mod tests {
                             .first()
                             .map(|s| s.quote.clone())
                             .unwrap_or_default(),
-                        3 => c.id.clone(),
+                        3 => c.id.to_string(),
                         _ => "zqxj".to_string(),
                     };
                     let chars: Vec<char> = source.chars().collect();

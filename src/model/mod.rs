@@ -122,7 +122,7 @@ impl Dataset {
             Kind::Actor => {
                 for c in &self.claims {
                     if is(&c.claimant) || is(&c.subject) || c.via.as_deref().is_some_and(is) {
-                        out.push((Kind::Claim, c.id.clone()));
+                        out.push((Kind::Claim, c.id.to_string()));
                     }
                 }
                 for e in &self.events {
@@ -139,7 +139,7 @@ impl Dataset {
             Kind::Source => {
                 for c in &self.claims {
                     if c.sources.iter().any(|s| is(&s.source)) {
-                        out.push((Kind::Claim, c.id.clone()));
+                        out.push((Kind::Claim, c.id.to_string()));
                     }
                 }
                 for e in &self.events {
@@ -151,14 +151,14 @@ impl Dataset {
             Kind::Event => {
                 for c in &self.claims {
                     if c.event.as_deref().is_some_and(is) {
-                        out.push((Kind::Claim, c.id.clone()));
+                        out.push((Kind::Claim, c.id.to_string()));
                     }
                 }
             }
             Kind::Claim => {
                 for c in &self.claims {
                     if c.supersedes.as_deref().is_some_and(is) {
-                        out.push((Kind::Claim, c.id.clone()));
+                        out.push((Kind::Claim, c.id.to_string()));
                     }
                 }
             }

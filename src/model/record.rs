@@ -221,7 +221,7 @@ pub struct Citation {
 /// One number (or one qualitative assertion) made by one claimant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
-    pub id: String,
+    pub id: Name,
     pub metric: Name,
     /// The actor being counted (e.g. DPRK forces in Russia).
     pub subject: Name,

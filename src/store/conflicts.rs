@@ -497,7 +497,7 @@ mod tests {
             let ours = edit_side(&base, &mut rng, 0, "ours");
             let theirs = edit_side(&base, &mut rng, 1, "theirs");
             // What applying both sides' edits gives.
-            let mut expected: std::collections::BTreeMap<String, Claim> =
+            let mut expected: std::collections::BTreeMap<crate::model::record::Name, Claim> =
                 base.iter().map(|c| (c.id.clone(), c.clone())).collect();
             for (side, share) in [(&ours, 0), (&theirs, 1)] {
                 for (i, b) in base.iter().enumerate() {

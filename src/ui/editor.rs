@@ -1179,7 +1179,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
                         o.metric,
                         o.value.stated()
                     );
-                    (o.id.clone(), label, None)
+                    (o.id.to_string(), label, None)
                 })
                 .collect()
         })
@@ -1196,7 +1196,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
             .or_else(|| ds.claims.iter().find(|o| o.id == *cur))
     {
         claims.push((
-            o.id.clone(),
+            o.id.to_string(),
             format!(
                 "{} — {} {}",
                 o.stated_on.display(),
