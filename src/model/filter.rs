@@ -307,8 +307,9 @@ pub struct Shown {
 /// The words of the filter text, lowercased, each with a searcher prepared once (SIMD
 /// substring search; a searcher built per record would cost more than the search).
 fn words(text: &str) -> Vec<Finder<'static>> {
-    text.split_whitespace()
-        .map(|w| Finder::new(w.to_lowercase().as_bytes()).into_owned())
+    lowered_words(text)
+        .iter()
+        .map(|w| Finder::new(w.as_bytes()).into_owned())
         .collect()
 }
 
@@ -322,6 +323,11 @@ pub fn apply(ds: &Dataset, index: &SearchIndex, f: &Filter) -> Shown {
     apply_within(ds, index, f, None)
 }
 
+/// The words of a filter's text, lowercased.
+fn lowered_words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_lowercase).collect()
+}
+
 /// Whether every record `new` shows is among those `old` shows: the filters differ only in
 /// their text, and each word of the old text is part of a word of the new one (typing on).
 pub fn narrows(old: &Filter, new: &Filter) -> bool {
@@ -332,8 +338,7 @@ pub fn narrows(old: &Filter, new: &Filter) -> bool {
         text: String::new(),
         ..new.clone()
     };
-    let lower = |t: &str| -> Vec<String> { t.split_whitespace().map(str::to_lowercase).collect() };
-    let (o, n) = (lower(&old.text), lower(&new.text));
+    let (o, n) = (lowered_words(&old.text), lowered_words(&new.text));
     same_rest && o.iter().all(|w| n.iter().any(|x| x.contains(w.as_str())))
 }
 
@@ -351,7 +356,7 @@ pub fn apply_within(
     // The words the claims and events to look at may still lack.
     let check: Vec<Finder<'static>> = match within {
         Some((_, old)) => {
-            let had: Vec<String> = old.text.split_whitespace().map(str::to_lowercase).collect();
+            let had = lowered_words(&old.text);
             w.iter()
                 .filter(|x| !had.iter().any(|h| h.as_bytes() == x.needle()))
                 .cloned()

@@ -357,18 +357,6 @@ impl Words {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
-
-    /// Bytes held (the vocabularies and their lists of records).
-    pub fn heap_bytes(&self) -> usize {
-        self.chunks
-            .iter()
-            .map(|c| {
-                c.vocab.capacity()
-                    + (c.starts.capacity() + c.post_ends.capacity()) * 4
-                    + c.posts.capacity() * 2
-            })
-            .sum()
-    }
 }
 
 #[cfg(test)]

@@ -25,7 +25,8 @@ use crate::model::ids::fnv;
 use crate::model::{Kind, Origin, Record};
 
 thread_local! {
-    /// The entry this thread is reading, in a buffer it keeps (see `store::read_reusing`).
+    /// The entry this thread is reading (see `store::with_file_read`; the record file it is
+    /// for is in another buffer meanwhile).
     static ENTRY_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -101,13 +102,8 @@ impl Cache {
         size: u64,
         hash: u64,
     ) -> Option<Vec<R>> {
-        ENTRY_BYTES.with_borrow_mut(|bytes| {
-            super::read_reusing(&self.entry_path(rel), bytes).ok()?;
-            let records = Cache::decode(bytes, rel, file, size, hash);
-            if bytes.capacity() > 64 << 20 {
-                *bytes = Vec::new();
-            }
-            records
+        super::with_file_read(&ENTRY_BYTES, &self.entry_path(rel), |bytes| {
+            Cache::decode(bytes.ok()?, rel, file, size, hash)
         })
     }
 

@@ -291,20 +291,36 @@ struct ReadInfo {
     comments: Vec<u32>,
 }
 
-/// Reads the file at `path` into `buf` (emptied first). Opening a dataset reads each file
-/// into a buffer its thread keeps: a gigabyte of fresh memory per open would cost more in
-/// the system's page faults than the reading.
-pub(crate) fn read_reusing(path: &Path, buf: &mut Vec<u8>) -> io::Result<()> {
+/// A buffer a thread keeps for the files it reads (see [`with_file_read`]).
+pub(crate) type KeptBuffer = std::thread::LocalKey<std::cell::RefCell<Vec<u8>>>;
+
+/// Reads the file at `path` into `buffer`, a buffer this thread keeps, and hands its bytes to
+/// `use_bytes`. Opening a dataset reads every file: a gigabyte of fresh memory per open would
+/// cost more in the system's page faults than the reading. A buffer grown for an unusually
+/// large file is not kept.
+pub(crate) fn with_file_read<T>(
+    buffer: &'static KeptBuffer,
+    path: &Path,
+    use_bytes: impl FnOnce(io::Result<&[u8]>) -> T,
+) -> T {
     use std::io::Read as _;
-    buf.clear();
-    let mut f = fs::File::open(path)?;
-    let size = f.metadata().map_or(0, |m| m.len());
-    buf.reserve(usize::try_from(size).unwrap_or(0));
-    f.read_to_end(buf).map(|_| ())
+    buffer.with_borrow_mut(|buf| {
+        buf.clear();
+        let read = fs::File::open(path).and_then(|mut f| {
+            let size = f.metadata().map_or(0, |m| m.len());
+            buf.reserve(usize::try_from(size).unwrap_or(0));
+            f.read_to_end(buf)
+        });
+        let out = use_bytes(read.map(|_| buf.as_slice()));
+        if buf.capacity() > 64 << 20 {
+            *buf = Vec::new();
+        }
+        out
+    })
 }
 
 thread_local! {
-    /// The bytes of the file this thread is reading (see [`read_reusing`]).
+    /// The record file this thread is reading.
     static FILE_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -315,14 +331,8 @@ fn parse_file(
     file: u32,
     cache: Option<&cache::Cache>,
 ) -> (ReadInfo, Result<ParsedFile, ParseFailure>) {
-    FILE_BYTES.with_borrow_mut(|buf| {
-        let read = read_reusing(&root.join(rel), buf);
-        let out = parse_bytes(read.map(|()| buf.as_slice()), rel, role, file, cache);
-        // A buffer grown for an unusually large file is not kept.
-        if buf.capacity() > 64 << 20 {
-            *buf = Vec::new();
-        }
-        out
+    with_file_read(&FILE_BYTES, &root.join(rel), |bytes| {
+        parse_bytes(bytes, rel, role, file, cache)
     })
 }
 
