@@ -3,11 +3,10 @@
 //! a million claims (filtering by claimant or metric, building plot series, the legend)
 //! compare integers here instead of following each claim's strings through memory.
 
-use std::collections::HashSet;
-
 use rustc_hash::FxHashMap;
 
-use super::{Dataset, Rank};
+use super::record::Name;
+use super::{Claim, Dataset, Rank};
 
 /// The claims' columns. Indices are those of `Dataset::claims`.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +27,9 @@ pub struct Columns {
     pub event: Vec<u32>,
     /// Whether another claim supersedes this one.
     pub superseded: Vec<bool>,
+    /// How many claims name each id in `supersedes`: a claim inserted, removed or relinked
+    /// updates `superseded` from here, without a pass over every claim's link.
+    targets: FxHashMap<Name, u32>,
     /// Whether the claim is ranked deprecated.
     pub deprecated: Vec<bool>,
 }
@@ -42,6 +44,15 @@ fn intern<'a>(table: &mut FxHashMap<&'a str, u32>, names: &mut Vec<String>, name
     })
 }
 
+/// Each event's position, by id.
+fn event_positions(ds: &Dataset) -> FxHashMap<&str, u32> {
+    ds.events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), u32::try_from(i).unwrap_or(NONE)))
+        .collect()
+}
+
 impl Columns {
     pub fn build(ds: &Dataset) -> Columns {
         let n = ds.claims.len();
@@ -54,12 +65,7 @@ impl Columns {
             deprecated: Vec::with_capacity(n),
             ..Columns::default()
         };
-        let events: FxHashMap<&str, u32> = ds
-            .events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), u32::try_from(i).unwrap_or(NONE)))
-            .collect();
+        let events = event_positions(ds);
         let mut metrics: FxHashMap<&str, u32> = FxHashMap::default();
         let mut claimants: FxHashMap<&str, u32> = FxHashMap::default();
         for claim in &ds.claims {
@@ -82,20 +88,114 @@ impl Columns {
                     .unwrap_or(NONE),
             );
         }
-        let targets: HashSet<&str> = ds
-            .claims
-            .iter()
-            .filter_map(|x| x.supersedes.as_deref())
-            .collect();
-        c.superseded = if targets.is_empty() {
+        for t in ds.claims.iter().filter_map(|x| x.supersedes.as_ref()) {
+            *c.targets.entry(t.clone()).or_default() += 1;
+        }
+        c.superseded = if c.targets.is_empty() {
             vec![false; n]
         } else {
             ds.claims
                 .iter()
-                .map(|x| targets.contains(x.id.as_str()))
+                .map(|x| c.targets.contains_key(x.id.as_str()))
                 .collect()
         };
         c
+    }
+
+    /// Follows a claim's link (`supersedes`) and id as they change: `old` is the claim as it
+    /// was (removed or replaced), `new` the position of the claim as it is now (inserted or
+    /// replaced; its row already in place). Only a link that appears or disappears costs a
+    /// pass over the claims' ids, to mark the claim it names.
+    pub fn relink(&mut self, ds: &Dataset, old: Option<&Claim>, new: Option<usize>) {
+        let was = old.and_then(|c| c.supersedes.as_ref());
+        let now = new
+            .and_then(|i| ds.claims.get(i))
+            .and_then(|c| c.supersedes.as_ref());
+        if was != now {
+            if let Some(t) = was
+                && let Some(n) = self.targets.get_mut(t.as_str())
+            {
+                *n -= 1;
+                if *n == 0 {
+                    self.targets.remove(t.as_str());
+                    self.mark(ds, t, false);
+                }
+            }
+            if let Some(t) = now {
+                let n = self.targets.entry(t.clone()).or_default();
+                *n += 1;
+                if *n == 1 {
+                    self.mark(ds, t, true);
+                }
+            }
+        }
+        if let Some(i) = new
+            && let (Some(c), Some(row)) = (ds.claims.get(i), self.superseded.get_mut(i))
+        {
+            *row = self.targets.contains_key(c.id.as_str());
+        }
+    }
+
+    /// Marks the claims with id `id` superseded or not.
+    fn mark(&mut self, ds: &Dataset, id: &str, on: bool) {
+        for (c, row) in ds.claims.iter().zip(self.superseded.iter_mut()) {
+            if c.id == id {
+                *row = on;
+            }
+        }
+    }
+
+    /// Each claim's `event` column, once events moved.
+    pub fn events(ds: &Dataset) -> Vec<u32> {
+        let events = event_positions(ds);
+        ds.claims
+            .iter()
+            .map(|c| {
+                c.event
+                    .as_deref()
+                    .and_then(|e| events.get(e).copied())
+                    .unwrap_or(NONE)
+            })
+            .collect()
+    }
+
+    /// A claim was inserted at `i`: its row is added (`superseded` false: the caller knows
+    /// when links make it otherwise). Returns true when a metric or actor id new to the
+    /// tables was added.
+    pub fn insert_row(&mut self, ds: &Dataset, i: usize) -> bool {
+        if i > self.metric.len() {
+            return false;
+        }
+        for column in [
+            &mut self.metric,
+            &mut self.claimant,
+            &mut self.via,
+            &mut self.subject,
+            &mut self.event,
+        ] {
+            column.insert(i, NONE);
+        }
+        self.superseded.insert(i, false);
+        self.deprecated.insert(i, false);
+        self.set_row(ds, i)
+    }
+
+    /// The claim at `i` was removed: its row goes.
+    pub fn remove_row(&mut self, i: usize) {
+        if i >= self.metric.len() {
+            return;
+        }
+        for column in [
+            &mut self.metric,
+            &mut self.claimant,
+            &mut self.via,
+            &mut self.subject,
+            &mut self.event,
+        ] {
+            column.remove(i);
+        }
+        self.superseded.remove(i);
+        self.deprecated.remove(i);
     }
 
     /// The index of a metric id, if any claim has it.

@@ -283,6 +283,68 @@ pub fn record_at(ds: &Dataset, target: Target) -> Option<AnyRecord> {
     }
 }
 
+/// What an edit does to one record, as what is derived from a dataset (its search index,
+/// counts, lists) needs to know to follow it record by record instead of being rebuilt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// The record at the target was replaced; what it was.
+    Replaced(Target, AnyRecord),
+    /// A record was inserted at the target (those after it moved up by one).
+    Inserted(Target),
+    /// The record at the target was removed (those after it moved down by one); what it was.
+    Removed(Target, AnyRecord),
+}
+
+/// At most this many records changed by one edit are followed record by record; a larger
+/// edit (an import, a merge) has what is derived from it rebuilt.
+const FOLLOWED: usize = 16;
+
+/// What `edit` will do to single records of `ds` (read before it is applied), in the order
+/// it does it — or `None` when it is not a few single-record changes that can be followed
+/// one after another against the dataset as it will be: a manifest or conflict edit, more
+/// than a few records, or several records of which one moves others (an insertion or
+/// removal other than at the end of its list) or one is changed twice.
+pub fn changes(ds: &Dataset, edit: &Edit) -> Option<Vec<Change>> {
+    fn leaves<'e>(edit: &'e Edit, out: &mut Vec<&'e Edit>) {
+        match edit {
+            Edit::Batch(edits) => edits.iter().for_each(|e| leaves(e, out)),
+            leaf => out.push(leaf),
+        }
+    }
+    let mut all = Vec::new();
+    leaves(edit, &mut all);
+    if all.is_empty() || all.len() > FOLLOWED {
+        return None;
+    }
+    let single = all.len() == 1;
+    let mut lengths = Kind::ALL.map(|k| ds.count(k));
+    let slot = |k: Kind| Kind::ALL.iter().position(|&x| x == k).unwrap_or(0);
+    let mut seen = Vec::new();
+    let mut out = Vec::with_capacity(all.len());
+    for leaf in all {
+        let t = leaf.target()?;
+        if seen.contains(&t) {
+            return None;
+        }
+        seen.push(t);
+        let len = &mut lengths[slot(t.kind)];
+        let original = t.index < ds.count(t.kind);
+        out.push(match leaf {
+            Edit::Replace { .. } if original => Change::Replaced(t, record_at(ds, t)?),
+            Edit::Insert { .. } if single || t.index == *len => {
+                *len += 1;
+                Change::Inserted(t)
+            }
+            Edit::Remove { .. } if original && (single || t.index + 1 == *len) => {
+                *len -= 1;
+                Change::Removed(t, record_at(ds, t)?)
+            }
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
 struct Entry {
     /// A number unique to the change this entry undoes or redoes.
     id: u64,
@@ -358,6 +420,16 @@ impl History {
             coalesce: None,
         });
         Ok(target)
+    }
+
+    /// The edit the next undo applies.
+    pub fn next_undo(&self) -> Option<&Edit> {
+        self.undo.last().map(|e| &e.edit)
+    }
+
+    /// The edit the next redo applies.
+    pub fn next_redo(&self) -> Option<&Edit> {
+        self.redo.last().map(|e| &e.edit)
     }
 
     pub fn can_undo(&self) -> bool {
@@ -443,6 +515,87 @@ mod tests {
             assert_ne!(d, original, "{e:?} changed nothing");
             inverse.apply(&mut d).expect("inverse");
             assert_eq!(d, original, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn a_few_single_record_changes_are_followed_and_anything_tangled_is_not() {
+        let d = ds();
+        let actor_at = |index| Target {
+            kind: Kind::Actor,
+            index,
+        };
+        let insert = |index, id: &str| Edit::Insert {
+            index,
+            record: AnyRecord::Actor(actor(id)),
+        };
+        let replace = |index, id: &str| Edit::Replace {
+            index,
+            record: AnyRecord::Actor(actor(id)),
+        };
+        // One record: anywhere.
+        assert_eq!(
+            changes(&d, &insert(0, "z")),
+            Some(vec![Change::Inserted(actor_at(0))])
+        );
+        assert_eq!(
+            changes(
+                &d,
+                &Edit::Remove {
+                    target: actor_at(0)
+                }
+            ),
+            Some(vec![Change::Removed(
+                actor_at(0),
+                AnyRecord::Actor(actor("a"))
+            )])
+        );
+        assert_eq!(
+            changes(&d, &replace(1, "c")),
+            Some(vec![Change::Replaced(
+                actor_at(1),
+                AnyRecord::Actor(actor("b"))
+            )])
+        );
+        // A new record and the claim naming it (and the undo of that): at the end.
+        assert_eq!(
+            changes(&d, &Edit::Batch(vec![insert(2, "z"), replace(0, "a2")])),
+            Some(vec![
+                Change::Inserted(actor_at(2)),
+                Change::Replaced(actor_at(0), AnyRecord::Actor(actor("a")))
+            ])
+        );
+        assert_eq!(
+            changes(
+                &d,
+                &Edit::Batch(vec![
+                    replace(0, "a"),
+                    Edit::Remove {
+                        target: actor_at(1)
+                    }
+                ])
+            ),
+            Some(vec![
+                Change::Replaced(actor_at(0), AnyRecord::Actor(actor("a"))),
+                Change::Removed(actor_at(1), AnyRecord::Actor(actor("b")))
+            ])
+        );
+        // Several records of which one moves the others, one changed twice, a record
+        // that is not there, a manifest, an edit of many records: rebuilt instead.
+        for tangled in [
+            Edit::Batch(vec![insert(0, "z"), replace(1, "c")]),
+            Edit::Batch(vec![replace(1, "c"), replace(1, "d")]),
+            Edit::Batch(vec![
+                Edit::Remove {
+                    target: actor_at(0),
+                },
+                replace(1, "c"),
+            ]),
+            replace(5, "c"),
+            Edit::Manifest(Box::default()),
+            Edit::Batch((0..FOLLOWED + 1).map(|k| insert(2 + k, "n")).collect()),
+        ] {
+            assert_eq!(changes(&d, &tangled), None, "{tangled:?}");
         }
     }
 

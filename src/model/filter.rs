@@ -223,7 +223,7 @@ impl SearchIndex {
                     return;
                 };
                 if o.id != c.id || o.supersedes != c.supersedes {
-                    self.columns.superseded = Columns::build(ds).superseded;
+                    self.columns.relink(ds, Some(o), Some(index));
                 }
                 let grew = self.columns.set_row(ds, index);
                 if grew {
@@ -237,18 +237,97 @@ impl SearchIndex {
                 self.event_titles
                     .replace(index, |i, s| push(s, &ds.events[i].title));
                 if ds.events.get(index).is_none_or(|e| e.id != o.id) {
-                    self.columns = Columns::build(ds);
-                    self.name_tables(ds);
+                    self.columns.event = Columns::events(ds);
                 }
             }
             (Kind::Source, _) => {
                 self.sources.replace(index, |i, s| source_text(ds, i, s));
             }
-            (Kind::Actor, _) => {
-                // Names appear in events' text too: rare enough to rebuild those.
-                *self = SearchIndex::build(ds);
+            (Kind::Actor, AnyRecord::Actor(o)) => {
+                let by_id = actors_by_id(ds);
+                self.actors
+                    .replace(index, |i, s| actor_text(ds, &by_id, i, s));
+                let new = ds.actors.get(index).map(|a| a.id.as_str());
+                self.actor_named(ds, &[o.id.as_str(), new.unwrap_or("")]);
             }
             _ => *self = SearchIndex::build(ds),
+        }
+    }
+
+    /// An actor named `ids` changed, came or went: its names are in the claimant table and
+    /// in the text of the events it took part in.
+    fn actor_named(&mut self, ds: &Dataset, ids: &[&str]) {
+        let by_id = actors_by_id(ds);
+        for (i, e) in ds.events.iter().enumerate() {
+            if e.actors.iter().any(|a| ids.contains(&a.as_str())) {
+                self.events.replace(i, |i, s| event_text(ds, &by_id, i, s));
+            }
+        }
+        self.name_tables(ds);
+    }
+
+    /// Brings the index up to date after one record's change (`ds` as it is now): a record
+    /// inserted or removed costs its chunk of records and a pass over one column, not a
+    /// rebuild of a million records' words.
+    pub fn follow(&mut self, ds: &Dataset, change: &super::edit::Change) {
+        use super::edit::Change;
+        match change {
+            Change::Replaced(t, old) => self.replaced(ds, t.kind, t.index, old),
+            Change::Inserted(t) => self.moved(ds, t.kind, t.index, true, None),
+            Change::Removed(t, old) => self.moved(ds, t.kind, t.index, false, Some(old)),
+        }
+    }
+
+    /// A record of `kind` inserted at `index` (`old` is `None`) or removed from there.
+    fn moved(
+        &mut self,
+        ds: &Dataset,
+        kind: super::Kind,
+        index: usize,
+        inserted: bool,
+        old: Option<&AnyRecord>,
+    ) {
+        use super::Kind;
+        let by_id = actors_by_id(ds);
+        let follow = |w: &mut Words, write: &dyn Fn(usize, &mut String)| {
+            if inserted {
+                w.insert(index, write);
+            } else {
+                w.remove(index, write);
+            }
+        };
+        match kind {
+            Kind::Claim => {
+                follow(&mut self.claims, &|i, s| claim_text(ds, i, s));
+                let grew = if inserted {
+                    self.columns.insert_row(ds, index)
+                } else {
+                    self.columns.remove_row(index);
+                    false
+                };
+                let old = old.and_then(AnyRecord::as_claim);
+                self.columns.relink(ds, old, inserted.then_some(index));
+                if grew {
+                    self.name_tables(ds);
+                }
+            }
+            Kind::Event => {
+                follow(&mut self.events, &|i, s| event_text(ds, &by_id, i, s));
+                follow(&mut self.event_titles, &|i, s| {
+                    push(s, &ds.events[i].title);
+                });
+                // The claims' event column holds event positions, which moved.
+                self.columns.event = Columns::events(ds);
+            }
+            Kind::Source => follow(&mut self.sources, &|i, s| source_text(ds, i, s)),
+            Kind::Actor => {
+                follow(&mut self.actors, &|i, s| actor_text(ds, &by_id, i, s));
+                let id = match old {
+                    Some(o) => o.id(),
+                    None => ds.actors.get(index).map_or("", |a| a.id.as_str()),
+                };
+                self.actor_named(ds, &[id]);
+            }
         }
     }
 
@@ -639,6 +718,139 @@ mod tests {
         assert!(
             non_empty > 100,
             "the queries mostly matched nothing: {non_empty}"
+        );
+    }
+
+    #[test]
+    fn an_index_following_random_inserts_removals_and_replacements_finds_what_a_new_one_finds() {
+        use super::super::Kind;
+        use crate::model::edit::{Edit, Target, changes, record_at};
+        use crate::model::order::Counts;
+        let mut ds = crate::synth::generate(crate::synth::Size {
+            events: 300,
+            claims: 9_000,
+            seed: 8,
+        });
+        let mut index = SearchIndex::build(&ds);
+        let mut counts = Counts::build(&ds);
+        let mut rng = fastrand::Rng::with_seed(21);
+        let mut followed = 0;
+        for step in 0..150 {
+            let kind = [
+                Kind::Claim,
+                Kind::Claim,
+                Kind::Claim,
+                Kind::Event,
+                Kind::Actor,
+                Kind::Source,
+            ][rng.usize(..6)];
+            let n = ds.count(kind);
+            let at = rng.usize(..n);
+            // A copy of a record elsewhere, with new words, links and names.
+            let mut record = record_at(&ds, Target { kind, index: at }).expect("record");
+            match &mut record {
+                AnyRecord::Claim(c) => {
+                    c.id = format!("zz{step}").into();
+                    c.notes = format!("zebra{step} crossing");
+                    let other = &ds.claims[rng.usize(..ds.claims.len())];
+                    c.supersedes = rng.bool().then(|| other.id.clone());
+                    c.claimant = ds.actors[rng.usize(..ds.actors.len())].id.as_str().into();
+                    c.rank = if rng.u8(..4) == 0 {
+                        Rank::Deprecated
+                    } else {
+                        Rank::Normal
+                    };
+                }
+                AnyRecord::Event(e) => {
+                    e.title = format!("yak{step} battle");
+                    if rng.bool() {
+                        e.id = format!("ev-zz{step}");
+                    }
+                }
+                AnyRecord::Actor(a) => a.name = format!("gnu{step} brigade"),
+                AnyRecord::Source(x) => x.title = format!("emu{step} report"),
+            }
+            let edit = match rng.u8(..3) {
+                0 => Edit::Insert {
+                    index: rng.usize(..=n),
+                    record,
+                },
+                1 => Edit::Remove {
+                    target: Target { kind, index: at },
+                },
+                _ => Edit::Replace { index: at, record },
+            };
+            let Some(followed_changes) = changes(&ds, &edit) else {
+                panic!("a single-record edit is always followed: {edit:?}");
+            };
+            edit.apply(&mut ds).expect("edit");
+            for change in &followed_changes {
+                index.follow(&ds, change);
+                counts.follow(&ds, change);
+                followed += 1;
+            }
+            if step % 25 != 24 {
+                continue;
+            }
+            let fresh = SearchIndex::build(&ds);
+            assert_eq!(
+                index.columns.superseded, fresh.columns.superseded,
+                "step {step}"
+            );
+            assert_eq!(
+                index.columns.deprecated, fresh.columns.deprecated,
+                "step {step}"
+            );
+            assert_eq!(index.columns.event, fresh.columns.event, "step {step}");
+            let mut texts = vec![
+                "zebra".to_string(),
+                "yak".into(),
+                "gnu".into(),
+                "emu".into(),
+            ];
+            texts.push(format!("zebra{}", step - 3));
+            texts.push(ds.actors[3].name.clone());
+            texts.push(ds.claims[ds.claims.len() / 2].id.to_string());
+            texts.push(ds.events[ds.events.len() - 1].title.clone());
+            for text in texts {
+                let f = Filter {
+                    text,
+                    ..Filter::default()
+                };
+                assert_eq!(apply(&ds, &index, &f), apply(&ds, &fresh, &f), "{f:?}");
+            }
+            let rebuilt = Counts::build(&ds);
+            let nonzero = |m: &std::collections::HashMap<String, usize>| {
+                let mut v: Vec<(String, usize)> = m
+                    .iter()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(k, n)| (k.clone(), *n))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(
+                nonzero(&counts.claims_by_actor),
+                nonzero(&rebuilt.claims_by_actor)
+            );
+            assert_eq!(
+                nonzero(&counts.claims_by_event),
+                nonzero(&rebuilt.claims_by_event)
+            );
+        }
+        assert_eq!(followed, 150);
+        assert!(
+            apply(
+                &ds,
+                &index,
+                &Filter {
+                    text: "zebra".into(),
+                    ..Filter::default()
+                }
+            )
+            .claims
+            .len()
+                > 5
         );
     }
 

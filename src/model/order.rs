@@ -55,6 +55,21 @@ impl Counts {
         }
     }
 
+    /// Follows one record's change (a claim's, the only ones counted).
+    pub fn follow(&mut self, ds: &Dataset, change: &super::edit::Change) {
+        use super::edit::Change;
+        match change {
+            Change::Replaced(t, old) => self.replaced(ds, *t, old),
+            Change::Inserted(t) if t.kind == Kind::Claim => {
+                if let Some(c) = ds.claims.get(t.index) {
+                    self.add(c, 1);
+                }
+            }
+            Change::Removed(_, AnyRecord::Claim(old)) => self.add(old, -1),
+            Change::Inserted(_) | Change::Removed(..) => {}
+        }
+    }
+
     pub fn build(ds: &Dataset) -> Counts {
         let mut c = Counts::default();
         for claim in &ds.claims {

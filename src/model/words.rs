@@ -10,25 +10,40 @@
 //! whitespace-separated word of the text. Lowercasing is Unicode's (`str::to_lowercase`), so
 //! any script is found in any case.
 //!
-//! Each chunk of [`CHUNK`] records has a vocabulary of its own, so that chunks are built and
-//! searched in parallel and a record is replaced without touching the others.
+//! Each chunk of about [`CHUNK`] records has a vocabulary of its own, so that chunks are
+//! built and searched in parallel, and a record is replaced, inserted or removed by building
+//! its chunk again without touching the others (the chunks after it only move by one).
 
 use memchr::memmem::Finder;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-/// Records per chunk.
+/// Records per chunk as built; a chunk records are inserted into splits at twice this.
 const CHUNK: usize = 4096;
 
 /// The words of one kind's records.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Words {
     chunks: Vec<Chunk>,
     len: usize,
+    /// Records per chunk as built ([`CHUNK`]; smaller in tests).
+    size: usize,
+}
+
+impl Default for Words {
+    fn default() -> Words {
+        Words {
+            chunks: Vec::new(),
+            len: 0,
+            size: CHUNK,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 struct Chunk {
+    /// The number of the chunk's first record.
+    first: usize,
     /// Every distinct word of the chunk, numbered in the order first seen, end to end (each
     /// followed by a line break, so that no match spans two).
     vocab: String,
@@ -42,9 +57,9 @@ struct Chunk {
     records: usize,
 }
 
-/// The records one search word was found in: per chunk, a bit per record.
+/// The records one search word was found in: a bit per record.
 #[derive(Debug, Clone, Default)]
-pub struct Hits(Vec<Vec<u64>>);
+pub struct Hits(Vec<u64>);
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -149,7 +164,7 @@ impl Chunk {
         // The chunk's text, whole: the words borrow from it while they are numbered.
         let mut text = String::new();
         let mut bounds = Vec::with_capacity(ids.len());
-        for i in ids {
+        for i in ids.clone() {
             write(i, &mut text);
             bounds.push(text.len());
         }
@@ -161,6 +176,7 @@ impl Chunk {
             order: Vec::new(),
         };
         let mut chunk = Chunk {
+            first: ids.start,
             records: bounds.len(),
             ..Chunk::default()
         };
@@ -259,24 +275,92 @@ impl Words {
     /// The words of `n` records, `write` appending record `i`'s text, lowercased (chunks in
     /// parallel).
     pub fn build(n: usize, write: impl Fn(usize, &mut String) + Sync) -> Words {
-        let chunks = (0..n.div_ceil(CHUNK))
+        Words::build_in(CHUNK, n, write)
+    }
+
+    /// [`Words::build`] with `size` records per chunk.
+    fn build_in(size: usize, n: usize, write: impl Fn(usize, &mut String) + Sync) -> Words {
+        let chunks = (0..n.div_ceil(size))
             .into_par_iter()
-            .map(|c| Chunk::build(c * CHUNK..((c + 1) * CHUNK).min(n), &write))
+            .map(|c| Chunk::build(c * size..((c + 1) * size).min(n), &write))
             .collect();
-        Words { chunks, len: n }
+        Words {
+            chunks,
+            len: n,
+            size,
+        }
+    }
+
+    /// The chunk holding record `i`, if any.
+    fn chunk_of(&self, i: usize) -> Option<usize> {
+        let c = self.chunks.partition_point(|c| c.first + c.records <= i);
+        (c < self.chunks.len()).then_some(c)
+    }
+
+    /// Builds chunk `c` again over the records it now holds, `records` of them starting at
+    /// its first (split in two when it has grown to twice the chunk size, dropped when
+    /// empty).
+    fn rebuild(&mut self, c: usize, records: usize, write: impl Fn(usize, &mut String)) {
+        let Some(first) = self.chunks.get(c).map(|c| c.first) else {
+            return;
+        };
+        if records == 0 {
+            self.chunks.remove(c);
+        } else if records >= 2 * self.size {
+            let half = first + records / 2;
+            self.chunks[c] = Chunk::build(first..half, &write);
+            self.chunks
+                .insert(c + 1, Chunk::build(half..first + records, &write));
+        } else {
+            self.chunks[c] = Chunk::build(first..first + records, &write);
+        }
+    }
+
+    /// A record was inserted at `i` (`write` appends record `k`'s text, lowercased, as the
+    /// records now stand): its chunk is built again, the records after it move up by one.
+    pub fn insert(&mut self, i: usize, write: impl Fn(usize, &mut String)) {
+        if i > self.len {
+            return;
+        }
+        self.len += 1;
+        // At the end: into the last chunk while it is not full, else a chunk of its own.
+        let c = match self.chunk_of(i) {
+            Some(c) => c,
+            None => match self.chunks.last() {
+                Some(last) if last.records < self.size => self.chunks.len() - 1,
+                _ => {
+                    self.chunks.push(Chunk::build(i..i + 1, &write));
+                    return;
+                }
+            },
+        };
+        for later in &mut self.chunks[c + 1..] {
+            later.first += 1;
+        }
+        let records = self.chunks[c].records + 1;
+        self.rebuild(c, records, write);
+    }
+
+    /// Record `i` was removed (`write` appends record `k`'s text as the records now stand):
+    /// its chunk is built again, the records after it move down by one.
+    pub fn remove(&mut self, i: usize, write: impl Fn(usize, &mut String)) {
+        let Some(c) = self.chunk_of(i) else { return };
+        self.len -= 1;
+        for later in &mut self.chunks[c + 1..] {
+            later.first -= 1;
+        }
+        let records = self.chunks[c].records - 1;
+        self.rebuild(c, records, write);
     }
 
     /// Cuts record `i`'s text again (`write` appends it, lowercased): the one record's words
     /// and its chunk's lists of records, however many chunks there are. Words no longer used
     /// stay in the chunk's vocabulary, matching nothing.
     pub fn replace(&mut self, i: usize, write: impl Fn(usize, &mut String)) {
-        let Some(chunk) = self.chunks.get_mut(i / CHUNK) else {
+        let Some(chunk) = self.chunk_of(i).and_then(|c| self.chunks.get_mut(c)) else {
             return;
         };
-        let j = i % CHUNK;
-        if j >= chunk.records {
-            return;
-        }
+        let j = i - chunk.first;
         let mut text = String::new();
         write(i, &mut text);
         let vocab = std::mem::take(&mut chunk.vocab);
@@ -332,7 +416,26 @@ impl Words {
     /// The records that have a word holding `word` (which is lowercased and has no
     /// whitespace).
     pub fn hits(&self, word: &Finder<'_>) -> Hits {
-        Hits(self.chunks.par_iter().map(|c| c.hits(word)).collect())
+        let per_chunk: Vec<Vec<u64>> = self.chunks.par_iter().map(|c| c.hits(word)).collect();
+        // Laid end to end: a chunk starts at any bit once records were inserted or removed.
+        let mut all = vec![0u64; self.len.div_ceil(64) + 1];
+        for (chunk, bits) in self.chunks.iter().zip(per_chunk) {
+            let (at, shift) = (chunk.first / 64, chunk.first % 64);
+            for (k, b) in bits.into_iter().enumerate() {
+                if b == 0 {
+                    continue;
+                }
+                if let Some(w) = all.get_mut(at + k) {
+                    *w |= b << shift;
+                }
+                if shift > 0
+                    && let Some(w) = all.get_mut(at + k + 1)
+                {
+                    *w |= b >> (64 - shift);
+                }
+            }
+        }
+        Hits(all)
     }
 
     /// Whether one of record `i`'s words is among `hits`.
@@ -342,12 +445,8 @@ impl Words {
 
     /// Whether record `i` has every search word (`hits` of each).
     pub fn has_all(&self, i: usize, hits: &[Hits]) -> bool {
-        let (c, j) = (i / CHUNK, i % CHUNK);
-        hits.iter().all(|h| {
-            h.0.get(c)
-                .and_then(|bits| bits.get(j / 64))
-                .is_some_and(|b| b & (1 << (j % 64)) != 0)
-        })
+        hits.iter()
+            .all(|h| h.0.get(i / 64).is_some_and(|b| b & (1 << (i % 64)) != 0))
     }
 
     pub fn len(&self) -> usize {
@@ -391,6 +490,66 @@ mod tests {
         assert_eq!(found(&w, "d"), vec![1, 3]);
         assert_eq!(found(&w, "yreported"), Vec::<usize>::new());
         assert_eq!(found(&w, "zq"), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn records_inserted_and_removed_anywhere_are_found_as_a_fresh_index_finds_them() {
+        // Several chunks; inserts and removals at the start, the end, chunk edges and
+        // anywhere, until chunks split and empty; after each, every word is found exactly
+        // where a scan of the texts finds it.
+        let size = 64;
+        let mut texts: Vec<String> = (0..600).map(|i| format!("r{i} w{}", i % 7)).collect();
+        let mut w = Words::build_in(size, texts.len(), |i, s| s.push_str(&texts[i]));
+        let mut seed: u64 = 52052;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n.max(1)
+        };
+        for step in 0..1_000 {
+            let at = match step % 5 {
+                0 => 0,
+                1 => texts.len(),
+                2 => size,
+                _ => next(texts.len() + 1),
+            };
+            if step % 3 == 2 && !texts.is_empty() {
+                let at = at.min(texts.len() - 1);
+                texts.remove(at);
+                w.remove(at, |i, s| s.push_str(&texts[i]));
+            } else {
+                texts.insert(at, format!("new{step} w{}", step % 7));
+                w.insert(at, |i, s| s.push_str(&texts[i]));
+            }
+            assert_eq!(w.len(), texts.len());
+            if step % 10 == 0 || step == 999 {
+                for word in ["w3", "new1", "r599", "r0", "new39", "9"] {
+                    let scan: Vec<usize> = (0..texts.len())
+                        .filter(|&i| texts[i].contains(word))
+                        .collect();
+                    assert_eq!(found(&w, word), scan, "{word} after step {step}");
+                }
+            }
+        }
+        // Thousands inserted into one place: the chunk splits rather than overflowing.
+        for k in 0..1_000 {
+            texts.insert(100, format!("burst{k}"));
+            w.insert(100, |i, s| s.push_str(&texts[i]));
+        }
+        assert_eq!(found(&w, "burst999"), vec![100]);
+        assert_eq!(found(&w, "burst0").len(), 1);
+        assert_eq!(found(&w, "burst").len(), 1_000);
+        assert!(w.chunks.iter().all(|c| c.records < 2 * size));
+        // Everything removed: nothing is found, nothing is left.
+        while !texts.is_empty() {
+            let at = texts.len() / 2;
+            texts.remove(at);
+            w.remove(at, |i, s| s.push_str(&texts[i]));
+        }
+        assert_eq!(w.len(), 0);
+        assert!(w.chunks.is_empty());
+        assert_eq!(found(&w, "w"), Vec::<usize>::new());
     }
 
     #[test]
