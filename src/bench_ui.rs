@@ -1,7 +1,9 @@
 //! `crosscheck bench-ui`: the real application run headlessly (an `egui::Context`, no window,
-//! no GPU) on a dataset, with the lists and plots visible, through four phases — scrolling
-//! the claims list, hovering the plot, panning the plot, typing a filter — measuring the CPU
-//! time of each frame (UI plus tessellation) and the vertices it produces.
+//! no GPU) on a dataset, with the lists and plots visible, through its phases — scrolling
+//! the claims list, hovering the plot, panning the plot, typing a filter, typing into a
+//! claim, a keystroke until its result is shown, adding, deleting and undoing records, the
+//! checks once typing pauses — measuring the CPU time of each frame (UI plus tessellation)
+//! and the vertices it produces.
 
 use std::path::Path;
 use std::time::Instant;
@@ -276,6 +278,68 @@ pub fn run(dir: &Path, frames: usize) -> Result<Run, String> {
         phase.vertices.push(v);
     }
     phases.push(phase);
+    // Adding, deleting and undoing a record: the frame the command runs in (what freezes the
+    // window), and the time until the lists and the plot show the result (frames drawn
+    // meanwhile). Then the frame in which the checks follow the edits once typing pauses.
+    let mut command_frame = Phase {
+        name: "new/delete/undo: frame",
+        millis: Vec::new(),
+        vertices: Vec::new(),
+    };
+    let mut until_shown = Phase {
+        name: "new/delete/undo: shown",
+        millis: Vec::new(),
+        vertices: Vec::new(),
+    };
+    let claim = |index| crate::model::edit::Target {
+        kind: crate::model::Kind::Claim,
+        index,
+    };
+    let middle = app.doc.as_ref().map_or(0, |d| d.dataset.claims.len() / 3);
+    for round in 0..3.min(frames.max(1)) {
+        for command in [
+            crate::ui::Command::NewRecord(crate::model::Kind::Claim),
+            crate::ui::Command::Undo,
+            crate::ui::Command::DeleteConfirmed(claim(middle + round)),
+            crate::ui::Command::Undo,
+        ] {
+            let t0 = Instant::now();
+            app.handle(command);
+            let (_, v) = frame(&mut app, vec![Event::PointerMoved(plot)]);
+            command_frame
+                .millis
+                .push(t0.elapsed().as_secs_f64() * 1000.0);
+            command_frame.vertices.push(v);
+            loop {
+                if app.shows_document() {
+                    break;
+                }
+                if t0.elapsed().as_secs() > 60 {
+                    return Err("the view never followed the edit".into());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                frame(&mut app, vec![Event::PointerMoved(plot)]);
+            }
+            until_shown.millis.push(t0.elapsed().as_secs_f64() * 1000.0);
+            until_shown.vertices.push(v);
+        }
+    }
+    phases.push(command_frame);
+    phases.push(until_shown);
+    let mut checks = Phase {
+        name: "checks after a pause",
+        millis: Vec::new(),
+        vertices: Vec::new(),
+    };
+    for _ in 0..3.min(frames.max(1)) {
+        app.checks_due_now();
+        let t0 = Instant::now();
+        let (_, v) = frame(&mut app, vec![Event::PointerMoved(plot)]);
+        checks.millis.push(t0.elapsed().as_secs_f64() * 1000.0);
+        checks.vertices.push(v);
+        app.finish_deriving();
+    }
+    phases.push(checks);
     // Measured here, the dataset still open (once `app` is dropped the figure would be of
     // memory freed but not yet given back).
     let memory = memory();

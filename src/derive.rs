@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::model::edit::Target;
+use crate::model::edit::{Change, Target};
 use crate::model::filter::{self, Filter, SearchIndex, Shown};
 use crate::model::order::{Counts, Orders, Sort};
 use crate::model::plot::{PlotPrefs, metrics_for};
@@ -51,6 +51,47 @@ pub struct View {
     pub thinned: Thinned,
     /// Claimants with claims of the plotted metrics, hidden ones included.
     pub legend: Vec<String>,
+}
+
+impl View {
+    /// Follows a record inserted or removed (the records after it moved): the lists and the
+    /// plot's marks keep pointing at the records they showed until the next view is derived
+    /// (a removed record is no longer shown; an inserted one is not shown yet).
+    pub fn follow(&mut self, change: &Change) {
+        let (kind, at, inserted) = match change {
+            Change::Inserted(t) => (t.kind, t.index, true),
+            Change::Removed(t, _) => (t.kind, t.index, false),
+            Change::Replaced(..) => return,
+        };
+        let moved = |list: &mut Vec<usize>| {
+            if inserted {
+                list.iter_mut().filter(|i| **i >= at).for_each(|i| *i += 1);
+            } else {
+                list.retain(|&i| i != at);
+                list.iter_mut().filter(|i| **i > at).for_each(|i| *i -= 1);
+            }
+        };
+        let shown = Arc::make_mut(&mut self.shown);
+        moved(match kind {
+            Kind::Claim => &mut shown.claims,
+            Kind::Event => &mut shown.events,
+            Kind::Source => &mut shown.sources,
+            Kind::Actor => &mut shown.actors,
+        });
+        moved(&mut Arc::make_mut(&mut self.orders)[slot(kind)]);
+        if kind == Kind::Claim {
+            for s in &mut self.series {
+                if !inserted {
+                    s.marks.retain(|m| m.claim != at);
+                }
+                for m in &mut s.marks {
+                    if m.claim >= at && inserted || m.claim > at && !inserted {
+                        m.claim = if inserted { m.claim + 1 } else { m.claim - 1 };
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Every series the plot settings ask for among `claims`, before any thinning for drawing

@@ -1058,6 +1058,149 @@ fn an_edit_and_a_save_on_the_large_dataset_path_show_what_the_small_path_shows()
     assert_eq!(small, large);
 }
 
+#[test]
+fn new_delete_undo_and_redo_on_the_large_dataset_path_show_what_a_fresh_index_finds() {
+    use crosscheck::model::edit::Target;
+    use crosscheck::model::validate::validate;
+    use crosscheck::ui::Command;
+    use crosscheck::ui::editor::Pickers;
+    // Both paths follow a few records' changes instead of rebuilding the index, counts and
+    // picker lists; the large one also derives the view and runs the checks on workers.
+    let run = |large: bool| {
+        let (_tmp, dir) = sample_copy();
+        let ctx = egui::Context::default();
+        let mut app = App::with_context(
+            &ctx,
+            crosscheck::app::Prefs::default(),
+            Some(dir),
+            crate::common::options(),
+        );
+        app.finish_opening();
+        if large {
+            app.derive_in_background_above = 0;
+        }
+        headless_frame(&ctx, &mut app);
+        app.finish_deriving();
+        let n = app.doc.as_ref().expect("doc").dataset.claims.len();
+        let claim = |index| Target {
+            kind: Kind::Claim,
+            index,
+        };
+        let mut seen = Vec::new();
+        // Claims deleted are ones the list shows (the middle one, the last one).
+        let shown_claim = |app: &App, at: fn(usize) -> usize| {
+            let shown = app.shown(Kind::Claim);
+            claim(shown.get(at(shown.len())).copied().unwrap_or(0))
+        };
+        for (step, command) in [
+            Command::NewRecord(Kind::Claim),
+            Command::DeleteConfirmed(claim(usize::MAX)),
+            Command::DeleteConfirmed(claim(usize::MAX - 1)),
+            Command::Undo,
+            Command::Undo,
+            Command::Redo,
+            Command::NewRecord(Kind::Actor),
+            Command::DeleteConfirmed(Target {
+                kind: Kind::Event,
+                index: 1,
+            }),
+            Command::Undo,
+            Command::Undo,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            // A claim is open in the editor: its picker lists are kept up to date.
+            app.handle(Command::Select(Some(claim(n / 3))));
+            headless_frame(&ctx, &mut app);
+            let ids = |app: &App, k: Kind| -> Vec<String> {
+                let ds = &app.doc.as_ref().expect("doc").dataset;
+                app.shown(k)
+                    .iter()
+                    .map(|&i| {
+                        crosscheck::model::edit::record_at(ds, Target { kind: k, index: i })
+                            .map(|r| r.id().to_string())
+                            .expect("every row shown is a record that exists")
+                    })
+                    .collect()
+            };
+            let before: Vec<Vec<String>> = Kind::ALL.iter().map(|&k| ids(&app, k)).collect();
+            let command = match command {
+                Command::DeleteConfirmed(t) if t.index == usize::MAX => {
+                    Command::DeleteConfirmed(shown_claim(&app, |n| n / 2))
+                }
+                Command::DeleteConfirmed(t) if t.index == usize::MAX - 1 => {
+                    Command::DeleteConfirmed(shown_claim(&app, |n| n.saturating_sub(1)))
+                }
+                other => other,
+            };
+            if large {
+                // The checks start on a worker (as when editing pauses), and the command
+                // stops them: they run again afterwards.
+                app.checks_due_now();
+                headless_frame(&ctx, &mut app);
+            }
+            app.handle(command);
+            headless_frame(&ctx, &mut app);
+            // While the worker derives, the rows drawn are the records shown before, less
+            // one removed: none twice, none shifted onto its neighbour.
+            for (k, before) in Kind::ALL.iter().zip(&before) {
+                let now = ids(&app, *k);
+                let mut unique = now.clone();
+                unique.sort();
+                unique.dedup();
+                assert_eq!(unique.len(), now.len(), "step {step}: {k:?}");
+                if large && !app.shows_document() {
+                    assert!(now.iter().all(|id| before.contains(id)), "step {step}");
+                }
+            }
+            app.prefs.filter.text = "killed".into();
+            headless_frame(&ctx, &mut app);
+            app.finish_deriving();
+            let doc = app.doc.as_ref().expect("doc");
+            let ds = &doc.dataset;
+            let fresh = apply(ds, &SearchIndex::build(ds), &app.prefs.filter);
+            let mut shown = app.shown(Kind::Claim).to_vec();
+            shown.sort_unstable();
+            assert_eq!(shown, fresh.claims, "step {step}");
+            let mut events = app.shown(Kind::Event).to_vec();
+            events.sort_unstable();
+            assert_eq!(events, fresh.events, "step {step}");
+            assert_eq!(
+                app.pickers().claims_by_claimant,
+                Pickers::build(ds).claims_by_claimant,
+                "step {step}"
+            );
+            assert_eq!(
+                app.findings().len(),
+                validate(ds, doc.store.manifest_loaded()).len(),
+                "step {step}"
+            );
+            seen.push((ds.claims.len(), ds.events.len(), ds.actors.len(), shown));
+        }
+        seen
+    };
+    let small = run(false);
+    assert_eq!(small, run(true));
+    // A claim added, two deleted, both brought back, one deleted again; an actor added and
+    // an event deleted, both undone.
+    let n = small[0].0 - 1;
+    assert_eq!(
+        small.iter().map(|s| s.0).collect::<Vec<_>>(),
+        vec![n + 1, n, n - 1, n, n + 1, n, n, n, n, n]
+    );
+    let (events, actors) = (small[0].1, small[0].2);
+    assert_eq!(
+        small.iter().map(|s| (s.1, s.2)).collect::<Vec<_>>()[6..],
+        [
+            (events, actors + 1),
+            (events - 1, actors + 1),
+            (events, actors + 1),
+            (events, actors)
+        ]
+    );
+}
+
 /// Opens the sample at `size` (points) and `ppp` pixels per point.
 fn open_scaled(dir: &Path, size: (f32, f32), ppp: f32) -> Harness<'static, App> {
     let dir = dir.to_path_buf();

@@ -5,14 +5,15 @@
 //! (a task) for a large dataset while the window paints the previous view.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::derive::{self, View, ViewKey, slot as sort_slot};
-use crate::model::edit::{AnyRecord, Target};
+use crate::model::edit::Change;
 use crate::model::filter::{Filter, SearchIndex};
 use crate::model::order::{Counts, Orders};
 use crate::model::series::Series;
-use crate::model::validate::validate;
+use crate::model::validate::{validate, validate_unless};
 use crate::model::{Finding, Kind};
 use crate::ui::editor::Pickers;
 
@@ -43,6 +44,9 @@ pub(super) struct Derived {
     /// On a large dataset the checks run again once editing pauses: since when they are out
     /// of date.
     findings_stale: Option<Instant>,
+    /// The worker checking a large dataset again, and the flag that stops it (set when the
+    /// document is about to change: the worker holds it).
+    check: Option<(TaskId, Arc<AtomicBool>)>,
     /// When the document last changed: on a large dataset the lists and the plot follow
     /// once editing pauses.
     pub edited_at: Option<Instant>,
@@ -76,8 +80,8 @@ impl Derived {
 
 /// A change to the document that a large dataset's derived data can follow cheaply.
 pub(super) enum SmallChange {
-    /// One record replaced; what it was.
-    Replaced(Target, Box<AnyRecord>),
+    /// A few records replaced, inserted or removed, in the order the edit made the changes.
+    Records(Vec<Change>),
     /// Saved: only where records stand in their files changed.
     Saved,
 }
@@ -96,50 +100,76 @@ impl App {
                 .replaced
                 .take()
                 .filter(|(v, _)| *v == doc.version && d.version + 1 == doc.version);
-            // After a small change the checks run again: at once on a small dataset, once
-            // editing pauses on a large one.
-            let mut recheck = false;
             match small {
                 Some((_, SmallChange::Saved)) => {
                     // Only positions in files changed: the findings point at them.
-                    recheck = true;
                 }
-                Some((_, SmallChange::Replaced(t, old))) => {
-                    // One record changed: bring the index and counts up to date.
-                    Arc::make_mut(&mut d.index).replaced(ds, t.kind, t.index, &old);
-                    Arc::make_mut(&mut d.counts).replaced(ds, t, &old);
-                    if t.kind == Kind::Event {
-                        d.tags = ds.event_tags();
+                Some((_, SmallChange::Records(changes))) => {
+                    // A few records changed: the index, counts and lists follow them.
+                    let pickers_valid = d.pickers_version == d.version;
+                    let mut lengths = d.view_lengths;
+                    for change in &changes {
+                        Arc::make_mut(&mut d.index).follow(ds, change);
+                        Arc::make_mut(&mut d.counts).follow(ds, change);
+                        if pickers_valid {
+                            d.pickers.follow(ds, change);
+                        }
+                        let t = match change {
+                            Change::Replaced(t, _) => *t,
+                            Change::Inserted(t) | Change::Removed(t, _) => {
+                                d.view.follow(change);
+                                let n = &mut lengths[sort_slot(t.kind)];
+                                *n = if matches!(change, Change::Inserted(_)) {
+                                    *n + 1
+                                } else {
+                                    n.saturating_sub(1)
+                                };
+                                *t
+                            }
+                        };
+                        if t.kind == Kind::Event {
+                            d.tags = ds.event_tags();
+                        }
+                        d.full_orders.clear_kind(t.kind);
                     }
-                    d.full_orders.clear_kind(t.kind);
-                    if d.pickers_version == d.version && Pickers::still_valid_after(ds, t, &old) {
+                    // The view's record numbers followed the records (above): it stays
+                    // valid if it was.
+                    d.view_lengths = lengths;
+                    if pickers_valid {
                         d.pickers_version = doc.version;
                     }
-                    recheck = true;
                 }
                 None => {
                     d.index = Arc::new(SearchIndex::build(ds));
                     d.counts = Arc::new(Counts::build(ds));
                     d.tags = ds.event_tags();
-                    d.findings = validate(ds, doc.store.manifest_loaded());
-                    d.findings_stale = None;
                     d.full_orders.clear();
                 }
             }
-            if recheck {
-                if large {
-                    d.findings_stale = Some(Instant::now());
-                } else {
-                    d.findings = validate(ds, doc.store.manifest_loaded());
-                }
+            // The checks run again: at once on a small dataset, on a worker once editing
+            // pauses on a large one.
+            if large {
+                d.findings_stale = Some(Instant::now());
+            } else {
+                d.findings = validate(ds, doc.store.manifest_loaded());
             }
             d.version = doc.version;
         }
-        if let Some(since) = d.findings_stale {
+        if let Some(since) = d.findings_stale
+            && d.check.is_none()
+        {
             let wait = Duration::from_millis(1000);
             if since.elapsed() >= wait && d.edited_at.is_none_or(|t| t.elapsed() >= wait) {
-                d.findings = validate(ds, doc.store.manifest_loaded());
-                d.findings_stale = None;
+                // On a worker: the window stays responsive for the second the checks take
+                // at a million claims; the findings shown meanwhile are the previous ones.
+                let (ds, loaded) = (doc.dataset.clone(), doc.store.manifest_loaded());
+                let version = doc.version;
+                let stop = Arc::new(AtomicBool::new(false));
+                let flag = stop.clone();
+                let task = self.tasks.spawn(TaskKind::Check, move || {
+                    Done::Checked(version, validate_unless(&ds, loaded, &flag))
+                });
+                d.check = Some((task, stop));
             } else {
                 self.ctx.request_repaint_after(wait);
             }
@@ -216,9 +246,44 @@ impl App {
         }
     }
 
-    /// Waits for the worker deriving the view, if one runs, so that the document can change
-    /// without being copied and no view of an older version is shown afterwards.
+    /// Takes the findings of a check run on a worker: kept when they are of the document as
+    /// it is; otherwise (stopped, or of an older version) the checks stay due.
+    pub(super) fn checked(&mut self, task: TaskId, version: u64, findings: Option<Vec<Finding>>) {
+        let d = &mut self.derived;
+        if d.check.as_ref().is_none_or(|(t, _)| *t != task) {
+            return;
+        }
+        d.check = None;
+        if let Some(findings) = findings
+            && version == d.version
+        {
+            d.findings = findings;
+            d.findings_stale = None;
+        }
+    }
+
+    /// Waits for the worker checking the document, if one runs, to let go of the document —
+    /// stopping it first when `stop` (it gives up within milliseconds).
+    fn finish_checking(&mut self, stop: bool) {
+        let Some((task, flag)) = &self.derived.check else {
+            return;
+        };
+        let task = *task;
+        flag.store(stop, Ordering::Relaxed);
+        let got = match self.tasks.wait_for(task) {
+            Some(Done::Checked(version, findings)) => Some((version, findings)),
+            _ => None,
+        };
+        let (version, findings) = got.unwrap_or((0, None));
+        self.checked(task, version, findings);
+    }
+
+    /// Waits for the workers that hold the document — the one deriving the view, the one
+    /// checking it — so that the document can change without being copied and no view of an
+    /// older version is shown afterwards. A check is stopped rather than waited for: it runs
+    /// again once editing pauses.
     pub(super) fn settle(&mut self) {
+        self.finish_checking(true);
         let Some(task) = self.derived.job else { return };
         let got = match self.tasks.wait_for(task) {
             Some(Done::Derived(v)) => Some(*v),
@@ -237,9 +302,30 @@ impl App {
             self.derived.findings_stale = Some(Instant::now() - Duration::from_secs(2));
         }
         self.refresh();
+        self.finish_checking(false);
         self.settle();
         self.refresh();
+        self.finish_checking(false);
         self.settle();
+    }
+
+    /// The editor's picker lists as they stand (built while a record is selected).
+    pub fn pickers(&self) -> &Pickers {
+        &self.derived.pickers
+    }
+
+    /// Whether the lists and the plot show the document as it is now (no worker deriving a
+    /// newer view).
+    pub fn shows_document(&self) -> bool {
+        let version = self.doc.as_ref().map(|d| d.version);
+        self.derived.job.is_none() && self.derived.view.key.as_ref().map(|k| k.version) == version
+    }
+
+    /// Makes the checks due in the next frame, as when editing has paused (for benchmarks).
+    pub fn checks_due_now(&mut self) {
+        let long_ago = Instant::now() - Duration::from_secs(2);
+        self.derived.findings_stale = Some(long_ago);
+        self.derived.edited_at = None;
     }
 
     /// The series the plot draws (rebuilt when the data, filter, plot settings or selection

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::model::edit::{AnyRecord, Edit, History, Target, record_at};
+use crate::model::edit::{self, AnyRecord, Edit, History, Target, record_at};
 use crate::model::filter::Filter;
 use crate::model::{Dataset, Finding, Kind, defaults};
 use crate::store::{OnConflict, SaveError, Store};
@@ -56,18 +56,11 @@ impl App {
         let Some(doc) = &mut self.doc else {
             return false;
         };
-        // One record replaced and nothing else pending: remember what it was, so that what
-        // is derived from the document can be brought up to date instead of rebuilt.
-        let single = match &edit {
-            Edit::Replace { index, record } if doc.version == self.derived.version => {
-                let t = Target {
-                    kind: record.kind(),
-                    index: *index,
-                };
-                record_at(&doc.dataset, t).map(|old| (t, old))
-            }
-            _ => None,
-        };
+        // A few records changed and nothing else pending: remember how, so that what is
+        // derived from the document can be brought up to date instead of rebuilt.
+        let small = (doc.version == self.derived.version)
+            .then(|| edit::changes(&doc.dataset, &edit))
+            .flatten();
         match doc
             .history
             .apply(Arc::make_mut(&mut doc.dataset), edit, coalesce)
@@ -76,7 +69,7 @@ impl App {
                 doc.version += 1;
                 doc.store.remember_bases(&doc.dataset);
                 self.derived.replaced =
-                    single.map(|(t, old)| (doc.version, SmallChange::Replaced(t, Box::new(old))));
+                    small.map(|changes| (doc.version, SmallChange::Records(changes)));
                 self.derived.edited_at = Some(Instant::now());
                 true
             }
@@ -91,12 +84,28 @@ impl App {
     pub(super) fn undo_redo(&mut self, redo: bool) {
         self.settle();
         let Some(doc) = &mut self.doc else { return };
+        let next = if redo {
+            doc.history.next_redo()
+        } else {
+            doc.history.next_undo()
+        };
+        let Some(next) = next else {
+            // Nothing to undo or redo: the document stays as it is.
+            return;
+        };
+        let small = (doc.version == self.derived.version)
+            .then(|| edit::changes(&doc.dataset, next))
+            .flatten();
         let ds = Arc::make_mut(&mut doc.dataset);
         let result = if redo {
             doc.history.redo(ds)
         } else {
             doc.history.undo(ds)
         };
+        if matches!(result, Ok(Some(_))) {
+            self.derived.replaced =
+                small.map(|changes| (doc.version + 1, SmallChange::Records(changes)));
+        }
         match result {
             Ok(Some(target)) => {
                 doc.version += 1;

@@ -320,12 +320,16 @@ impl App {
                 Some(Done::Opened(result)) => self.opened(finished.id, *result),
                 Some(Done::Picked(mode, path)) => self.picked(mode, path),
                 Some(Done::Derived(v)) => self.derived_view(finished.id, Some(*v)),
+                Some(Done::Checked(version, findings)) => {
+                    self.checked(finished.id, version, findings);
+                }
                 Some(Done::Journaled(r)) => self.journaled(r),
                 Some(Done::Imported(r)) => self.imported(finished.id, *r),
                 None => {
                     if self.derived.job == Some(finished.id) {
                         self.derived_view(finished.id, None);
                     }
+                    self.checked(finished.id, 0, None);
                     if self.opening.as_ref().is_some_and(|o| o.task == finished.id) {
                         self.opening = None;
                     }

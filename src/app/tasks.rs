@@ -1,5 +1,5 @@
 //! The one table of work running off the UI thread — opening a dataset, a native file dialog,
-//! deriving the lists and the plot — and the one channel their results come back on. Workers
+//! deriving the lists and the plot, checking a large dataset again — and the one channel their results come back on. Workers
 //! post through a cloneable [`TaskSender`], which also wakes the window; the app takes the
 //! results in `App::logic` (also while the window is hidden). Every result is handed to the
 //! app: none is dropped here.
@@ -29,6 +29,8 @@ pub enum TaskKind {
     FileDialog,
     /// Deriving the lists and the plot of a large dataset.
     Derive,
+    /// Checking a large dataset again after edits.
+    Check,
     /// Writing the recovery journal.
     Journal,
     /// Reading a file to import.
@@ -40,6 +42,8 @@ pub enum Done {
     Opened(Box<Result<Opened, StoreError>>),
     Picked(PathMode, Option<PathBuf>),
     Derived(Box<(View, Orders)>),
+    /// The findings of the document version given (`None`: the check was stopped).
+    Checked(u64, Option<Vec<crate::model::Finding>>),
     Journaled(Result<(), String>),
     Imported(Box<Result<crate::import::Plan, crate::import::ImportError>>),
 }
@@ -50,6 +54,7 @@ impl Done {
             Done::Opened(_) => TaskKind::Open,
             Done::Picked(..) => TaskKind::FileDialog,
             Done::Derived(_) => TaskKind::Derive,
+            Done::Checked(..) => TaskKind::Check,
             Done::Journaled(_) => TaskKind::Journal,
             Done::Imported(_) => TaskKind::Import,
         }

@@ -3,6 +3,8 @@
 //! chains, and sums of combined metrics that agree with their parts. Each finding points at
 //! the record it is about (its [`Origin`]).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::date::{DateText, Day};
@@ -258,16 +260,36 @@ impl<'a> Ctx<'a> {
 /// Checks a dataset. `manifest_loaded` is false when the manifest failed to parse; references
 /// to metrics and event types are then not reported (they would all be noise).
 pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
+    validate_unless(ds, manifest_loaded, &AtomicBool::new(false)).unwrap_or_default()
+}
+
+/// [`validate`], given up as soon as it can once `stop` is set (the window checks a large
+/// dataset on a worker and stops it when the document is about to change): `None` when it
+/// was stopped.
+pub fn validate_unless(
+    ds: &Dataset,
+    manifest_loaded: bool,
+    stop: &AtomicBool,
+) -> Option<Vec<Finding>> {
+    let go = || !stop.load(Ordering::Relaxed);
     // The claims by id and the duplicate-id check are the two big maps (a million entries
     // each at scale): built side by side.
     let (claims, id_findings) = rayon::join(
         || {
             let mut m = FxHashMap::with_capacity_and_hasher(ds.claims.len(), Default::default());
-            m.extend(ds.claims.iter().map(|c| (c.id.as_str(), c)));
+            m.extend(
+                ds.claims
+                    .iter()
+                    .take_while(|_| go())
+                    .map(|c| (c.id.as_str(), c)),
+            );
             m
         },
-        || check_ids(ds),
+        || check_ids(ds, stop),
     );
+    if !go() {
+        return None;
+    }
     let known = Known {
         actors: ds.actors.iter().map(|a| a.id.as_str()).collect(),
         sources: ds.sources.iter().map(|s| s.id.as_str()).collect(),
@@ -346,7 +368,7 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
         cx.text(Kind::Source, &s.id, s.origin, "title", &s.title);
         cx.text(Kind::Source, &s.id, s.origin, "notes", &s.notes);
     }
-    for e in &ds.events {
+    for e in ds.events.iter().take_while(|_| go()) {
         cx.date(Kind::Event, &e.id, e.origin, "date", &e.date);
         cx.text(Kind::Event, &e.id, e.origin, "title", &e.title);
         cx.text(Kind::Event, &e.id, e.origin, "description", &e.description);
@@ -399,15 +421,17 @@ pub fn validate(ds: &Dataset, manifest_loaded: bool) -> Vec<Finding> {
         .par_chunks(8192)
         .map(|chunk| {
             let mut local = known.ctx(manifest_loaded);
-            for c in chunk {
-                check_claim(c, &mut local);
+            if go() {
+                for c in chunk {
+                    check_claim(c, &mut local);
+                }
             }
             local.out
         })
         .collect();
     cx.out.extend(per_chunk.into_iter().flatten());
-    cx.out.extend(check_sums(ds));
-    cx.out
+    cx.out.extend(check_sums(ds, stop));
+    go().then_some(cx.out)
 }
 
 fn check_manifest(ds: &Dataset, cx: &mut Ctx<'_>, loaded: bool) {
@@ -473,7 +497,7 @@ fn manifest_finding(at: Option<Origin>, message: String) -> Finding {
 }
 
 /// Malformed and duplicate ids, across all kinds.
-fn check_ids(ds: &Dataset) -> Vec<Finding> {
+fn check_ids(ds: &Dataset, stop: &AtomicBool) -> Vec<Finding> {
     let mut out = Vec::new();
     let n = ds.actors.len() + ds.sources.len() + ds.events.len() + ds.claims.len();
     let mut first: FxHashMap<&str, (Kind, Option<Origin>)> =
@@ -497,7 +521,7 @@ fn check_ids(ds: &Dataset) -> Vec<Finding> {
                 .iter()
                 .map(|r| (Kind::Claim, r.id.as_str(), r.origin)),
         );
-    for (kind, id, origin) in all {
+    for (kind, id, origin) in all.take_while(|_| !stop.load(Ordering::Relaxed)) {
         if !is_valid_id(id) {
             out.push(Finding::new(
                 Severity::Error,
@@ -676,7 +700,7 @@ fn check_supersedes(c: &Claim, sup: &str, cx: &mut Ctx<'_>) {
 
 /// For one claimant, subject and statement date: do the parts of a combined metric add up to
 /// what the combined figure allows?
-fn check_sums(ds: &Dataset) -> Vec<Finding> {
+fn check_sums(ds: &Dataset, stop: &AtomicBool) -> Vec<Finding> {
     let mut out = Vec::new();
     let combined: Vec<_> = ds
         .manifest
@@ -698,7 +722,11 @@ fn check_sums(ds: &Dataset) -> Vec<Finding> {
         .iter()
         .flat_map(|m| std::iter::once(m.id.as_str()).chain(m.parts.iter().map(String::as_str)))
         .collect();
-    for c in &ds.claims {
+    for c in ds
+        .claims
+        .iter()
+        .take_while(|_| !stop.load(Ordering::Relaxed))
+    {
         if !relevant.contains(c.metric.as_str()) {
             continue;
         }
@@ -879,6 +907,27 @@ mod tests {
         );
         assert_eq!(hits[0].severity, severity, "{:?}", hits[0]);
         assert_eq!(hits[0].record.as_ref().map(|r| r.1.as_str()), id);
+    }
+
+    #[test]
+    fn checks_asked_to_stop_give_nothing_and_otherwise_give_what_validate_gives() {
+        let mut ds = crate::synth::generate(crate::synth::Size {
+            events: 50,
+            claims: 3_000,
+            seed: 4,
+        });
+        ds.claims[10].credibility = Some(9);
+        ds.claims[2_900].id = ds.claims[2_901].id.clone();
+        let all = validate(&ds, true);
+        assert!(
+            !all.is_empty(),
+            "the generated dataset has findings to compare"
+        );
+        assert_eq!(
+            validate_unless(&ds, true, &AtomicBool::new(false)),
+            Some(all)
+        );
+        assert_eq!(validate_unless(&ds, true, &AtomicBool::new(true)), None);
     }
 
     #[test]
