@@ -434,6 +434,59 @@ fn an_unsaved_edit_in_one_file_and_a_change_on_disk_in_another_are_both_kept_and
 }
 
 #[test]
+fn a_file_only_read_by_another_program_leaves_typing_one_undo_step() {
+    use crosscheck::model::edit::{AnyRecord, Edit};
+    use crosscheck::ui::Command;
+    let (_tmp, dir) = sample_copy();
+    let ctx = egui::Context::default();
+    let mut app = App::with_context(
+        &ctx,
+        crosscheck::app::Prefs::default(),
+        Some(dir.clone()),
+        crate::common::options(),
+    );
+    app.finish_opening();
+    let id = "jcs-2024-12-23-killed-or-wounded";
+    let i = app
+        .doc
+        .as_ref()
+        .expect("doc")
+        .dataset
+        .index_of(Kind::Claim, id);
+    let i = i.expect("claim");
+    let original = claim(&app, id).notes.clone();
+    let type_note = |app: &mut App, text: &str| {
+        let mut c = claim(app, id).clone();
+        c.notes = text.into();
+        app.handle(Command::Edit {
+            edit: Box::new(Edit::Replace {
+                index: i,
+                record: AnyRecord::Claim(c),
+            }),
+            coalesce: Some("notes".into()),
+        });
+        headless_frame(&ctx, app);
+    };
+    type_note(&mut app, "a");
+    // The watcher reports the file: a text editor or git opened it (it did not change).
+    let before = fs::read(dir.under("claims/2024.ron")).expect("read");
+    app.files_reported(vec!["claims/2024.ron".into()]);
+    headless_frame(&ctx, &mut app);
+    type_note(&mut app, "ab");
+    assert_eq!(
+        fs::read(dir.under("claims/2024.ron")).expect("read"),
+        before
+    );
+    app.handle(Command::Undo);
+    headless_frame(&ctx, &mut app);
+    assert_eq!(
+        claim(&app, id).notes,
+        original,
+        "one undo step for the typing"
+    );
+}
+
+#[test]
 fn the_same_record_changed_here_and_on_disk_goes_to_the_resolver() {
     let (_tmp, ds) = sample_copy();
     let mut h = open(&ds, (1600.0, 1000.0));

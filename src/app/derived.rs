@@ -54,6 +54,8 @@ pub(super) struct Derived {
     view_lengths: [usize; 4],
     /// The tags of the events, for the filter bar.
     pub tags: Vec<String>,
+    /// The actors as (id, name), by name, for the filter bar's claimant choice.
+    pub claimants: Vec<(String, String)>,
     /// The editor's large picker lists, and the version they were built for.
     pub pickers: Pickers,
     pickers_version: u64,
@@ -66,6 +68,7 @@ impl Derived {
         counts: Counts,
         findings: Vec<Finding>,
         tags: Vec<String>,
+        ds: &crate::model::Dataset,
     ) -> Derived {
         Derived {
             version: 1,
@@ -73,9 +76,21 @@ impl Derived {
             counts: Arc::new(counts),
             findings,
             tags,
+            claimants: claimant_choices(ds),
             ..Derived::default()
         }
     }
+}
+
+/// The actors as (id, name), by name without case.
+fn claimant_choices(ds: &crate::model::Dataset) -> Vec<(String, String)> {
+    let mut actors: Vec<(String, String)> = ds
+        .actors
+        .iter()
+        .map(|a| (a.id.clone(), a.name.clone()))
+        .collect();
+    actors.sort_by_cached_key(|(_, n)| n.to_lowercase());
+    actors
 }
 
 /// A change to the document that a large dataset's derived data can follow cheaply.
@@ -127,8 +142,10 @@ impl App {
                                 *t
                             }
                         };
-                        if t.kind == Kind::Event {
-                            d.tags = ds.event_tags();
+                        match t.kind {
+                            Kind::Event => d.tags = ds.event_tags(),
+                            Kind::Actor => d.claimants = claimant_choices(ds),
+                            _ => {}
                         }
                         d.full_orders.clear_kind(t.kind);
                     }
@@ -143,6 +160,7 @@ impl App {
                     d.index = Arc::new(SearchIndex::build(ds));
                     d.counts = Arc::new(Counts::build(ds));
                     d.tags = ds.event_tags();
+                    d.claimants = claimant_choices(ds);
                     d.full_orders.clear();
                 }
             }

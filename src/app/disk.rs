@@ -42,7 +42,14 @@ impl App {
     /// Takes in what the watcher reported.
     pub(super) fn poll_watch(&mut self) {
         let Some(w) = &self.watching else { return };
-        let mut rels: Vec<PathBuf> = w.rx.try_iter().flatten().collect();
+        let rels: Vec<PathBuf> = w.rx.try_iter().flatten().collect();
+        self.files_reported(rels);
+    }
+
+    /// Takes in the files the watcher reported (`rels`, relative to the dataset): those
+    /// changed are merged in; those only opened or read are left alone. Tests call it
+    /// directly rather than waiting for the watcher.
+    pub fn files_reported(&mut self, mut rels: Vec<PathBuf>) {
         if rels.is_empty() {
             return;
         }
@@ -64,12 +71,18 @@ impl App {
 
     /// Merges the changes on disk of the files `rels` into the document, as one edit.
     pub(super) fn take_disk_changes(&mut self, rels: Vec<PathBuf>) {
+        let Some(doc) = &mut self.doc else { return };
+        let mut changes = doc.store.changes_on_disk(&doc.dataset, &rels);
+        if changes.is_empty() {
+            // Only read (the watcher also reports a file opened: by this window, an editor,
+            // git): nothing to take in, and typing goes on as one undo step.
+            return;
+        }
         self.settle();
         let Some(doc) = &mut self.doc else { return };
         let selected = self
             .selected
             .and_then(|t| record_at(&doc.dataset, t).map(|r| (t.kind, r.id().to_string())));
-        let mut changes = doc.store.changes_on_disk(&doc.dataset, &rels);
         // Reading problems follow the files: gone when a file parses again, new when not.
         let stale: Vec<u32> = changes
             .readable_again

@@ -176,7 +176,12 @@ impl App {
             git_offer,
         });
         // What the loading thread derived already: nothing is rebuilt on the UI thread.
-        self.derived = Derived::opened(index, counts, findings, tags);
+        let ds = self
+            .doc
+            .as_ref()
+            .map(|d| d.dataset.clone())
+            .unwrap_or_default();
+        self.derived = Derived::opened(index, counts, findings, tags, &ds);
         self.selected = None;
         self.watch_dataset();
         self.look_for_journal();

@@ -70,7 +70,14 @@ impl App {
         let Some(doc) = &self.doc else { return };
         egui::Panel::top("filter-bar").show(ui, |ui| {
             ui.add_space(2.0);
-            filter_bar::show(ui, &doc.dataset, &self.derived.tags, &mut self.prefs.filter);
+            let d = &self.derived;
+            filter_bar::show(
+                ui,
+                &doc.dataset,
+                &d.claimants,
+                &d.tags,
+                &mut self.prefs.filter,
+            );
             ui.add_space(2.0);
         });
         broken_files_banner(ui, doc);

@@ -38,6 +38,17 @@ pub struct DiskChanges {
     pub origins: Vec<(u32, HashMap<String, Origin>)>,
 }
 
+impl DiskChanges {
+    /// Whether nothing changed: the files read again are as the window had them.
+    pub fn is_empty(&self) -> bool {
+        self.edit.is_none()
+            && self.files.is_empty()
+            && self.findings.is_empty()
+            && self.readable_again.is_empty()
+            && self.origins.is_empty()
+    }
+}
+
 /// The edits of a merge with the disk, by sort: applied in an order that keeps every index
 /// valid.
 #[derive(Default)]

@@ -11,11 +11,11 @@ use crate::model::{Dataset, Reliability};
 pub const SEARCH_ID: &str = "filter-search";
 
 /// A combo box of `(id, label)` choices plus "any"; returns true when the choice changed.
-fn choice(
+fn choice<'a>(
     ui: &mut Ui,
     label: &str,
     value: &mut Option<String>,
-    items: &[(String, String)],
+    items: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     width: f32,
 ) -> bool {
     let before = value.clone();
@@ -23,9 +23,9 @@ fn choice(
         .as_ref()
         .map(|v| {
             items
-                .iter()
+                .clone()
                 .find(|(id, _)| id == v)
-                .map_or(v.as_str(), |(_, l)| l.as_str())
+                .map_or(v.as_str(), |(_, l)| l)
         })
         .unwrap_or("any");
     let l = ui.label(label);
@@ -36,7 +36,7 @@ fn choice(
         .show_ui(ui, |ui| {
             ui.selectable_value(value, None, "any");
             for (id, name) in items {
-                ui.selectable_value(value, Some(id.clone()), name);
+                ui.selectable_value(value, Some(id.to_string()), name);
             }
         })
         .response
@@ -45,7 +45,14 @@ fn choice(
 }
 
 /// Draws the filter bar. Returns true when the filter changed.
-pub fn show(ui: &mut Ui, ds: &Dataset, tags: &[String], f: &mut Filter) -> bool {
+/// `claimants` are the actors as (id, name), by name; `tags` the events' tags.
+pub fn show(
+    ui: &mut Ui,
+    ds: &Dataset,
+    claimants: &[(String, String)],
+    tags: &[String],
+    f: &mut Filter,
+) -> bool {
     let before = f.clone();
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("Search");
@@ -78,29 +85,23 @@ pub fn show(ui: &mut Ui, ds: &Dataset, tags: &[String], f: &mut Filter) -> bool 
             }
         }
 
-        let mut actors: Vec<(String, String)> = ds
-            .actors
-            .iter()
-            .map(|a| (a.id.clone(), a.name.clone()))
-            .collect();
-        actors.sort_by_key(|(_, n)| n.to_lowercase());
-        choice(ui, "Claimant", &mut f.claimant, &actors, 150.0);
-        let metrics: Vec<(String, String)> = ds
+        // Borrowed, not copied: the bar is drawn every frame.
+        let actors = claimants.iter().map(|(id, n)| (id.as_str(), n.as_str()));
+        choice(ui, "Claimant", &mut f.claimant, actors, 150.0);
+        let metrics = ds
             .manifest
             .metrics
             .iter()
-            .map(|m| (m.id.clone(), m.name.clone()))
-            .collect();
-        choice(ui, "Metric", &mut f.metric, &metrics, 120.0);
-        let types: Vec<(String, String)> = ds
+            .map(|m| (m.id.as_str(), m.name.as_str()));
+        choice(ui, "Metric", &mut f.metric, metrics, 120.0);
+        let types = ds
             .manifest
             .event_types
             .iter()
-            .map(|t| (t.id.clone(), t.name.clone()))
-            .collect();
-        choice(ui, "Event type", &mut f.event_type, &types, 110.0);
-        let tags: Vec<(String, String)> = tags.iter().map(|t| (t.clone(), t.clone())).collect();
-        choice(ui, "Tag", &mut f.tag, &tags, 90.0);
+            .map(|t| (t.id.as_str(), t.name.as_str()));
+        choice(ui, "Event type", &mut f.event_type, types, 110.0);
+        let tags = tags.iter().map(|t| (t.as_str(), t.as_str()));
+        choice(ui, "Tag", &mut f.tag, tags, 90.0);
 
         let l = ui.label("Min. grade");
         let rel = f.min_reliability.map_or("any", Reliability::as_str);
