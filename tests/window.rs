@@ -1213,6 +1213,15 @@ fn new_delete_undo_and_redo_on_the_large_dataset_path_show_what_a_fresh_index_fi
             let doc = app.doc.as_ref().expect("doc");
             let ds = &doc.dataset;
             let fresh = apply(ds, &SearchIndex::build(ds), &app.prefs.filter);
+            // In the list's order, as a fresh sort of a fresh result gives it.
+            let sort = app.prefs.sorts[crosscheck::derive::slot(Kind::Claim)];
+            let counts = crosscheck::model::order::Counts::build(ds);
+            let mut orders = crosscheck::model::order::Orders::default();
+            assert_eq!(
+                app.shown(Kind::Claim),
+                orders.sorted(ds, &counts, Kind::Claim, sort, &fresh.claims),
+                "step {step}"
+            );
             let mut shown = app.shown(Kind::Claim).to_vec();
             shown.sort_unstable();
             assert_eq!(shown, fresh.claims, "step {step}");

@@ -147,7 +147,7 @@ impl App {
                             Kind::Actor => d.claimants = claimant_choices(ds),
                             _ => {}
                         }
-                        d.full_orders.clear_kind(t.kind);
+                        d.full_orders.follow(ds, change);
                     }
                     // The view's record numbers followed the records (above): it stays
                     // valid if it was.

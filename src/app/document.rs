@@ -61,6 +61,7 @@ impl App {
         let small = (doc.version == self.derived.version)
             .then(|| edit::changes(&doc.dataset, &edit))
             .flatten();
+        let typing = coalesce.is_some();
         match doc
             .history
             .apply(Arc::make_mut(&mut doc.dataset), edit, coalesce)
@@ -70,7 +71,11 @@ impl App {
                 doc.store.remember_bases(&doc.dataset);
                 self.derived.replaced =
                     small.map(|changes| (doc.version, SmallChange::Records(changes)));
-                self.derived.edited_at = Some(Instant::now());
+                // Typing (an edit that coalesces with the next): on a large dataset the lists
+                // and the plot follow once it pauses. A new record, a delete: at once.
+                if typing {
+                    self.derived.edited_at = Some(Instant::now());
+                }
                 true
             }
             Err(e) => {

@@ -104,6 +104,40 @@ impl Orders {
         self.full.retain(|(k, _), _| *k != kind);
     }
 
+    /// Follows one record's change: a removed record leaves every order of its kind (the
+    /// others keep their places, renumbered); a record inserted or replaced may belong
+    /// anywhere, so its kind's orders are computed again when next needed.
+    pub fn follow(&mut self, ds: &Dataset, change: &super::edit::Change) {
+        use super::edit::Change;
+        // Actors and events can be sorted by their number of claims.
+        let recounted = match change {
+            Change::Replaced(t, AnyRecord::Claim(old)) => ds.claims.get(t.index).is_none_or(|c| {
+                c.claimant != old.claimant || c.via != old.via || c.event != old.event
+            }),
+            Change::Inserted(t) | Change::Removed(t, _) => t.kind == Kind::Claim,
+            Change::Replaced(..) => false,
+        };
+        if recounted {
+            self.clear_kind(Kind::Actor);
+            self.clear_kind(Kind::Event);
+        }
+        match change {
+            Change::Removed(t, _) => {
+                let Ok(at) = u32::try_from(t.index) else {
+                    self.clear_kind(t.kind);
+                    return;
+                };
+                for ((kind, _), order) in &mut self.full {
+                    if *kind == t.kind {
+                        order.retain(|&i| i != at);
+                        order.iter_mut().filter(|i| **i > at).for_each(|i| *i -= 1);
+                    }
+                }
+            }
+            Change::Inserted(t) | Change::Replaced(t, _) => self.clear_kind(t.kind),
+        }
+    }
+
     /// Whether the full order for this kind and sort is computed already.
     pub fn has(&self, kind: Kind, sort: Sort) -> bool {
         self.full.contains_key(&(kind, sort))
@@ -418,5 +452,42 @@ mod tests {
         };
         let v = orders.sorted(&ds, &counts, Kind::Claim, by_value, &[0, 1, 2, 3, 4]);
         assert_eq!(v, vec![2, 0, 3, 4, 1]);
+    }
+
+    #[test]
+    fn orders_kept_past_a_removed_record_are_the_orders_of_what_is_left() {
+        use crate::model::edit::{Change, Edit, Target, changes};
+        let mut ds = ds();
+        let mut counts = Counts::build(&ds);
+        let mut orders = Orders::default();
+        let sorts: Vec<Sort> = [0, 2, 3]
+            .into_iter()
+            .flat_map(|column| [false, true].map(|descending| Sort { column, descending }))
+            .collect();
+        for &sort in &sorts {
+            orders.sorted(&ds, &counts, Kind::Claim, sort, &[]);
+            orders.sorted(&ds, &counts, Kind::Actor, sort, &[]);
+        }
+        let edit = Edit::Remove {
+            target: Target {
+                kind: Kind::Claim,
+                index: 2,
+            },
+        };
+        let followed = changes(&ds, &edit).expect("one record");
+        edit.apply(&mut ds).expect("remove");
+        for change in &followed {
+            counts.follow(&ds, change);
+            orders.follow(&ds, change);
+        }
+        assert!(matches!(followed[..], [Change::Removed(..)]));
+        let all: Vec<usize> = (0..ds.claims.len()).collect();
+        for &sort in &sorts {
+            assert!(orders.has(Kind::Claim, sort), "{sort:?} kept");
+            let got = orders.sorted(&ds, &counts, Kind::Claim, sort, &all);
+            assert_eq!(got, naive(&ds, sort, &all), "{sort:?}");
+            // Actors may be sorted by their number of claims: computed again.
+            assert!(!orders.has(Kind::Actor, sort));
+        }
     }
 }
