@@ -159,6 +159,17 @@ impl Columns {
             .collect()
     }
 
+    /// The columns of one integer a claim.
+    fn integer_columns(&mut self) -> [&mut Vec<u32>; 5] {
+        [
+            &mut self.metric,
+            &mut self.claimant,
+            &mut self.via,
+            &mut self.subject,
+            &mut self.event,
+        ]
+    }
+
     /// A claim was inserted at `i`: its row is added (`superseded` false: the caller knows
     /// when links make it otherwise). Returns true when a metric or actor id new to the
     /// tables was added.
@@ -166,13 +177,7 @@ impl Columns {
         if i > self.metric.len() {
             return false;
         }
-        for column in [
-            &mut self.metric,
-            &mut self.claimant,
-            &mut self.via,
-            &mut self.subject,
-            &mut self.event,
-        ] {
+        for column in self.integer_columns() {
             column.insert(i, NONE);
         }
         self.superseded.insert(i, false);
@@ -185,13 +190,7 @@ impl Columns {
         if i >= self.metric.len() {
             return;
         }
-        for column in [
-            &mut self.metric,
-            &mut self.claimant,
-            &mut self.via,
-            &mut self.subject,
-            &mut self.event,
-        ] {
+        for column in self.integer_columns() {
             column.remove(i);
         }
         self.superseded.remove(i);

@@ -721,6 +721,28 @@ mod tests {
         );
     }
 
+    /// Counts followed edit by edit are those built afresh (zeros aside).
+    fn assert_counts_as_built(counts: &crate::model::order::Counts, ds: &Dataset) {
+        let rebuilt = crate::model::order::Counts::build(ds);
+        let nonzero = |m: &std::collections::HashMap<String, usize>| {
+            let mut v: Vec<(String, usize)> = m
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(k, n)| (k.clone(), *n))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            nonzero(&counts.claims_by_actor),
+            nonzero(&rebuilt.claims_by_actor)
+        );
+        assert_eq!(
+            nonzero(&counts.claims_by_event),
+            nonzero(&rebuilt.claims_by_event)
+        );
+    }
+
     #[test]
     fn an_index_following_random_inserts_removals_and_replacements_finds_what_a_new_one_finds() {
         use super::super::Kind;
@@ -819,24 +841,7 @@ mod tests {
                 };
                 assert_eq!(apply(&ds, &index, &f), apply(&ds, &fresh, &f), "{f:?}");
             }
-            let rebuilt = Counts::build(&ds);
-            let nonzero = |m: &std::collections::HashMap<String, usize>| {
-                let mut v: Vec<(String, usize)> = m
-                    .iter()
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(k, n)| (k.clone(), *n))
-                    .collect();
-                v.sort();
-                v
-            };
-            assert_eq!(
-                nonzero(&counts.claims_by_actor),
-                nonzero(&rebuilt.claims_by_actor)
-            );
-            assert_eq!(
-                nonzero(&counts.claims_by_event),
-                nonzero(&rebuilt.claims_by_event)
-            );
+            assert_counts_as_built(&counts, &ds);
         }
         assert_eq!(followed, 150);
         assert!(
@@ -927,24 +932,7 @@ mod tests {
         }
         assert_eq!(index.columns.superseded, fresh.columns.superseded);
         assert_eq!(index.columns.deprecated, fresh.columns.deprecated);
-        let rebuilt = Counts::build(&ds);
-        let nonzero = |m: &std::collections::HashMap<String, usize>| {
-            let mut v: Vec<(String, usize)> = m
-                .iter()
-                .filter(|(_, n)| **n > 0)
-                .map(|(k, n)| (k.clone(), *n))
-                .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(
-            nonzero(&counts.claims_by_actor),
-            nonzero(&rebuilt.claims_by_actor)
-        );
-        assert_eq!(
-            nonzero(&counts.claims_by_event),
-            nonzero(&rebuilt.claims_by_event)
-        );
+        assert_counts_as_built(&counts, &ds);
     }
 
     #[test]
