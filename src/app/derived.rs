@@ -1,8 +1,9 @@
 //! What the window derives from the document: the search index, the counts, the checks' findings,
-//! the tag list, the editor's picker lists, and the view (the lists' rows and the plot's
-//! series). Rebuilt only when the document, the filter, the sorts, the plot settings or the
-//! selection change — followed record by record after a small change, and derived on a worker
-//! (a task) for a large dataset while the window paints the previous view.
+//! the tag and claimant lists, the editor's picker lists, and the view (the lists' rows and the
+//! plot's series). Rebuilt only when the document, the filter, the sorts, the plot settings or
+//! the selection change — followed record by record after a few records changed (replaced,
+//! inserted, removed: `edit::changes`), and, for a large dataset, derived and checked on
+//! workers (tasks) while the window paints the previous view and findings.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

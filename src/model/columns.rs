@@ -1,5 +1,6 @@
-//! Compact columns of the claims, built once per version of the dataset: each claim's
-//! metric and claimant as small integers, and whether a later claim supersedes it. Passes over
+//! Compact columns of the claims, built once and then kept in step with each claim replaced,
+//! inserted or removed: each claim's metric and claimant as small integers, and whether a
+//! later claim supersedes it. Passes over
 //! a million claims (filtering by claimant or metric, building plot series, the legend)
 //! compare integers here instead of following each claim's strings through memory.
 

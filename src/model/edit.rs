@@ -1,7 +1,9 @@
 //! Every change to a dataset is an [`Edit`]: replace, insert or remove one record, or replace
 //! the manifest. Applying an edit returns its inverse, so undo and redo are the same
 //! operation as any other change. [`History`] keeps the undo and redo stacks and knows when
-//! the document is back at its saved state.
+//! the document is back at its saved state. [`changes`] tells, before an edit is applied,
+//! which single records it replaces, inserts or removes, so that what is derived from the
+//! dataset can follow them instead of being rebuilt.
 
 use super::merge::RecordConflict;
 use super::{Actor, Claim, Dataset, Event, Kind, Manifest, Origin, Source};

@@ -246,6 +246,10 @@ pub struct EditorState {
     /// The widget that had the keyboard when the form was last drawn: a field that has it
     /// now and did not then was just entered (with Tab), and its text is selected.
     seen_focus: Option<egui::Id>,
+    /// An id typed into the id field, the number of records of each kind when it was looked
+    /// for, and whether another record has it: looked for once per keystroke, not every
+    /// frame (a pass over a million records).
+    id_taken: Option<(String, [usize; 4], bool)>,
 }
 
 struct Buffer {
@@ -362,17 +366,26 @@ impl Form<'_> {
         let l = Self::label(ui, "Id");
         let width = self.width;
         let ds = self.ds;
-        let buf = self.st.buffer("id", id.to_string());
-        let typed = buf.text.trim().to_string();
+        let typed = self.st.buffer("id", id.to_string()).text.trim().to_string();
+        let lengths = Kind::ALL.map(|k| ds.count(k));
+        let taken = |st: &mut EditorState| match &st.id_taken {
+            Some((t, n, taken)) if *t == typed && *n == lengths => *taken,
+            _ => {
+                let taken = ds.has_id(&typed);
+                st.id_taken = Some((typed.clone(), lengths, taken));
+                taken
+            }
+        };
         let problem = if typed == id {
             None
         } else if !crate::model::validate::is_valid_id(&typed) {
             Some("an id is letters, digits, and _ - . : only".to_string())
-        } else if ds.has_id(&typed) {
+        } else if taken(self.st) {
             Some(format!("{typed} is the id of another record"))
         } else {
             None
         };
+        let buf = self.st.buffer("id", id.to_string());
         ui.vertical(|ui| {
             let mut edit = egui::TextEdit::singleline(&mut buf.text).desired_width(width - 8.0);
             if problem.is_some() {
