@@ -69,7 +69,7 @@ impl Derived {
         counts: Counts,
         findings: Vec<Finding>,
         tags: Vec<String>,
-        ds: &crate::model::Dataset,
+        claimants: Vec<(String, String)>,
     ) -> Derived {
         Derived {
             version: 1,
@@ -77,14 +77,14 @@ impl Derived {
             counts: Arc::new(counts),
             findings,
             tags,
-            claimants: claimant_choices(ds),
+            claimants,
             ..Derived::default()
         }
     }
 }
 
 /// The actors as (id, name), by name without case.
-fn claimant_choices(ds: &crate::model::Dataset) -> Vec<(String, String)> {
+pub(super) fn claimant_choices(ds: &crate::model::Dataset) -> Vec<(String, String)> {
     let mut actors: Vec<(String, String)> = ds
         .actors
         .iter()
@@ -130,19 +130,14 @@ impl App {
                         if pickers_valid {
                             d.pickers.follow(ds, change);
                         }
-                        let t = match change {
-                            Change::Replaced(t, _) => *t,
-                            Change::Inserted(t) | Change::Removed(t, _) => {
-                                d.view.follow(change);
-                                let n = &mut lengths[sort_slot(t.kind)];
-                                *n = if matches!(change, Change::Inserted(_)) {
-                                    *n + 1
-                                } else {
-                                    n.saturating_sub(1)
-                                };
-                                *t
-                            }
-                        };
+                        let t = change.target();
+                        d.view.follow(change);
+                        let n = &mut lengths[sort_slot(t.kind)];
+                        match change {
+                            Change::Inserted(_) => *n += 1,
+                            Change::Removed(..) => *n = n.saturating_sub(1),
+                            Change::Replaced(..) => {}
+                        }
                         match t.kind {
                             Kind::Event => d.tags = ds.event_tags(),
                             Kind::Actor => d.claimants = claimant_choices(ds),

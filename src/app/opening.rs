@@ -25,6 +25,8 @@ pub struct Opened {
     counts: Counts,
     findings: Vec<Finding>,
     tags: Vec<String>,
+    /// The actors by name, for the filter bar.
+    claimants: Vec<(String, String)>,
     /// In a git repository without the merge driver (asked on the loading thread: it runs git).
     git_needs_setup: bool,
 }
@@ -44,6 +46,7 @@ impl Opened {
             },
         );
         let tags = ds.event_tags();
+        let claimants = super::derived::claimant_choices(ds);
         // The sample in the program's own source tree: no offer there.
         let root = loaded.store.root();
         let git_needs_setup =
@@ -54,6 +57,7 @@ impl Opened {
             counts,
             findings,
             tags,
+            claimants,
             git_needs_setup,
         }
     }
@@ -161,6 +165,7 @@ impl App {
             counts,
             findings,
             tags,
+            claimants,
             git_needs_setup,
         } = opened;
         let git_offer = git_needs_setup && !self.prefs.git_offer_dismissed.contains(&path);
@@ -176,12 +181,7 @@ impl App {
             git_offer,
         });
         // What the loading thread derived already: nothing is rebuilt on the UI thread.
-        let ds = self
-            .doc
-            .as_ref()
-            .map(|d| d.dataset.clone())
-            .unwrap_or_default();
-        self.derived = Derived::opened(index, counts, findings, tags, &ds);
+        self.derived = Derived::opened(index, counts, findings, tags, claimants);
         self.selected = None;
         self.watch_dataset();
         self.look_for_journal();

@@ -1,8 +1,8 @@
 //! The one table of work running off the UI thread — opening a dataset, a native file dialog,
-//! deriving the lists and the plot, checking a large dataset again — and the one channel their results come back on. Workers
-//! post through a cloneable [`TaskSender`], which also wakes the window; the app takes the
-//! results in `App::logic` (also while the window is hidden). Every result is handed to the
-//! app: none is dropped here.
+//! deriving the lists and the plot, checking a large dataset again — and the one channel
+//! their results come back on. Workers post through a cloneable [`TaskSender`], which also
+//! wakes the window; the app takes the results in `App::logic` (also while the window is
+//! hidden). Every result is handed to the app: none is dropped here.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;

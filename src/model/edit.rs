@@ -297,6 +297,15 @@ pub enum Change {
     Removed(Target, AnyRecord),
 }
 
+impl Change {
+    /// The record changed.
+    pub fn target(&self) -> Target {
+        match self {
+            Change::Replaced(t, _) | Change::Inserted(t) | Change::Removed(t, _) => *t,
+        }
+    }
+}
+
 /// At most this many records changed by one edit are followed record by record; a larger
 /// edit (an import, a merge) has what is derived from it rebuilt.
 const FOLLOWED: usize = 16;

@@ -121,6 +121,10 @@ impl Orders {
             self.clear_kind(Kind::Actor);
             self.clear_kind(Kind::Event);
         }
+        // Claims are sorted by their claimant's name, which an actor's change can change.
+        if change.target().kind == Kind::Actor {
+            self.clear_kind(Kind::Claim);
+        }
         match change {
             Change::Removed(t, _) => {
                 let Ok(at) = u32::try_from(t.index) else {
@@ -489,5 +493,21 @@ mod tests {
             // Actors may be sorted by their number of claims: computed again.
             assert!(!orders.has(Kind::Actor, sort));
         }
+        // An actor renamed: claims sorted by their claimant's name are sorted again.
+        let mut renamed = ds.actors[1].clone();
+        renamed.name = "Zulu".into();
+        let edit = Edit::Replace {
+            index: 1,
+            record: crate::model::edit::AnyRecord::Actor(renamed),
+        };
+        let followed = changes(&ds, &edit).expect("one record");
+        edit.apply(&mut ds).expect("rename");
+        for change in &followed {
+            orders.follow(&ds, change);
+        }
+        let by_name = Sort::default();
+        assert!(!orders.has(Kind::Claim, by_name));
+        let got = orders.sorted(&ds, &counts, Kind::Claim, by_name, &all);
+        assert_eq!(got, naive(&ds, by_name, &all));
     }
 }
