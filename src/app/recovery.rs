@@ -103,6 +103,13 @@ impl App {
     pub(super) fn discard_journal(&mut self) {
         self.recovery.found = None;
         self.recovery.journaled = None;
+        // A journal still being written would land after the removal and outlive the save:
+        // it is waited for first (a few records, written in milliseconds).
+        if let Some(task) = self.tasks.running(TaskKind::Journal)
+            && let Some(Done::Journaled(r)) = self.tasks.wait_for(task)
+        {
+            self.journaled(r);
+        }
         if !self.recovery.on_disk {
             return;
         }
