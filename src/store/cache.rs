@@ -36,7 +36,7 @@ pub const CACHE_DIR_VARIABLE: &str = "CROSSCHECK_CACHE_DIR";
 /// Starts every entry: not a cache entry of ours otherwise.
 const MAGIC: &[u8] = b"crosscheck parse cache\n";
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The caches of one dataset.
 #[derive(Debug, Clone)]
@@ -115,7 +115,8 @@ impl Cache {
         hash: u64,
     ) -> Option<Vec<R>> {
         let body = bytes.strip_prefix(MAGIC)?;
-        let mut de = rmp_serde::Deserializer::new(body);
+        // Read in place: strings are copied once, into the records, not first into a buffer.
+        let mut de = rmp_serde::Deserializer::from_read_ref(body);
         let header = Header::deserialize(&mut de).ok()?;
         if header != Cache::header(rel, R::KIND, size, hash) {
             return None;
