@@ -427,9 +427,39 @@ impl From<PartialDate> for DateText {
     }
 }
 
+/// The parsed form a binary encoding (the parse cache) keeps beside a valid date's text, so
+/// that reading it back does not parse the text again: the first and last day, and the
+/// approximate, uncertain and padded marks as bits.
+type Bounds = (i32, i32, u8);
+
+impl PartialDate {
+    fn bounds(&self) -> Bounds {
+        let marks =
+            u8::from(self.approximate) | u8::from(self.uncertain) << 1 | u8::from(self.padded) << 2;
+        (self.earliest.0, self.latest.0, marks)
+    }
+
+    fn with_bounds(text: CompactString, (earliest, latest, marks): Bounds) -> PartialDate {
+        PartialDate {
+            text,
+            earliest: Day(earliest),
+            latest: Day(latest),
+            approximate: marks & 1 != 0,
+            uncertain: marks & 2 != 0,
+            padded: marks & 4 != 0,
+        }
+    }
+}
+
 impl Serialize for DateText {
+    /// The plain string in the files (RON) and exports (JSON), which are read by people; in
+    /// a binary encoding the string and, for a valid date, its [`Bounds`].
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.text())
+        if s.is_human_readable() {
+            s.serialize_str(self.text())
+        } else {
+            (self.text(), self.valid().map(PartialDate::bounds)).serialize(s)
+        }
     }
 }
 
@@ -447,7 +477,14 @@ impl<'de> Deserialize<'de> for DateText {
                 Ok(DateText::new(v))
             }
         }
-        d.deserialize_str(Text)
+        if d.is_human_readable() {
+            return d.deserialize_str(Text);
+        }
+        let (text, bounds) = <(CompactString, Option<Bounds>)>::deserialize(d)?;
+        Ok(match bounds {
+            Some(b) => DateText::Valid(PartialDate::with_bounds(text, b)),
+            None => DateText::new(&text),
+        })
     }
 }
 
@@ -641,5 +678,37 @@ mod tests {
         assert!(dec.overlaps(from, to));
         assert!(!dec.overlaps(to, to));
         assert!(d("2025-03/..").overlaps(d("2030").earliest(), d("2030").latest()));
+    }
+
+    #[test]
+    fn a_binary_encoding_keeps_the_parsed_date_and_the_files_keep_the_plain_text() {
+        for text in [
+            "2024-12-23",
+            " 2024-12 ",
+            "2024-12~",
+            "2024?",
+            "2024-12-XX%",
+            "2025-01/2025-02",
+            "../2024-03",
+            "1990s",
+            "not a date",
+            "2024-13-40",
+            "",
+        ] {
+            let date = DateText::new(text);
+            let bytes = rmp_serde::to_vec(&date).expect("encode");
+            let back: DateText = rmp_serde::from_slice(&bytes).expect("decode");
+            assert_eq!(back, date, "{text:?} through the binary encoding");
+            assert_eq!(
+                back.valid().map(PartialDate::was_padded),
+                date.valid().map(PartialDate::was_padded)
+            );
+            let ron = ron::to_string(&date).expect("ron");
+            assert_eq!(ron, format!("{:?}", date.text()), "{text:?} in a file");
+            assert_eq!(
+                ron::from_str::<DateText>(&ron).expect("read back"),
+                DateText::new(date.text())
+            );
+        }
     }
 }
