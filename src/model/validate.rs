@@ -115,9 +115,32 @@ struct Known<'a> {
     actors: FxHashSet<&'a str>,
     sources: FxHashSet<&'a str>,
     events: FxHashSet<&'a str>,
-    claims: FxHashMap<&'a str, &'a Claim>,
+    claims: Claims<'a>,
     metrics: FxHashSet<&'a str>,
     event_types: FxHashSet<&'a str>,
+}
+
+/// Every record's id, kind, place and number among its kind, first use of an id kept: what
+/// the duplicate-id check builds, kept to find a claim by id (one map of a million ids
+/// instead of two).
+type FirstUse<'a> = FxHashMap<&'a str, (Kind, Option<Origin>, usize)>;
+
+/// The claims by id.
+struct Claims<'a> {
+    first: FirstUse<'a>,
+    all: &'a [Claim],
+}
+
+impl<'a> Claims<'a> {
+    /// The claim with this id (the first, when the id is used twice).
+    fn get(&self, id: &str) -> Option<&'a Claim> {
+        match self.first.get(id) {
+            Some(&(Kind::Claim, _, i)) => self.all.get(i),
+            // The id is first another kind's (a duplicate id, an error of its own).
+            Some(_) => self.all.iter().find(|c| c.id == id),
+            None => None,
+        }
+    }
 }
 
 struct Ctx<'a> {
@@ -125,7 +148,7 @@ struct Ctx<'a> {
     actors: &'a FxHashSet<&'a str>,
     sources: &'a FxHashSet<&'a str>,
     events: &'a FxHashSet<&'a str>,
-    claims: &'a FxHashMap<&'a str, &'a Claim>,
+    claims: &'a Claims<'a>,
     metrics: &'a FxHashSet<&'a str>,
     event_types: &'a FxHashSet<&'a str>,
     /// False when the manifest could not be read: vocabulary references are then not checked.
@@ -272,21 +295,9 @@ pub fn validate_unless(
     stop: &AtomicBool,
 ) -> Option<Vec<Finding>> {
     let go = || !stop.load(Ordering::Relaxed);
-    // The claims by id and the duplicate-id check are the two big maps (a million entries
-    // each at scale): built side by side.
-    let (claims, id_findings) = rayon::join(
-        || {
-            let mut m = FxHashMap::with_capacity_and_hasher(ds.claims.len(), Default::default());
-            m.extend(
-                ds.claims
-                    .iter()
-                    .take_while(|_| go())
-                    .map(|c| (c.id.as_str(), c)),
-            );
-            m
-        },
-        || check_ids(ds, stop),
-    );
+    // The duplicate-id check (the one big map: every id) and the sums (a pass over all
+    // claims of their own), side by side.
+    let ((id_findings, first), sums) = rayon::join(|| check_ids(ds, stop), || check_sums(ds, stop));
     if !go() {
         return None;
     }
@@ -294,7 +305,10 @@ pub fn validate_unless(
         actors: ds.actors.iter().map(|a| a.id.as_str()).collect(),
         sources: ds.sources.iter().map(|s| s.id.as_str()).collect(),
         events: ds.events.iter().map(|e| e.id.as_str()).collect(),
-        claims,
+        claims: Claims {
+            first,
+            all: &ds.claims,
+        },
         metrics: ds.manifest.metrics.iter().map(|m| m.id.as_str()).collect(),
         event_types: ds
             .manifest
@@ -430,7 +444,7 @@ pub fn validate_unless(
         })
         .collect();
     cx.out.extend(per_chunk.into_iter().flatten());
-    cx.out.extend(check_sums(ds, stop));
+    cx.out.extend(sums);
     go().then_some(cx.out)
 }
 
@@ -497,31 +511,23 @@ fn manifest_finding(at: Option<Origin>, message: String) -> Finding {
 }
 
 /// Malformed and duplicate ids, across all kinds.
-fn check_ids(ds: &Dataset, stop: &AtomicBool) -> Vec<Finding> {
+fn check_ids<'a>(ds: &'a Dataset, stop: &AtomicBool) -> (Vec<Finding>, FirstUse<'a>) {
     let mut out = Vec::new();
     let n = ds.actors.len() + ds.sources.len() + ds.events.len() + ds.claims.len();
-    let mut first: FxHashMap<&str, (Kind, Option<Origin>)> =
-        FxHashMap::with_capacity_and_hasher(n, Default::default());
-    let all = ds
-        .actors
-        .iter()
-        .map(|r| (Kind::Actor, r.id.as_str(), r.origin))
+    let mut first: FirstUse<'a> = FxHashMap::with_capacity_and_hasher(n, Default::default());
+    let all = (ds.actors.iter().enumerate())
+        .map(|(i, r)| (Kind::Actor, r.id.as_str(), r.origin, i))
         .chain(
-            ds.sources
-                .iter()
-                .map(|r| (Kind::Source, r.id.as_str(), r.origin)),
+            (ds.sources.iter().enumerate())
+                .map(|(i, r)| (Kind::Source, r.id.as_str(), r.origin, i)),
         )
         .chain(
-            ds.events
-                .iter()
-                .map(|r| (Kind::Event, r.id.as_str(), r.origin)),
+            (ds.events.iter().enumerate()).map(|(i, r)| (Kind::Event, r.id.as_str(), r.origin, i)),
         )
         .chain(
-            ds.claims
-                .iter()
-                .map(|r| (Kind::Claim, r.id.as_str(), r.origin)),
+            (ds.claims.iter().enumerate()).map(|(i, r)| (Kind::Claim, r.id.as_str(), r.origin, i)),
         );
-    for (kind, id, origin) in all.take_while(|_| !stop.load(Ordering::Relaxed)) {
+    for (kind, id, origin, i) in all.take_while(|_| !stop.load(Ordering::Relaxed)) {
         if !is_valid_id(id) {
             out.push(Finding::new(
                 Severity::Error,
@@ -534,7 +540,7 @@ fn check_ids(ds: &Dataset, stop: &AtomicBool) -> Vec<Finding> {
             ));
         }
         match first.get(id) {
-            Some(&(other_kind, other_origin)) => {
+            Some(&(other_kind, other_origin, _)) => {
                 let mut f = Finding::new(
                     Severity::Error,
                     kind,
@@ -546,11 +552,11 @@ fn check_ids(ds: &Dataset, stop: &AtomicBool) -> Vec<Finding> {
                 out.push(f);
             }
             None => {
-                first.insert(id, (kind, origin));
+                first.insert(id, (kind, origin, i));
             }
         }
     }
-    out
+    (out, first)
 }
 
 fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
@@ -653,7 +659,7 @@ fn check_supersedes(c: &Claim, sup: &str, cx: &mut Ctx<'_>) {
         );
         return;
     }
-    let Some(old) = cx.claims.get(sup).copied() else {
+    let Some(old) = cx.claims.get(sup) else {
         cx.reference(k, id, at, "supersedes", sup, false, "claim");
         return;
     };
@@ -1158,6 +1164,24 @@ mod tests {
         ));
         ds.claims[0].supersedes = Some("k0".into());
         assert_eq!(findings(&ds), vec![]);
+
+        // The earlier claim's id is an actor's too: the claim is still found (only the
+        // duplicate id is reported, not an unknown or a foreign claim).
+        let mut ds = base();
+        ds.claims.push(claim(
+            "zelensky",
+            "nis",
+            "killed",
+            Value::new(Qualifier::Exact, 100),
+            "2024-12-19",
+        ));
+        ds.claims[0].supersedes = Some("zelensky".into());
+        let all = findings(&ds);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert!(
+            all[0].message.contains("duplicate id `zelensky`"),
+            "{all:#?}"
+        );
     }
 
     #[test]
