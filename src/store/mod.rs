@@ -733,29 +733,9 @@ impl Store {
         let mut results = Vec::with_capacity(files.len());
         // Files whose numbers are not all counts: read, but not written.
         let mut held_files = Vec::new();
-        for (b, chunk) in files.chunks(batch).enumerate() {
-            let parsed: Vec<_> = chunk
-                .par_iter()
-                .enumerate()
-                .map(|(k, f)| {
-                    let i = b * batch + k;
-                    if progress.cancel.load(Ordering::Relaxed) {
-                        return (ReadInfo::default(), Err(None));
-                    }
-                    let (h, r) = parse_file(
-                        root,
-                        &f.rel,
-                        f.role,
-                        u32::try_from(i).unwrap_or(u32::MAX),
-                        cache,
-                    );
-                    progress.done.fetch_add(sizes[i], Ordering::Relaxed);
-                    (h, r.map_err(Some))
-                })
-                .collect();
-            if progress.cancel.load(Ordering::Relaxed) {
-                return Err(StoreError::Cancelled);
-            }
+        // A batch's records are moved into the dataset while the next batch is read (the
+        // move touches the dataset's fresh memory: on one core, while the others read).
+        let mut absorb = |parsed: Vec<(ReadInfo, Result<ParsedFile, Option<ParseFailure>>)>| {
             for (h, r) in parsed {
                 let r = r.map(|(p, c)| {
                     dataset.conflicts.extend(c);
@@ -788,7 +768,41 @@ impl Store {
                     },
                 ));
             }
+        };
+        let mut read = None;
+        for (b, chunk) in files.chunks(batch).enumerate() {
+            let previous = read.take();
+            let read_chunk = || -> Vec<_> {
+                chunk
+                    .par_iter()
+                    .enumerate()
+                    .map(|(k, f)| {
+                        let i = b * batch + k;
+                        if progress.cancel.load(Ordering::Relaxed) {
+                            return (ReadInfo::default(), Err(None));
+                        }
+                        let (h, r) = parse_file(
+                            root,
+                            &f.rel,
+                            f.role,
+                            u32::try_from(i).unwrap_or(u32::MAX),
+                            cache,
+                        );
+                        progress.done.fetch_add(sizes[i], Ordering::Relaxed);
+                        (h, r.map_err(Some))
+                    })
+                    .collect()
+            };
+            let (parsed, ()) = rayon::join(read_chunk, || previous.map_or((), &mut absorb));
+            if progress.cancel.load(Ordering::Relaxed) {
+                return Err(StoreError::Cancelled);
+            }
+            read = Some(parsed);
         }
+        if let Some(last) = read {
+            absorb(last);
+        }
+        drop(absorb);
         dataset.claims.shrink_to_fit();
         dataset.events.shrink_to_fit();
 
