@@ -29,20 +29,15 @@ pub fn locate_ids<'a>(text: &str, ids: impl Iterator<Item = &'a str>) -> Vec<(u3
     let mut out = Vec::new();
     let mut pos = 0usize;
     let (mut line, mut line_start) = (1usize, 0usize);
+    let mut needle = Vec::new();
     for id in ids {
-        let found = find_id_field(text, pos, id);
+        let found = find_id_field(text, pos, id, &mut needle);
         let target = found.map_or(pos, |(at, _)| at.max(pos));
         // Advance the line counter incrementally: the whole walk is linear in the file size.
-        for (i, &b) in bytes
-            .get(pos..target)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            if b == b'\n' {
-                line += 1;
-                line_start = pos + i + 1;
-            }
+        let passed = bytes.get(pos..target).unwrap_or_default();
+        if let Some(last) = memchr::memrchr(b'\n', passed) {
+            line += memchr::memchr_iter(b'\n', passed).count();
+            line_start = pos + last + 1;
         }
         let col = text
             .get(line_start..target)
@@ -56,10 +51,18 @@ pub fn locate_ids<'a>(text: &str, ids: impl Iterator<Item = &'a str>) -> Vec<(u3
 
 /// The byte offsets of the `id` keyword and of the end of the value in the next
 /// `id: "<id>"` whose value starts at or after `from`.
-fn find_id_field(text: &str, from: usize, id: &str) -> Option<(usize, usize)> {
-    let needle = format!("\"{id}\"");
+fn find_id_field(
+    text: &str,
+    from: usize,
+    id: &str,
+    needle: &mut Vec<u8>,
+) -> Option<(usize, usize)> {
+    needle.clear();
+    needle.push(b'"');
+    needle.extend_from_slice(id.as_bytes());
+    needle.push(b'"');
     let mut start = from;
-    while let Some(rel) = text.get(start..)?.find(&needle) {
+    while let Some(rel) = memchr::memmem::find(text.as_bytes().get(start..)?, needle) {
         let at = start + rel;
         let before = text[..at].trim_end();
         if let Some(b) = before.strip_suffix(':') {
