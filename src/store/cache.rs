@@ -150,7 +150,18 @@ impl Cache {
                     })
                 });
         if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
-            super::write_bytes(&self.entry_path(rel), &out).ok();
+            write_unsynced(&self.dir, &self.entry_path(rel), &out).ok();
         }
     }
+}
+
+/// Writes an entry under a temporary name and renames it into place, so that a reader never
+/// sees half an entry — but without waiting for the disk (no `fsync`): an entry lost or cut
+/// short by a crash is only ignored (its header or its decoding fails) and rebuilt.
+fn write_unsynced(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
