@@ -802,7 +802,6 @@ impl Store {
         if let Some(last) = read {
             absorb(last);
         }
-        drop(absorb);
         dataset.claims.shrink_to_fit();
         dataset.events.shrink_to_fit();
 
