@@ -139,7 +139,9 @@ impl Cache {
             .iter()
             .map(|r| r.origin().map_or((0, 0), |o| (o.line, o.col)))
             .collect();
-        let mut out = MAGIC.to_vec();
+        // An entry is about half its file's size: reserved once, not grown by copying.
+        let mut out = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + MAGIC.len());
+        out.extend_from_slice(MAGIC);
         // The header by name, the records by position (every field written: see
         // `model::skip`).
         let encoded =
