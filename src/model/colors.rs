@@ -46,7 +46,12 @@ pub const PALETTE: [[u8; 3]; 20] = [
 
 /// The colour of an actor: its own `#rrggbb`, or one derived from its id.
 pub fn actor_rgb(ds: &Dataset, id: &str) -> [u8; 3] {
-    if let Some(c) = ds.actor(id).and_then(|a| parse_color(&a.color)) {
+    rgb_of(ds.actor(id), id)
+}
+
+/// The colour of the actor `id`, found already (or not: a claimant no actor record has).
+pub fn rgb_of(actor: Option<&super::Actor>, id: &str) -> [u8; 3] {
+    if let Some(c) = actor.and_then(|a| parse_color(&a.color)) {
         return c;
     }
     let h = id

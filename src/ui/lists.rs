@@ -4,7 +4,7 @@
 use egui::{Color32, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::{Command, Sort, actor_color, readable};
+use super::{Command, Sort, readable};
 use crate::model::edit::Target;
 use crate::model::order::Counts;
 use crate::model::{Dataset, Kind, Rank};
@@ -118,6 +118,8 @@ fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
 /// Draws the count line and the table. Header clicks change `sort`; row clicks select.
 pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Command>) {
     let ds = view.ds;
+    // Each claim row names and colours its claimant.
+    let actors = super::Actors::new(ds);
     let total = ds.count(view.kind);
     let noun = match view.kind {
         Kind::Claim => "claims",
@@ -225,8 +227,8 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                             if lit {
                                 ui.painter().rect_filled(ui.max_rect(), 0.0, highlight);
                             }
-                            let color = readable(actor_color(ds, &c.claimant), dark);
-                            let mut t = RichText::new(ds.actor_name(&c.claimant)).color(color);
+                            let color = readable(actors.color(&c.claimant), dark);
+                            let mut t = RichText::new(actors.name(&c.claimant)).color(color);
                             if faded {
                                 t = t.strikethrough();
                             }
@@ -290,7 +292,8 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                     Kind::Actor => {
                         let Some(a) = ds.actors.get(i) else { return };
                         row.col(|ui| {
-                            let color = readable(actor_color(ds, &a.id), dark);
+                            let [r, g, b] = crate::model::colors::rgb_of(Some(a), &a.id);
+                            let color = readable(egui::Color32::from_rgb(r, g, b), dark);
                             cell(ui, RichText::new("● ").color(color));
                             cell(ui, &a.name);
                         });

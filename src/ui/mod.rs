@@ -184,6 +184,37 @@ pub fn actor_color(ds: &Dataset, id: &str) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
+/// The dataset's actors by id, gathered once for a frame's drawing: the plot and the lists
+/// name and colour claimants hundreds of times a frame, each a search among every actor
+/// otherwise. The first actor with an id wins, as in [`Dataset::actor`].
+pub struct Actors<'a> {
+    by_id: rustc_hash::FxHashMap<&'a str, &'a crate::model::Actor>,
+}
+
+impl<'a> Actors<'a> {
+    pub fn new(ds: &'a Dataset) -> Actors<'a> {
+        let mut by_id = rustc_hash::FxHashMap::default();
+        for a in &ds.actors {
+            by_id.entry(a.id.as_str()).or_insert(a);
+        }
+        Actors { by_id }
+    }
+
+    /// The actor's name, or the id when no actor has it.
+    pub fn name<'s>(&self, id: &'s str) -> &'s str
+    where
+        'a: 's,
+    {
+        self.by_id.get(id).map_or(id, |a| a.name.as_str())
+    }
+
+    /// As [`actor_color`].
+    pub fn color(&self, id: &str) -> Color32 {
+        let [r, g, b] = crate::model::colors::rgb_of(self.by_id.get(id).copied(), id);
+        Color32::from_rgb(r, g, b)
+    }
+}
+
 /// The colour an actor's name is written in: the actor's colour, darkened or lightened
 /// enough to read on the current background.
 pub fn readable(color: Color32, dark_mode: bool) -> Color32 {
@@ -206,5 +237,32 @@ pub fn severity_style(s: crate::model::Severity) -> (&'static str, Color32) {
     match s {
         crate::model::Severity::Error => ("⊘", Color32::from_rgb(0xd0, 0x30, 0x30)),
         crate::model::Severity::Warning => ("⚠", Color32::from_rgb(0xc0, 0x80, 0x00)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Actor, ActorKind};
+
+    #[test]
+    fn actors_gathered_for_a_frame_name_and_colour_as_the_dataset_does() {
+        let mut ds = Dataset::default();
+        let mut coloured = Actor::new("nis", "NIS", ActorKind::IntelligenceService);
+        coloured.color = "#123456".into();
+        ds.actors = vec![
+            coloured,
+            Actor::new("kcna", "KCNA", ActorKind::Media),
+            // A second actor with a taken id: the first one is the one named.
+            Actor::new("nis", "Someone else", ActorKind::Other("x".into())),
+        ];
+        let actors = Actors::new(&ds);
+        for id in ["nis", "kcna", "nobody"] {
+            assert_eq!(actors.name(id), ds.actor_name(id), "{id}");
+            assert_eq!(actors.color(id), actor_color(&ds, id), "{id}");
+        }
+        assert_eq!(actors.name("nis"), "NIS");
+        assert_eq!(actors.color("nis"), Color32::from_rgb(0x12, 0x34, 0x56));
+        assert_eq!(actors.name("nobody"), "nobody");
     }
 }

@@ -157,15 +157,16 @@ pub fn show(
         );
     }
     if prefs.tab != PlotTab::Timeline {
-        legend(ui, prefs, view);
-        figures(ui, prefs, view, out, drawn);
+        let actors = super::Actors::new(view.ds);
+        legend(ui, prefs, view, &actors);
+        figures(ui, prefs, view, &actors, out, drawn);
     } else {
         timeline(ui, view, out);
     }
     export
 }
 
-fn legend(ui: &mut Ui, prefs: &mut PlotPrefs, view: &PlotView<'_>) {
+fn legend(ui: &mut Ui, prefs: &mut PlotPrefs, view: &PlotView<'_>, actors: &super::Actors<'_>) {
     let dark = ui.visuals().dark_mode;
     ui.horizontal(|ui| {
         ui.label(RichText::new(format!("Claimants ({}):", view.legend.len())).weak());
@@ -190,13 +191,13 @@ fn legend(ui: &mut Ui, prefs: &mut PlotPrefs, view: &PlotView<'_>) {
             ui.horizontal_wrapped(|ui| {
                 for id in view.legend {
                     let hidden = prefs.hidden.contains(id);
-                    let color = readable(actor_color(view.ds, id), dark);
+                    let color = readable(actors.color(id), dark);
                     let text = if hidden {
-                        RichText::new(format!("○ {}", view.ds.actor_name(id)))
+                        RichText::new(format!("○ {}", actors.name(id)))
                             .weak()
                             .strikethrough()
                     } else {
-                        RichText::new(format!("● {}", view.ds.actor_name(id))).color(color)
+                        RichText::new(format!("● {}", actors.name(id))).color(color)
                     };
                     let r = ui
                         .add(egui::Button::new(text).frame(false))
@@ -316,6 +317,7 @@ fn figures(
     ui: &mut Ui,
     prefs: &PlotPrefs,
     view: &PlotView<'_>,
+    actors: &super::Actors<'_>,
     out: &mut Vec<Command>,
     drawn: &mut Vec<(egui::Pos2, usize)>,
 ) {
@@ -370,10 +372,10 @@ fn figures(
     let detailed = total <= 1_500;
     let response = plot.show(ui, |pui| {
         for s in view.series {
-            let base = readable(actor_color(ds, &s.claimant), dark);
+            let base = readable(actors.color(&s.claimant), dark);
             if s.line.len() > 1 {
                 pui.line(
-                    Line::new(ds.actor_name(&s.claimant), PlotPoints::from(s.line.clone()))
+                    Line::new(actors.name(&s.claimant), PlotPoints::from(s.line.clone()))
                         .color(base.gamma_multiply(0.8))
                         .width(1.5)
                         .allow_hover(false),
