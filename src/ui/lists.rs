@@ -173,9 +173,10 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
     for w in widths(&ctx, view.kind, table_width) {
         table = table.column(Column::exact(w).clip(true));
     }
+    // Only when asked to reveal the selection is its row looked for (among up to a million).
     if let Some(sel) = view.selected.filter(|s| s.kind == view.kind)
-        && let Some(row) = view.order.iter().position(|&i| i == sel.index)
         && ctx.memory(|m| m.data.get_temp::<Target>(egui::Id::unique(REVEAL)) == Some(sel))
+        && let Some(row) = view.order.iter().position(|&i| i == sel.index)
     {
         table = table.scroll_to_row(row, Some(egui::Align::Center));
         ctx.memory_mut(|m| m.data.remove::<Target>(egui::Id::unique(REVEAL)));
