@@ -1347,3 +1347,81 @@ fn a_wide_layout_remembered_from_a_large_screen_is_clamped_in_a_small_window() {
     h.run();
     assert_fits(&h, 1024.0, "after shrinking to 1024×700");
 }
+
+#[test]
+fn a_legend_of_hundreds_of_claimants_draws_the_entries_in_sight_and_scrolls_to_the_others() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ds = tmp.path().join("many");
+    let o = crate::common::run(&[
+        "gen",
+        ds.to_str().expect("path"),
+        "--claims",
+        "3000",
+        "--events",
+        "100",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", crate::common::stderr(&o));
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.state_mut().finish_deriving();
+    h.run();
+    h.run();
+    let legend = |h: &Harness<'static, App>| -> Vec<String> {
+        h.query_all_by_label_contains("● ")
+            .chain(h.query_all_by_label_contains("○ "))
+            .filter_map(|n| n.accesskit_node().label().or(n.value()))
+            .collect()
+    };
+    let claimants: usize = {
+        let node = h.get_by_label_contains("Claimants (");
+        let label = node
+            .accesskit_node()
+            .label()
+            .or(node.value())
+            .expect("label");
+        label
+            .trim_start_matches("Claimants (")
+            .trim_end_matches("):")
+            .parse()
+            .expect("a count")
+    };
+    let first = legend(&h);
+    assert!(
+        !first.is_empty() && first.len() * 4 < claimants,
+        "{} of {claimants} entries drawn as buttons",
+        first.len()
+    );
+
+    // Scrolled down, other entries come into sight and the first ones leave it.
+    for _ in 0..3 {
+        let last = legend(&h).pop().expect("an entry in sight");
+        h.get_by_label(&last).scroll_down();
+        h.run();
+    }
+    let later = legend(&h);
+    assert!(!later.is_empty(), "entries in sight after scrolling");
+    assert!(
+        !later.contains(&first[0]),
+        "{:?} scrolled out of sight",
+        first[0]
+    );
+    let new: Vec<&String> = later.iter().filter(|l| !first.contains(l)).collect();
+    assert!(!new.is_empty(), "new entries came into sight: {later:?}");
+
+    // One of them hides its claimant when clicked, like any entry.
+    let name = new[0].trim_start_matches("● ").to_string();
+    h.get_by_label(new[0]).click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().prefs.plot.hidden.len(), 1);
+    h.get_by_label(&format!("○ {name}"));
+
+    // Back at the top, the same entries are in sight as at first (the places kept while
+    // out of sight are the places the entries take).
+    for _ in 0..6 {
+        let any = legend(&h).pop().expect("an entry in sight");
+        h.get_by_label(&any).scroll_up();
+        h.run();
+    }
+    h.run();
+    assert_eq!(legend(&h), first);
+}

@@ -189,7 +189,34 @@ fn legend(ui: &mut Ui, prefs: &mut PlotPrefs, view: &PlotView<'_>, actors: &supe
         .auto_shrink([false, true])
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
-                for id in view.legend {
+                // Hundreds of claimants, a few lines shown: an entry scrolled out of sight
+                // takes the place it took last frame instead of being a button again (a
+                // button per claimant was a tenth of a frame at a million claims). The
+                // places are measured again whenever the entries or the width change.
+                let key = egui::Id::unique("plot-legend-places");
+                let identity = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::hash::DefaultHasher::new();
+                    view.legend.hash(&mut h);
+                    prefs.hidden.hash(&mut h);
+                    ui.available_width().to_bits().hash(&mut h);
+                    h.finish()
+                };
+                let origin = ui.cursor().min;
+                let clip = ui.clip_rect();
+                let last: Option<(u64, std::sync::Arc<Vec<egui::Rect>>)> =
+                    ui.data(|d| d.get_temp(key));
+                let last = last.filter(|(k, r)| *k == identity && r.len() == view.legend.len());
+                let mut places = Vec::with_capacity(view.legend.len());
+                for (k, id) in view.legend.iter().enumerate() {
+                    if let Some((_, rects)) = &last
+                        && let Some(rel) = rects.get(k)
+                        && !clip.intersects(rel.translate(origin.to_vec2()))
+                    {
+                        ui.allocate_space(rel.size());
+                        places.push(*rel);
+                        continue;
+                    }
                     let hidden = prefs.hidden.contains(id);
                     let color = readable(actors.color(id), dark);
                     let text = if hidden {
@@ -206,6 +233,7 @@ fn legend(ui: &mut Ui, prefs: &mut PlotPrefs, view: &PlotView<'_>, actors: &supe
                         } else {
                             "Hide this claimant"
                         });
+                    places.push(r.rect.translate(-origin.to_vec2()));
                     if r.clicked() {
                         if hidden {
                             prefs.hidden.retain(|h| h != id);
@@ -214,6 +242,7 @@ fn legend(ui: &mut Ui, prefs: &mut PlotPrefs, view: &PlotView<'_>, actors: &supe
                         }
                     }
                 }
+                ui.data_mut(|d| d.insert_temp(key, (identity, std::sync::Arc::new(places))));
             });
         });
 }
