@@ -406,7 +406,10 @@ fn a_save_that_fails_half_way_keeps_the_old_file_and_leaves_no_temporary() {
     let events_dir = ds.join("events");
     fs::set_permissions(&events_dir, fs::Permissions::from_mode(0o555)).expect("chmod");
     let mut cmd = Command::new(&exe);
-    cmd.args(["fmt", ds.to_str().expect("path")]);
+    cmd.args(["fmt", ds.to_str().expect("path")]).env(
+        crosscheck::store::cache::CACHE_DIR_VARIABLE,
+        crate::common::cache_dir(),
+    );
     if as_root {
         cmd.uid(65534).gid(65534);
     }

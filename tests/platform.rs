@@ -36,6 +36,10 @@ fn a_binary_outside_the_source_tree_has_the_sample_too() {
     );
     let o = Command::new(&exe)
         .args(["check", at.to_str().expect("utf-8")])
+        .env(
+            crosscheck::store::cache::CACHE_DIR_VARIABLE,
+            crate::common::cache_dir(),
+        )
         .output()
         .expect("check");
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));

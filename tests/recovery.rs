@@ -123,6 +123,10 @@ fn unsaved_edits_of_a_killed_window_are_offered_and_restored_exactly() {
         ])
         .env(CHILD_DATASET, &ds)
         .env(
+            crosscheck::store::cache::CACHE_DIR_VARIABLE,
+            crate::common::cache_dir(),
+        )
+        .env(
             crosscheck::store::sample::DATA_DIR_VARIABLE,
             recovery.path(),
         )
@@ -266,6 +270,10 @@ fn a_save_killed_at_random_points_leaves_every_file_old_or_new_and_no_temporary_
         crate::common::copy_tree(&generated, &ds);
         let mut child = Process::new(crate::common::bin())
             .args(["fmt", ds.to_str().expect("utf-8")])
+            .env(
+                crosscheck::store::cache::CACHE_DIR_VARIABLE,
+                crate::common::cache_dir(),
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
