@@ -199,3 +199,63 @@ fn stale_truncated_garbage_and_foreign_entries_are_ignored() {
         assert!(cache.entry_path(&rel).is_file());
     }
 }
+
+#[test]
+fn caches_of_datasets_not_opened_for_a_month_are_removed_and_nothing_else_is() {
+    use crosscheck::store::cache::{LAST_USED, UNUSED_FOR};
+    let (_tmp, dir) = generated(11);
+    let base = tempfile::tempdir().expect("tempdir");
+    let all = base.path().join("datasets");
+    let long_ago =
+        std::time::SystemTime::now() - UNUSED_FOR - std::time::Duration::from_secs(86_400);
+    let folder = |name: &str, files: &[&str], used: Option<std::time::SystemTime>| {
+        let f = all.join(name);
+        fs::create_dir_all(&f).expect("folder");
+        for file in files {
+            fs::write(f.join(file), b"x").expect("file");
+        }
+        if let Some(t) = used {
+            fs::write(f.join(LAST_USED), b"").expect("marker");
+            fs::File::options()
+                .write(true)
+                .open(f.join(LAST_USED))
+                .and_then(|m| m.set_modified(t))
+                .expect("set the time");
+        }
+        f
+    };
+    let stale = folder(
+        "00000000000000aa",
+        &["1.msgpack", "2.msgpack"],
+        Some(long_ago),
+    );
+    let recent = folder(
+        "00000000000000bb",
+        &["1.msgpack"],
+        Some(std::time::SystemTime::now()),
+    );
+    let not_only_ours = folder(
+        "00000000000000cc",
+        &["1.msgpack", "notes.txt"],
+        Some(long_ago),
+    );
+    let other_name = folder("my-datasets", &["1.msgpack"], Some(long_ago));
+
+    let cache = Cache::for_dataset(base.path(), &dir);
+    assert_eq!(cached(&dir, &cache), fresh(&dir));
+    assert!(!stale.exists(), "a cache unused for a month is removed");
+    for kept in [&recent, &not_only_ours, &other_name] {
+        assert!(kept.exists(), "{} is kept", kept.display());
+    }
+    let own = cache
+        .entry_path(Path::new("claims/x.ron"))
+        .parent()
+        .expect("folder")
+        .to_path_buf();
+    assert!(
+        own.join(LAST_USED).is_file(),
+        "the open dataset's cache is marked used"
+    );
+    // Its entries are used: a second open reads them and gives the same dataset.
+    assert_eq!(cached(&dir, &cache), fresh(&dir));
+}

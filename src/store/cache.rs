@@ -1,8 +1,11 @@
 //! A cache of parsed record files, so that a dataset opened again is not parsed again: one
 //! entry per RON file, outside the dataset and outside git (the platform's cache folder, one
-//! folder per dataset path), in MessagePack — the same serde types as the files, written with
-//! field names (`rmp-serde`), because the records leave empty fields out and a format that
-//! reads fields by position (postcard, bincode) cannot read such records back.
+//! folder per dataset path), in MessagePack (`rmp-serde`) — the same serde types as the
+//! files, read by position: every field is written, empty or not (see `model::skip`), and a
+//! valid date keeps its parsed bounds beside its text (binary encodings only).
+//!
+//! The folders of datasets not opened for [`UNUSED_FOR`] are removed when any dataset is
+//! opened (temporary clones, datasets moved or deleted): the cache does not grow forever.
 //!
 //! The RON files stay the only truth. An entry is used only when its header says it is of
 //! this format and this version of Crosscheck, of the same file (path and kind), and of the
@@ -44,6 +47,13 @@ pub struct Cache {
     dir: PathBuf,
 }
 
+/// A dataset's cache folder not used for this long is removed (the dataset is opened cold
+/// next time, and cached again).
+pub const UNUSED_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
+
+/// The file in a dataset's cache folder whose modification time says when it was last used.
+pub const LAST_USED: &str = "last-used";
+
 #[derive(Serialize, Deserialize, PartialEq)]
 struct Header {
     format: u32,
@@ -71,6 +81,35 @@ impl Cache {
         let name = format!("{:016x}", fnv(abs.to_string_lossy().as_bytes()));
         Cache {
             dir: base.join("datasets").join(name),
+        }
+    }
+
+    /// Notes that this dataset's cache is used now, and removes the folders of the datasets
+    /// whose caches were not used for [`UNUSED_FOR`]. Failing is harmless and not reported:
+    /// at worst a folder stays, or a dataset is parsed again.
+    pub fn mark_used_and_prune(&self) {
+        if std::fs::create_dir_all(&self.dir).is_ok() {
+            std::fs::write(self.dir.join(LAST_USED), b"").ok();
+        }
+        let Some(all) = self.dir.parent() else { return };
+        let Ok(folders) = std::fs::read_dir(all) else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        for folder in folders.flatten() {
+            let path = folder.path();
+            if path == self.dir || !is_cache_folder(&path) {
+                continue;
+            }
+            // Folders of older versions have no marker: their own time stands in.
+            let used = std::fs::metadata(path.join(LAST_USED))
+                .or_else(|_| folder.metadata())
+                .and_then(|m| m.modified());
+            if let Ok(used) = used
+                && now.duration_since(used).is_ok_and(|age| age > UNUSED_FOR)
+            {
+                std::fs::remove_dir_all(&path).ok();
+            }
         }
     }
 
@@ -166,4 +205,24 @@ fn write_unsynced(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> 
     tmp.write_all(bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Whether `path` is a dataset's cache folder as [`Cache::for_dataset`] names and fills them —
+/// sixteen hexadecimal digits, holding nothing but entries, the marker and temporaries — so
+/// that pruning never removes anything else (`CROSSCHECK_CACHE_DIR` may point anywhere).
+fn is_cache_folder(path: &Path) -> bool {
+    let named = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        n.len() == 16
+            && n.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    });
+    named
+        && std::fs::read_dir(path).is_ok_and(|entries| {
+            entries.flatten().all(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                e.file_type().is_ok_and(|t| t.is_file())
+                    && (name.ends_with(".msgpack") || name == LAST_USED || name.starts_with(".tmp"))
+            })
+        })
 }

@@ -688,6 +688,9 @@ impl Store {
         if !root.join(MANIFEST).is_file() {
             return Err(StoreError::NoManifest(root.to_path_buf()));
         }
+        if let Some(c) = cache {
+            c.mark_used_and_prune();
+        }
         let mut files = vec![FileEntry::new(PathBuf::from(MANIFEST), FileRole::Manifest)];
         let mut found = Walk::default();
         for kind in Kind::ALL {
