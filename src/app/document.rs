@@ -220,13 +220,14 @@ impl App {
             .last_claim
             .as_deref()
             .and_then(|id| doc.dataset.claims.iter().rev().find(|c| c.id == id));
-        let record = defaults::new_record(
+        let record = defaults::new_record_where(
             &doc.dataset,
             kind,
             &self.prefs.filter,
             last,
             &today,
             &mut self.rng,
+            &id_taken(doc, &self.derived),
         );
         let index = doc.dataset.count(kind);
         self.apply(Edit::Insert { index, record }, None);
@@ -249,7 +250,7 @@ impl App {
         let Some(doc) = &self.doc else { return };
         let kind = details.kind();
         let name = details.name();
-        let record = details.record(&doc.dataset, &mut self.rng);
+        let record = details.record(&doc.dataset, &mut self.rng, &id_taken(doc, &self.derived));
         // Back to the picker the record was made from, so Tab goes on from there.
         if let Some(field) = ["claimant", "via", "subject", "sources", "actors"]
             .into_iter()
@@ -287,7 +288,12 @@ impl App {
         let Some(rec) = record_at(&doc.dataset, t) else {
             return;
         };
-        let record = defaults::duplicate(&doc.dataset, rec, &mut self.rng);
+        let record = defaults::duplicate(
+            &doc.dataset,
+            rec,
+            &mut self.rng,
+            &id_taken(doc, &self.derived),
+        );
         let index = doc.dataset.count(t.kind);
         self.apply(Edit::Insert { index, record }, None);
         self.select_and_reveal(Target {
@@ -305,4 +311,15 @@ impl App {
             ..Filter::default()
         };
     }
+}
+
+/// Whether a record of the open dataset has an id: the search index rules nearly every
+/// candidate out at once when it is up to date with the document; the records are looked
+/// through only for what it cannot rule out (a million claims took 30–50 ms a new record).
+fn id_taken<'a>(
+    doc: &'a Document,
+    derived: &'a super::derived::Derived,
+) -> impl Fn(&str) -> bool + 'a {
+    let index = (derived.version == doc.version).then_some(&*derived.index);
+    move |id| index.is_none_or(|i| i.may_hold_id(id)) && doc.dataset.has_id(id)
 }

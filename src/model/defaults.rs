@@ -24,7 +24,22 @@ pub fn new_record(
     rng: &mut fastrand::Rng,
 ) -> AnyRecord {
     let record = blank_record(ds, kind, filter, last, today);
-    with_fresh_id(ds, record, rng)
+    with_fresh_id(ds, record, rng, &|id| ds.has_id(id))
+}
+
+/// Like [`new_record`], asking `taken` whether an id is in use (the window answers from its
+/// search index, without a look through a million records).
+pub fn new_record_where(
+    ds: &Dataset,
+    kind: Kind,
+    filter: &Filter,
+    last: Option<&Claim>,
+    today: &str,
+    rng: &mut fastrand::Rng,
+    taken: &dyn Fn(&str) -> bool,
+) -> AnyRecord {
+    let record = blank_record(ds, kind, filter, last, today);
+    with_fresh_id(ds, record, rng, taken)
 }
 
 fn blank_record(
@@ -156,7 +171,13 @@ impl NewDetails {
 
     /// A new record with these fields, an id no record of `ds` has, and a colour of its own
     /// for an actor.
-    pub fn record(&self, ds: &Dataset, rng: &mut fastrand::Rng) -> AnyRecord {
+    /// The record, its id one that `taken` says no record uses.
+    pub fn record(
+        &self,
+        ds: &Dataset,
+        rng: &mut fastrand::Rng,
+        taken: &dyn Fn(&str) -> bool,
+    ) -> AnyRecord {
         let record = match self {
             NewDetails::Actor {
                 name,
@@ -181,7 +202,7 @@ impl NewDetails {
                 AnyRecord::Source(s)
             }
         };
-        with_fresh_id(ds, record, rng)
+        with_fresh_id(ds, record, rng, taken)
     }
 }
 
@@ -214,20 +235,32 @@ pub fn link(record: &mut AnyRecord, field: &str, slot: usize, id: &str) -> bool 
     true
 }
 
-/// A copy of `record` under a new id (as a new record gets), not yet in any file.
-pub fn duplicate(ds: &Dataset, record: AnyRecord, rng: &mut fastrand::Rng) -> AnyRecord {
-    with_fresh_id(ds, record, rng)
+/// A copy of `record` under a new id (as a new record gets; `taken` says which ids are in
+/// use), not yet in any file.
+pub fn duplicate(
+    ds: &Dataset,
+    record: AnyRecord,
+    rng: &mut fastrand::Rng,
+    taken: &dyn Fn(&str) -> bool,
+) -> AnyRecord {
+    with_fresh_id(ds, record, rng, taken)
 }
 
-/// `record` with a fresh id made from its own content, and no file.
-pub fn with_fresh_id(ds: &Dataset, mut record: AnyRecord, rng: &mut fastrand::Rng) -> AnyRecord {
+/// `record` with a fresh id made from its own content (one `taken` says is free), and no
+/// file.
+fn with_fresh_id(
+    ds: &Dataset,
+    mut record: AnyRecord,
+    rng: &mut fastrand::Rng,
+    taken: &dyn Fn(&str) -> bool,
+) -> AnyRecord {
     let readable = match &record {
         AnyRecord::Actor(r) => ids::actor_readable(r),
         AnyRecord::Source(r) => ids::source_readable(r),
         AnyRecord::Event(r) => ids::event_readable(r),
         AnyRecord::Claim(r) => ids::claim_readable(r),
     };
-    let id = ids::fresh(&readable, rng, |id| ds.has_id(id));
+    let id = ids::fresh(&readable, rng, taken);
     // A new actor's colour is its own: none other of the dataset has it (a copy's is the
     // original's, so it gets another).
     if let AnyRecord::Actor(a) = &mut record

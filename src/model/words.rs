@@ -438,6 +438,14 @@ impl Words {
         Hits(all)
     }
 
+    /// Whether any record has a word holding `word` — on the calling thread, stopping at
+    /// the first (the thread pool may be busy with a worker's long task).
+    pub fn any_hit(&self, word: &Finder<'_>) -> bool {
+        self.chunks
+            .iter()
+            .any(|c| c.hits(word).iter().any(|&b| b != 0))
+    }
+
     /// Whether one of record `i`'s words is among `hits`.
     pub fn has(&self, i: usize, hits: &Hits) -> bool {
         self.has_all(i, std::slice::from_ref(hits))
