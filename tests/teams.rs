@@ -122,7 +122,8 @@ fn curate(ds_dir: &Path, rng: &mut fastrand::Rng, share: usize) -> Changes {
             metric: Some("killed".into()),
             ..Filter::default()
         };
-        let r = new_record(ds, Kind::Claim, &filter, None, "2026-11-28", rng);
+        let taken = |id: &str| ds.has_id(id);
+        let r = new_record(ds, Kind::Claim, &filter, None, "2026-11-28", rng, &taken);
         let AnyRecord::Claim(mut c) = r else {
             panic!("a claim")
         };
@@ -143,7 +144,16 @@ fn curate(ds_dir: &Path, rng: &mut fastrand::Rng, share: usize) -> Changes {
     // Sometimes a new event and a new source too.
     for kind in [Kind::Event, Kind::Source] {
         if rng.bool() {
-            let r = new_record(ds, kind, &Filter::default(), None, "2026-11-28", rng);
+            let taken = |id: &str| ds.has_id(id);
+            let r = new_record(
+                ds,
+                kind,
+                &Filter::default(),
+                None,
+                "2026-11-28",
+                rng,
+                &taken,
+            );
             changes.insert((kind, r.id().to_string()), Some(r.clone()));
             let index = ds.count(kind);
             Edit::Insert { index, record: r }.apply(ds).expect("insert");
@@ -192,6 +202,7 @@ fn two_clones_that_each_create_ten_thousand_records_of_each_kind_share_no_id() {
                     None,
                     "2026-11-28",
                     &mut rng,
+                    &|id| base.has_id(id),
                 );
                 assert!(!base.has_id(r.id()));
                 assert!(seen[clone].insert(r.id().to_string()), "{} twice", r.id());
@@ -357,6 +368,7 @@ fn both_branches_creating_the_same_new_file_merge_through_an_empty_base() {
             None,
             "2026-11-28",
             rng,
+            &|id| loaded.dataset.has_id(id),
         );
         let AnyRecord::Claim(mut c) = r else {
             panic!("a claim")

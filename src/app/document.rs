@@ -220,7 +220,7 @@ impl App {
             .last_claim
             .as_deref()
             .and_then(|id| doc.dataset.claims.iter().rev().find(|c| c.id == id));
-        let record = defaults::new_record_where(
+        let record = defaults::new_record(
             &doc.dataset,
             kind,
             &self.prefs.filter,

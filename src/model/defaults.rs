@@ -10,26 +10,13 @@ use super::{
     Qualifier, Source, Term, Value,
 };
 
-/// A new record of `kind` for `ds`, with an id that no record of `ds` uses and no other clone
-/// will pick ([`ids`]). `filter` is the one the lists show, `last` the claim entered last:
-/// together the likeliest claimant, metric, subject and source of a new claim (researchers
-/// take several claims from one report). `today` is the date new records are given, as
-/// `YYYY-MM-DD`.
+/// A new record of `kind` for `ds`, with an id that no record of `ds` uses (`taken` says
+/// which are: the window answers from its search index, without a look through a million
+/// records) and no other clone will pick ([`ids`]). `filter` is the one the lists show,
+/// `last` the claim entered last: together the likeliest claimant, metric, subject and
+/// source of a new claim (researchers take several claims from one report). `today` is the
+/// date new records are given, as `YYYY-MM-DD`.
 pub fn new_record(
-    ds: &Dataset,
-    kind: Kind,
-    filter: &Filter,
-    last: Option<&Claim>,
-    today: &str,
-    rng: &mut fastrand::Rng,
-) -> AnyRecord {
-    let record = blank_record(ds, kind, filter, last, today);
-    with_fresh_id(ds, record, rng, &|id| ds.has_id(id))
-}
-
-/// Like [`new_record`], asking `taken` whether an id is in use (the window answers from its
-/// search index, without a look through a million records).
-pub fn new_record_where(
     ds: &Dataset,
     kind: Kind,
     filter: &Filter,
