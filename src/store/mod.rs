@@ -711,8 +711,9 @@ impl Store {
             .collect();
         progress.total.store(sizes.iter().sum(), Ordering::Relaxed);
         // Files are read in batches, each batch in parallel and then moved into the dataset
-        // in file order, so that a batch's lists are freed (and their memory reused) before
-        // the next is read: the records are never all held twice. The dataset's lists are
+        // in file order (while the next batch is read), so that a batch's lists are freed
+        // (and their memory reused) soon after: the records are never all held twice, at
+        // most two batches besides the dataset. The dataset's lists are
         // reserved from the files' sizes (generously: untouched reserved memory is not
         // resident) and trimmed at the end.
         let mut dataset = Dataset::default();
