@@ -95,6 +95,19 @@ fn a_new_claim_starts_from_the_last_claim_entered_and_is_not_drawn_until_it_has_
     h.key_press(Key::Enter);
     h.run();
     let last = selected_claim(&h);
+    // ...a claim before it is deleted (the claim entered last moves up a place)...
+    let at = h.state().selected.expect("selected").index;
+    assert!(at > 0, "the claim entered is not the first");
+    h.state_mut().handle(crosscheck::ui::Command::Edit {
+        edit: Box::new(crosscheck::model::edit::Edit::Remove {
+            target: crosscheck::model::edit::Target {
+                kind: Kind::Claim,
+                index: 0,
+            },
+        }),
+        coalesce: None,
+    });
+    h.run();
     // ...then adds the next claim from the same report.
     h.key_press_modifiers(Modifiers::COMMAND, Key::N);
     h.run();

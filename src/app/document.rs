@@ -44,14 +44,14 @@ impl App {
         // The claim entered last: a new claim starts from it.
         if let Edit::Replace {
             record: AnyRecord::Claim(c),
-            ..
+            index,
         }
         | Edit::Insert {
             record: AnyRecord::Claim(c),
-            ..
+            index,
         } = &edit
         {
-            self.last_claim = Some(c.id.to_string());
+            self.last_claim = Some((c.id.to_string(), *index));
         }
         let Some(doc) = &mut self.doc else {
             return false;
@@ -216,10 +216,14 @@ impl App {
             .date_naive()
             .format("%Y-%m-%d")
             .to_string();
-        let last = self
-            .last_claim
-            .as_deref()
-            .and_then(|id| doc.dataset.claims.iter().rev().find(|c| c.id == id));
+        let last = self.last_claim.as_ref().and_then(|(id, at)| {
+            // Where it was entered, unless records moved since: then looked for.
+            let claims = &doc.dataset.claims;
+            claims
+                .get(*at)
+                .filter(|c| c.id == id.as_str())
+                .or_else(|| claims.iter().rev().find(|c| c.id == id.as_str()))
+        });
         let record = defaults::new_record(
             &doc.dataset,
             kind,

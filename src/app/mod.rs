@@ -136,8 +136,9 @@ pub struct App {
     ctx: egui::Context,
     /// The random part of new records' ids.
     rng: fastrand::Rng,
-    /// The id of the claim entered or edited last: a new claim starts from it.
-    last_claim: Option<String>,
+    /// The id of the claim entered or edited last, and where it was: a new claim starts from
+    /// it.
+    last_claim: Option<(String, usize)>,
     /// In a narrow window, whether the centre shows the plot or the editor.
     centre: panels::Centre,
     /// Where the panels stood in the last frame.
