@@ -242,16 +242,29 @@ fn caches_of_datasets_not_opened_for_a_month_are_removed_and_nothing_else_is() {
     let other_name = folder("my-datasets", &["1.msgpack"], Some(long_ago));
 
     let cache = Cache::for_dataset(base.path(), &dir);
-    assert_eq!(cached(&dir, &cache), fresh(&dir));
-    assert!(!stale.exists(), "a cache unused for a month is removed");
-    for kept in [&recent, &not_only_ours, &other_name] {
-        assert!(kept.exists(), "{} is kept", kept.display());
-    }
     let own = cache
         .entry_path(Path::new("claims/x.ron"))
         .parent()
         .expect("folder")
         .to_path_buf();
+    // A temporary entry a crash left behind, and one being written now.
+    fs::create_dir_all(&own).expect("own folder");
+    let cut = own.join(".tmpCUT");
+    fs::write(&cut, b"half an entry").expect("cut");
+    fs::File::options()
+        .write(true)
+        .open(&cut)
+        .and_then(|m| m.set_modified(long_ago))
+        .expect("set the time");
+    let writing = own.join(".tmpNOW");
+    fs::write(&writing, b"being written").expect("writing");
+    assert_eq!(cached(&dir, &cache), fresh(&dir));
+    assert!(!cut.exists(), "a temporary a crash left is removed");
+    assert!(writing.exists(), "a temporary being written is left alone");
+    assert!(!stale.exists(), "a cache unused for a month is removed");
+    for kept in [&recent, &not_only_ours, &other_name] {
+        assert!(kept.exists(), "{} is kept", kept.display());
+    }
     assert!(
         own.join(LAST_USED).is_file(),
         "the open dataset's cache is marked used"

@@ -91,11 +91,23 @@ impl Cache {
         if std::fs::create_dir_all(&self.dir).is_ok() {
             std::fs::write(self.dir.join(LAST_USED), b"").ok();
         }
+        let now = std::time::SystemTime::now();
+        // Entries a crash cut short before their rename: an hour old, no writer is on them.
+        if let Ok(entries) = std::fs::read_dir(&self.dir) {
+            for e in entries.flatten() {
+                let stale = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| {
+                    now.duration_since(t)
+                        .is_ok_and(|age| age > std::time::Duration::from_secs(3600))
+                });
+                if stale && e.file_name().to_string_lossy().starts_with(".tmp") {
+                    std::fs::remove_file(e.path()).ok();
+                }
+            }
+        }
         let Some(all) = self.dir.parent() else { return };
         let Ok(folders) = std::fs::read_dir(all) else {
             return;
         };
-        let now = std::time::SystemTime::now();
         for folder in folders.flatten() {
             let path = folder.path();
             if path == self.dir || !is_cache_folder(&path) {
