@@ -54,6 +54,9 @@ pub const UNUSED_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 
 /// The file in a dataset's cache folder whose modification time says when it was last used.
 pub const LAST_USED: &str = "last-used";
 
+/// How the names of entries being written start (renamed into place once whole).
+const TEMPORARY: &str = ".tmp";
+
 #[derive(Serialize, Deserialize, PartialEq)]
 struct Header {
     format: u32,
@@ -92,14 +95,18 @@ impl Cache {
             std::fs::write(self.dir.join(LAST_USED), b"").ok();
         }
         let now = std::time::SystemTime::now();
+        let older = |time: std::io::Result<std::time::SystemTime>, than| {
+            time.is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > than))
+        };
         // Entries a crash cut short before their rename: an hour old, no writer is on them.
         if let Ok(entries) = std::fs::read_dir(&self.dir) {
             for e in entries.flatten() {
-                let stale = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| {
-                    now.duration_since(t)
-                        .is_ok_and(|age| age > std::time::Duration::from_secs(3600))
-                });
-                if stale && e.file_name().to_string_lossy().starts_with(".tmp") {
+                if e.file_name().to_string_lossy().starts_with(TEMPORARY)
+                    && older(
+                        e.metadata().and_then(|m| m.modified()),
+                        std::time::Duration::from_secs(3600),
+                    )
+                {
                     std::fs::remove_file(e.path()).ok();
                 }
             }
@@ -117,9 +124,7 @@ impl Cache {
             let used = std::fs::metadata(path.join(LAST_USED))
                 .or_else(|_| folder.metadata())
                 .and_then(|m| m.modified());
-            if let Ok(used) = used
-                && now.duration_since(used).is_ok_and(|age| age > UNUSED_FOR)
-            {
+            if older(used, UNUSED_FOR) {
                 std::fs::remove_dir_all(&path).ok();
             }
         }
@@ -213,7 +218,9 @@ impl Cache {
 /// short by a crash is only ignored (its header or its decoding fails) and rebuilt.
 fn write_unsynced(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMPORARY)
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -234,7 +241,9 @@ fn is_cache_folder(path: &Path) -> bool {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
                 e.file_type().is_ok_and(|t| t.is_file())
-                    && (name.ends_with(".msgpack") || name == LAST_USED || name.starts_with(".tmp"))
+                    && (name.ends_with(".msgpack")
+                        || name == LAST_USED
+                        || name.starts_with(TEMPORARY))
             })
         })
 }
