@@ -118,7 +118,7 @@ fn cell(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
 /// Draws the count line and the table. Header clicks change `sort`; row clicks select.
 pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Command>) {
     let ds = view.ds;
-    // Each claim row names and colours its claimant.
+    // Each claim row names and colours its claimant, each actor row its actor.
     let actors = super::Actors::new(ds);
     let total = ds.count(view.kind);
     let noun = match view.kind {
@@ -293,8 +293,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                     Kind::Actor => {
                         let Some(a) = ds.actors.get(i) else { return };
                         row.col(|ui| {
-                            let [r, g, b] = crate::model::colors::rgb_of(Some(a), &a.id);
-                            let color = readable(egui::Color32::from_rgb(r, g, b), dark);
+                            let color = readable(actors.color(&a.id), dark);
                             cell(ui, RichText::new("● ").color(color));
                             cell(ui, &a.name);
                         });

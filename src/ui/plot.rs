@@ -192,11 +192,16 @@ fn legend(ui: &mut Ui, prefs: &mut PlotPrefs, view: &PlotView<'_>, actors: &supe
                 // Hundreds of claimants, a few lines shown: an entry scrolled out of sight
                 // takes the place it took last frame instead of being a button again (a
                 // button per claimant was a tenth of a frame at a million claims). The
-                // places are measured again whenever the entries or the width change.
+                // places are measured again whenever the entries, their names or the width
+                // change.
                 let key = egui::Id::unique("plot-legend-places");
                 let identity = {
                     use std::hash::{Hash, Hasher};
                     let mut h = std::hash::DefaultHasher::new();
+                    // The names too: an actor renamed changes its entry's width.
+                    for id in view.legend {
+                        actors.name(id).hash(&mut h);
+                    }
                     view.legend.hash(&mut h);
                     prefs.hidden.hash(&mut h);
                     ui.available_width().to_bits().hash(&mut h);
