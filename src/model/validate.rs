@@ -3,9 +3,11 @@
 //! chains, and sums of combined metrics that agree with their parts. Each finding points at
 //! the record it is about (its [`Origin`]).
 
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use super::date::{DateText, Day};
 use super::record::{FORMAT_VERSION, Origin, parse_color};
@@ -120,10 +122,89 @@ struct Known<'a> {
     event_types: FxHashSet<&'a str>,
 }
 
-/// Every record's id, kind, place and number among its kind, first use of an id kept: what
-/// the duplicate-id check builds, kept to find a claim by id (one map of a million ids
-/// instead of two).
-type FirstUse<'a> = FxHashMap<&'a str, (Kind, Option<Origin>, usize)>;
+/// Every record's id, first use of an id kept: what the duplicate-id check builds, kept to
+/// find a claim by id (one table of a million ids instead of two). The table holds only
+/// each record's place among all records (4 bytes; the id is read from the record), a
+/// tenth of a map holding the ids and places — at a million claims, ~10 MB instead of ~100.
+struct FirstUse<'a> {
+    ds: &'a Dataset,
+    places: HashTable<u32>,
+}
+
+/// A record, by its place among all records: actors, then sources, events and claims.
+struct Place<'a> {
+    kind: Kind,
+    id: &'a str,
+    origin: Option<Origin>,
+    /// Its number among its kind.
+    index: usize,
+}
+
+impl<'a> FirstUse<'a> {
+    fn new(ds: &'a Dataset) -> FirstUse<'a> {
+        let n = ds.actors.len() + ds.sources.len() + ds.events.len() + ds.claims.len();
+        FirstUse {
+            ds,
+            places: HashTable::with_capacity(n),
+        }
+    }
+
+    /// Every record's place, in order (places past `u32::MAX` are not checked).
+    fn places(&self) -> std::ops::Range<u32> {
+        let n = self.ds.actors.len() + self.ds.sources.len() + self.ds.events.len();
+        0..u32::try_from(n + self.ds.claims.len()).unwrap_or(u32::MAX)
+    }
+
+    fn at(&self, place: u32) -> Option<Place<'a>> {
+        place_of(self.ds, place)
+    }
+
+    fn hash(id: &str) -> u64 {
+        FxBuildHasher.hash_one(id)
+    }
+
+    /// The first record with this id.
+    fn get(&self, id: &str) -> Option<Place<'a>> {
+        let place = *self
+            .places
+            .find(Self::hash(id), |&p| self.at(p).is_some_and(|p| p.id == id))?;
+        self.at(place)
+    }
+
+    /// Keeps `place` as the first use of its id.
+    fn insert(&mut self, id: &str, place: u32) {
+        let ds = self.ds;
+        let rehash = |&p: &u32| Self::hash(place_of(ds, p).map_or("", |p| p.id));
+        self.places.insert_unique(Self::hash(id), place, rehash);
+    }
+}
+
+/// The record at `place` among all records.
+fn place_of(ds: &Dataset, place: u32) -> Option<Place<'_>> {
+    let i = place as usize;
+    let (a, s, e) = (ds.actors.len(), ds.sources.len(), ds.events.len());
+    let (kind, index) = if i < a {
+        (Kind::Actor, i)
+    } else if i < a + s {
+        (Kind::Source, i - a)
+    } else if i < a + s + e {
+        (Kind::Event, i - a - s)
+    } else {
+        (Kind::Claim, i - a - s - e)
+    };
+    let (id, origin) = match kind {
+        Kind::Actor => ds.actors.get(index).map(|r| (r.id.as_str(), r.origin)),
+        Kind::Source => ds.sources.get(index).map(|r| (r.id.as_str(), r.origin)),
+        Kind::Event => ds.events.get(index).map(|r| (r.id.as_str(), r.origin)),
+        Kind::Claim => ds.claims.get(index).map(|r| (r.id.as_str(), r.origin)),
+    }?;
+    Some(Place {
+        kind,
+        id,
+        origin,
+        index,
+    })
+}
 
 /// The claims by id.
 struct Claims<'a> {
@@ -135,7 +216,11 @@ impl<'a> Claims<'a> {
     /// The claim with this id (the first, when the id is used twice).
     fn get(&self, id: &str) -> Option<&'a Claim> {
         match self.first.get(id) {
-            Some(&(Kind::Claim, _, i)) => self.all.get(i),
+            Some(Place {
+                kind: Kind::Claim,
+                index,
+                ..
+            }) => self.all.get(index),
             // The id is first another kind's (a duplicate id, an error of its own).
             Some(_) => self.all.iter().find(|c| c.id == id),
             None => None,
@@ -513,21 +598,17 @@ fn manifest_finding(at: Option<Origin>, message: String) -> Finding {
 /// Malformed and duplicate ids, across all kinds.
 fn check_ids<'a>(ds: &'a Dataset, stop: &AtomicBool) -> (Vec<Finding>, FirstUse<'a>) {
     let mut out = Vec::new();
-    let n = ds.actors.len() + ds.sources.len() + ds.events.len() + ds.claims.len();
-    let mut first: FirstUse<'a> = FxHashMap::with_capacity_and_hasher(n, Default::default());
-    let all = (ds.actors.iter().enumerate())
-        .map(|(i, r)| (Kind::Actor, r.id.as_str(), r.origin, i))
-        .chain(
-            (ds.sources.iter().enumerate())
-                .map(|(i, r)| (Kind::Source, r.id.as_str(), r.origin, i)),
-        )
-        .chain(
-            (ds.events.iter().enumerate()).map(|(i, r)| (Kind::Event, r.id.as_str(), r.origin, i)),
-        )
-        .chain(
-            (ds.claims.iter().enumerate()).map(|(i, r)| (Kind::Claim, r.id.as_str(), r.origin, i)),
-        );
-    for (kind, id, origin, i) in all.take_while(|_| !stop.load(Ordering::Relaxed)) {
+    let mut first = FirstUse::new(ds);
+    for place in first.places() {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let Some(Place {
+            kind, id, origin, ..
+        }) = first.at(place)
+        else {
+            break;
+        };
         if !is_valid_id(id) {
             out.push(Finding::new(
                 Severity::Error,
@@ -540,20 +621,18 @@ fn check_ids<'a>(ds: &'a Dataset, stop: &AtomicBool) -> (Vec<Finding>, FirstUse<
             ));
         }
         match first.get(id) {
-            Some(&(other_kind, other_origin, _)) => {
+            Some(other) => {
                 let mut f = Finding::new(
                     Severity::Error,
                     kind,
                     id,
                     origin,
-                    format!("duplicate id `{id}`: already used by {}", other_kind.noun()),
+                    format!("duplicate id `{id}`: already used by {}", other.kind.noun()),
                 );
-                f.related = other_origin;
+                f.related = other.origin;
                 out.push(f);
             }
-            None => {
-                first.insert(id, (kind, origin, i));
-            }
+            None => first.insert(id, place),
         }
     }
     (out, first)
@@ -570,7 +649,7 @@ fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
     let known = cx.actors.contains(c.claimant.as_str());
     cx.reference(k, id, at, "claimant", &c.claimant, known, "actor");
     if let Some(via) = &c.via {
-        let known = cx.actors.contains(via.as_str());
+        let known = cx.actors.contains(&**via);
         cx.reference(k, id, at, "via", via, known, "actor");
     }
     if let Some(ev) = &c.event {
@@ -954,6 +1033,50 @@ mod tests {
         let mut ds = base();
         ds.events[0].id = "nis".into();
         assert_one(&ds, Severity::Error, Some("nis"), "already used by actor");
+    }
+
+    #[test]
+    fn each_later_use_of_an_id_points_at_the_first_whatever_their_kinds() {
+        let mut ds = base();
+        // Many records, so that the table of first uses holds more than a handful.
+        let template = ds.claims[0].clone();
+        for i in 0..2000 {
+            let mut c = template.clone();
+            c.id = format!("bulk{i}").into();
+            ds.claims.push(c);
+        }
+        let at = |file: u32| {
+            Some(Origin {
+                file,
+                line: 1,
+                col: 1,
+            })
+        };
+        ds.actors[0].origin = at(1);
+        let shared = ds.actors[0].id.clone();
+        ds.events[0].id = shared.to_string();
+        ds.events[0].origin = at(2);
+        let last = ds.claims.len() - 1;
+        ds.claims[last].id = shared.as_str().into();
+        ds.claims[last].origin = at(3);
+        // A second pair, both claims, far apart.
+        ds.claims[1].origin = at(4);
+        ds.claims[1500].id = ds.claims[1].id.clone();
+        ds.claims[1500].origin = at(5);
+        let dups: Vec<_> = findings(&ds)
+            .into_iter()
+            .filter(|f| f.message.starts_with("duplicate id"))
+            .map(|f| (f.at, f.related, f.message))
+            .collect();
+        let name = |kind: &str, id: &str| format!("duplicate id `{id}`: already used by {kind}");
+        assert_eq!(
+            dups,
+            vec![
+                (at(2), at(1), name("actor", &shared)),
+                (at(5), at(4), name("claim", &ds.claims[1].id)),
+                (at(3), at(1), name("actor", &shared)),
+            ]
+        );
     }
 
     #[test]
