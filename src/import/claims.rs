@@ -65,7 +65,7 @@ fn rank_reason(text: &str) -> RankReason {
         "error_in_source" => RankReason::ErrorInSource,
         "duplicate" => RankReason::Duplicate,
         "most_recent" => RankReason::MostRecent,
-        _ => RankReason::Other(text.to_string()),
+        _ => RankReason::Other(Box::new(text.to_string())),
     }
 }
 
@@ -75,7 +75,7 @@ fn method(text: &str) -> Method {
         "estimate" => Method::Estimate,
         "derived" => Method::Derived,
         "named_count" => Method::NamedCount,
-        _ => Method::Other(text.to_string()),
+        _ => Method::Other(Box::new(text.to_string())),
     }
 }
 

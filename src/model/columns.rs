@@ -90,7 +90,7 @@ impl Columns {
             );
         }
         for t in ds.claims.iter().filter_map(|x| x.supersedes.as_ref()) {
-            *c.targets.entry(t.clone()).or_default() += 1;
+            *c.targets.entry(Name::from(&**t)).or_default() += 1;
         }
         c.superseded = if c.targets.is_empty() {
             vec![false; n]
@@ -114,16 +114,16 @@ impl Columns {
             .and_then(|c| c.supersedes.as_ref());
         if was != now {
             if let Some(t) = was
-                && let Some(n) = self.targets.get_mut(t.as_str())
+                && let Some(n) = self.targets.get_mut(&**t)
             {
                 *n -= 1;
                 if *n == 0 {
-                    self.targets.remove(t.as_str());
+                    self.targets.remove(&**t);
                     self.mark(ds, t, false);
                 }
             }
             if let Some(t) = now {
-                let n = self.targets.entry(t.clone()).or_default();
+                let n = self.targets.entry(Name::from(&**t)).or_default();
                 *n += 1;
                 if *n == 1 {
                     self.mark(ds, t, true);

@@ -792,7 +792,7 @@ mod tests {
                     c.id = format!("zz{step}").into();
                     c.notes = format!("zebra{step} crossing");
                     let other = &ds.claims[rng.usize(..ds.claims.len())];
-                    c.supersedes = rng.bool().then(|| other.id.clone());
+                    c.supersedes = rng.bool().then(|| other.id.as_str().into());
                     c.claimant = ds.actors[rng.usize(..ds.actors.len())].id.as_str().into();
                     c.rank = if rng.u8(..4) == 0 {
                         Rank::Deprecated

@@ -136,7 +136,8 @@ pub enum RankReason {
     Duplicate,
     /// The most recent or most authoritative figure (for a preferred claim).
     MostRecent,
-    Other(String),
+    /// Boxed: the enum (and a claim) stays two words smaller for a reason rarely written.
+    Other(Box<String>),
 }
 
 impl RankReason {
@@ -190,7 +191,8 @@ pub enum Method {
     Derived,
     /// A count of confirmed names or cases.
     NamedCount,
-    Other(String),
+    /// Boxed: the enum (and a claim) stays two words smaller for a method rarely written.
+    Other(Box<String>),
 }
 
 impl Method {
@@ -237,7 +239,7 @@ pub struct Claim {
     pub claimant: Name,
     /// Who relayed it (a lawmaker briefing for an intelligence service).
     #[serde(default, skip_serializing_if = "super::skip::none")]
-    pub via: Option<Name>,
+    pub via: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "super::skip::empty_list")]
     pub sources: Vec<Citation>,
     #[serde(default, skip_serializing_if = "super::skip::none")]
@@ -253,7 +255,7 @@ pub struct Claim {
     pub rank_reason: Option<RankReason>,
     /// The earlier claim of the same claimant that this one replaces.
     #[serde(default, skip_serializing_if = "super::skip::none")]
-    pub supersedes: Option<Name>,
+    pub supersedes: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "super::skip::none")]
     pub event: Option<Name>,
     #[serde(default, skip_serializing_if = "super::skip::none")]

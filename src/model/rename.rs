@@ -41,6 +41,12 @@ pub fn rename(ds: &Dataset, target: Target, new: &str) -> Option<Rename> {
             *n += 1;
         }
     };
+    let swap_boxed = |s: &mut Box<str>, n: &mut usize| {
+        if **s == *old {
+            *s = new.into();
+            *n += 1;
+        }
+    };
     for (i, c) in ds.claims.iter().enumerate() {
         // The renamed claim itself is already replaced above; a claim superseding itself
         // would be a mistake anyway.
@@ -54,7 +60,7 @@ pub fn rename(ds: &Dataset, target: Target, new: &str) -> Option<Rename> {
                 swap_name(&mut c2.claimant, &mut n);
                 swap_name(&mut c2.subject, &mut n);
                 if let Some(v) = &mut c2.via {
-                    swap_name(v, &mut n);
+                    swap_boxed(v, &mut n);
                 }
             }
             Kind::Source => {
@@ -69,7 +75,7 @@ pub fn rename(ds: &Dataset, target: Target, new: &str) -> Option<Rename> {
             }
             Kind::Claim => {
                 if let Some(s) = &mut c2.supersedes {
-                    swap_name(s, &mut n);
+                    swap_boxed(s, &mut n);
                 }
             }
         }

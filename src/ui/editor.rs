@@ -1273,13 +1273,13 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
     // The claim it supersedes now, found among the claimant's own (a claim supersedes
     // one of its claimant's), not among a million.
     if let Some(cur) = &c.supersedes
-        && !claims.iter().any(|(id, _, _)| id == cur)
+        && !claims.iter().any(|(id, _, _)| **id == **cur)
         && let Some(o) = mine
             .into_iter()
             .flatten()
             .filter_map(|&i| ds.claims.get(i))
-            .find(|o| o.id == *cur)
-            .or_else(|| ds.claims.iter().find(|o| o.id == *cur))
+            .find(|o| o.id == **cur)
+            .or_else(|| ds.claims.iter().find(|o| o.id == **cur))
     {
         claims.push((
             o.id.to_string(),
