@@ -806,8 +806,12 @@ impl Store {
         if let Some(last) = read {
             absorb(last);
         }
-        dataset.claims.shrink_to_fit();
-        dataset.events.shrink_to_fit();
+        // Trimmed to what was read, with room for a few new records: a new record at a
+        // full list would move the whole list (0.4 GB at a million claims; where the system's
+        // allocator cannot remap it, a copy of a second or more, and both copies held).
+        let room = |n: usize| n + n / 64 + 64;
+        dataset.claims.shrink_to(room(dataset.claims.len()));
+        dataset.events.shrink_to(room(dataset.events.len()));
 
         for i in held_files {
             if let Some(f) = files.get_mut(i) {
