@@ -14,6 +14,25 @@ pub struct Rename {
     pub records: usize,
 }
 
+/// One id renamed, applied to each field that may name it.
+struct Swap<'a> {
+    old: &'a str,
+    new: &'a str,
+}
+
+impl Swap<'_> {
+    /// Points `field` at the new id when it names the old one, counted in `n`.
+    fn field<T>(&self, field: &mut T, n: &mut usize)
+    where
+        T: std::ops::Deref<Target = str> + for<'s> From<&'s str>,
+    {
+        if **field == *self.old {
+            *field = T::from(self.new);
+            *n += 1;
+        }
+    }
+}
+
 /// The rename of the record at `target` to `new`, with every reference to it.
 pub fn rename(ds: &Dataset, target: Target, new: &str) -> Option<Rename> {
     let mut record = record_at(ds, target)?;
@@ -29,24 +48,7 @@ pub fn rename(ds: &Dataset, target: Target, new: &str) -> Option<Rename> {
         record,
     }];
     let (mut references, mut records) = (0, 0);
-    let swap = |s: &mut String, n: &mut usize| {
-        if *s == old {
-            *s = new.to_string();
-            *n += 1;
-        }
-    };
-    let swap_name = |s: &mut super::record::Name, n: &mut usize| {
-        if *s == old {
-            *s = new.into();
-            *n += 1;
-        }
-    };
-    let swap_boxed = |s: &mut Box<str>, n: &mut usize| {
-        if **s == *old {
-            *s = new.into();
-            *n += 1;
-        }
-    };
+    let swap = Swap { old: &old, new };
     for (i, c) in ds.claims.iter().enumerate() {
         // The renamed claim itself is already replaced above; a claim superseding itself
         // would be a mistake anyway.
@@ -57,25 +59,25 @@ pub fn rename(ds: &Dataset, target: Target, new: &str) -> Option<Rename> {
         let mut n = 0;
         match target.kind {
             Kind::Actor => {
-                swap_name(&mut c2.claimant, &mut n);
-                swap_name(&mut c2.subject, &mut n);
+                swap.field(&mut c2.claimant, &mut n);
+                swap.field(&mut c2.subject, &mut n);
                 if let Some(v) = &mut c2.via {
-                    swap_boxed(v, &mut n);
+                    swap.field(v, &mut n);
                 }
             }
             Kind::Source => {
                 for s in &mut c2.sources {
-                    swap_name(&mut s.source, &mut n);
+                    swap.field(&mut s.source, &mut n);
                 }
             }
             Kind::Event => {
                 if let Some(e) = &mut c2.event {
-                    swap_name(e, &mut n);
+                    swap.field(e, &mut n);
                 }
             }
             Kind::Claim => {
                 if let Some(s) = &mut c2.supersedes {
-                    swap_boxed(s, &mut n);
+                    swap.field(s, &mut n);
                 }
             }
         }
@@ -94,11 +96,11 @@ pub fn rename(ds: &Dataset, target: Target, new: &str) -> Option<Rename> {
             let mut n = 0;
             if target.kind == Kind::Actor {
                 for a in &mut e2.actors {
-                    swap(a, &mut n);
+                    swap.field(a, &mut n);
                 }
             } else {
                 for s in &mut e2.sources {
-                    swap_name(&mut s.source, &mut n);
+                    swap.field(&mut s.source, &mut n);
                 }
             }
             if n > 0 {
@@ -119,7 +121,7 @@ pub fn rename(ds: &Dataset, target: Target, new: &str) -> Option<Rename> {
             let mut a2 = a.clone();
             let mut n = 0;
             if let Some(p) = &mut a2.part_of {
-                swap(p, &mut n);
+                swap.field(p, &mut n);
             }
             if n > 0 {
                 references += n;
