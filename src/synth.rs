@@ -447,7 +447,7 @@ pub fn generate(size: Size) -> Dataset {
             sources: (0..g.rng.usize(1..=2))
                 .map(|_| Citation {
                     source: format!("src{:05}", g.rng.usize(..n_sources)).into(),
-                    quote: g.text(80, 260),
+                    quote: g.text(80, 260).into(),
                     ..Citation::default()
                 })
                 .collect(),

@@ -140,7 +140,7 @@ fn an_acled_export_becomes_events_and_claims_by_acled() {
     assert_eq!(c.refers_to.as_ref().map(|d| d.text()), Some("2024-08-10"));
     assert_eq!(c.event.as_deref(), Some("acled-rus45001"));
     assert_eq!(c.sources[0].source, "acled-data");
-    assert_eq!(c.sources[0].locator, "RUS45001");
+    assert_eq!(&*c.sources[0].locator, "RUS45001");
     assert!(
         c.notes
             .contains("Ministry of Defence of Russia; Ukrainska Pravda")

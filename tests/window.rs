@@ -103,6 +103,45 @@ fn the_text_filter_narrows_the_claims_list_and_the_count_follows() {
 }
 
 #[test]
+fn a_citations_quote_translation_and_locator_are_typed_into_deleted_from_and_undone() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    select_jcs_claim(&mut h);
+    let id = "jcs-2024-12-23-killed-or-wounded";
+    let quote = claim(h.state(), id).sources[0].quote.clone();
+    // The citation's fields are multiline; the cursor goes to the end of what they hold.
+    let type_into = |h: &mut Harness<'static, App>, label: &str, text: &str| {
+        h.get_by_role_and_label(Role::MultilineTextInput, label)
+            .focus();
+        h.run();
+        h.key_press_modifiers(Modifiers::COMMAND, Key::End);
+        h.run();
+        h.get_by_role_and_label(Role::MultilineTextInput, label)
+            .type_text(text);
+        h.run();
+    };
+    type_into(&mut h, "Locator (1)", "p. 33");
+    // A character deleted where the cursor is.
+    h.key_press(Key::Backspace);
+    h.run();
+    type_into(&mut h, "Translation (1)", "about 1,100 (JCS)");
+    type_into(&mut h, "Quote (1)", " [sic]");
+    let c = &claim(h.state(), id).sources[0];
+    assert_eq!(
+        (&*c.locator, &*c.translation, &*c.quote),
+        ("p. 3", "about 1,100 (JCS)", &*format!("{quote} [sic]"))
+    );
+    // Undone one field at a time, back to the claim as it was read.
+    for _ in 0..3 {
+        h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+        h.run();
+    }
+    let c = &claim(h.state(), id).sources[0];
+    assert_eq!((&*c.locator, &*c.translation, &*c.quote), ("", "", &*quote));
+    assert!(!h.state().is_dirty());
+}
+
+#[test]
 fn editing_a_value_and_saving_writes_that_value_and_nothing_else() {
     let (_tmp, ds) = sample_copy();
     let before = snapshot(&ds);

@@ -241,7 +241,7 @@ impl Importer for Acled {
         event.tags = tags;
         let cite = Citation {
             source: SOURCE_ID.into(),
-            locator: acled_id.clone(),
+            locator: acled_id.as_str().into(),
             ..Citation::default()
         };
         event.sources = vec![cite.clone()];

@@ -262,10 +262,10 @@ impl Importer for Claims {
         }
         if quotes.len() == claim.sources.len() {
             for (c, q) in claim.sources.iter_mut().zip(quotes) {
-                c.quote = q;
+                c.quote = q.into();
             }
         } else if let Some(first) = claim.sources.first_mut() {
-            first.quote = quotes.join(" | ");
+            first.quote = quotes.join(" | ").into();
         }
         let m = row.get("method");
         claim.method = (!m.is_empty()).then(|| method(m));

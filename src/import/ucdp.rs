@@ -235,7 +235,7 @@ impl Importer for Ucdp {
         };
         let cite = Citation {
             source: SOURCE_ID.into(),
-            locator: format!("id {ged_id}"),
+            locator: format!("id {ged_id}").into(),
             ..Citation::default()
         };
         let mut notes = format!("Side A: {side_a}. Side B: {side_b}.");

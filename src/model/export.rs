@@ -65,7 +65,7 @@ pub fn claim_row(ds: &Dataset, c: &Claim) -> Vec<String> {
     let quotes: Vec<&str> = c
         .sources
         .iter()
-        .map(|s| s.quote.as_str())
+        .map(|s| &*s.quote)
         .filter(|q| !q.is_empty())
         .collect();
     vec![

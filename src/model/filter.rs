@@ -642,8 +642,8 @@ mod tests {
                     texts.extend(actor(v));
                 }
                 for s in &c.sources {
-                    texts.push(s.quote.clone());
-                    texts.push(s.translation.clone());
+                    texts.push(s.quote.to_string());
+                    texts.push(s.translation.to_string());
                 }
                 if let Some(e) = c
                     .event
@@ -696,7 +696,7 @@ mod tests {
                         2 => c
                             .sources
                             .first()
-                            .map(|s| s.quote.clone())
+                            .map(|s| s.quote.to_string())
                             .unwrap_or_default(),
                         3 => c.id.to_string(),
                         _ => "zqxj".to_string(),

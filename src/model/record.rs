@@ -222,16 +222,19 @@ impl Method {
 }
 
 /// A place a claim or event was read: the source, the verbatim quote, and a translation.
+///
+/// The texts are boxed (no spare capacity, 16 bytes each instead of 24): a million claims
+/// cite over a million times, and the translation and locator are mostly empty.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Citation {
     pub source: Name,
-    #[serde(default, skip_serializing_if = "super::skip::empty")]
-    pub quote: String,
-    #[serde(default, skip_serializing_if = "super::skip::empty")]
-    pub translation: String,
+    #[serde(default, skip_serializing_if = "super::skip::empty_text")]
+    pub quote: Box<str>,
+    #[serde(default, skip_serializing_if = "super::skip::empty_text")]
+    pub translation: Box<str>,
     /// Page, paragraph, timestamp.
-    #[serde(default, skip_serializing_if = "super::skip::empty")]
-    pub locator: String,
+    #[serde(default, skip_serializing_if = "super::skip::empty_text")]
+    pub locator: Box<str>,
 }
 
 /// One number (or one qualitative assertion) made by one claimant.

@@ -36,6 +36,10 @@ pub fn empty(v: &String) -> bool {
     v.is_empty() && skipping()
 }
 
+pub fn empty_text(v: &str) -> bool {
+    v.is_empty() && skipping()
+}
+
 #[allow(clippy::ptr_arg)] // serde passes the field as it is
 pub fn empty_list<T>(v: &Vec<T>) -> bool {
     v.is_empty() && skipping()
@@ -55,8 +59,8 @@ mod tests {
         let c = Citation {
             source: "src01".into(),
             quote: "q".into(),
-            translation: String::new(),
-            locator: String::new(),
+            translation: "".into(),
+            locator: "".into(),
         };
         let plain = ron::to_string(&c).expect("ron");
         assert!(!plain.contains("locator"), "{plain}");

@@ -826,7 +826,7 @@ impl Form<'_> {
                         let ql = ui.label(RichText::new(format!("{name} ({})", i + 1)).small());
                         let r = ui
                             .add(
-                                egui::TextEdit::multiline(text)
+                                egui::TextEdit::multiline(&mut BoxedText(text))
                                     .desired_rows(rows)
                                     .desired_width(self.width - 30.0),
                             )
@@ -1108,6 +1108,41 @@ fn linked_claims(ui: &mut Ui, ds: &Dataset, event: &str, out: &mut Vec<Command>)
                 index: i,
             }));
         }
+    }
+}
+
+/// A boxed text (a citation's quote, translation or locator — boxed to keep a million
+/// citations small) edited in place: each edit makes it a `String` and boxes it again.
+struct BoxedText<'a>(&'a mut Box<str>);
+
+impl BoxedText<'_> {
+    fn edit<R>(&mut self, f: impl FnOnce(&mut String) -> R) -> R {
+        let mut text = String::from(std::mem::take(self.0));
+        let r = f(&mut text);
+        *self.0 = text.into_boxed_str();
+        r
+    }
+}
+
+impl egui::TextBuffer for BoxedText<'_> {
+    fn is_mutable(&self) -> bool {
+        true
+    }
+
+    fn as_str(&self) -> &str {
+        self.0
+    }
+
+    fn insert_text(&mut self, text: &str, char_index: egui::text::CharIndex) -> usize {
+        self.edit(|s| s.insert_text(text, char_index))
+    }
+
+    fn delete_char_range(&mut self, char_range: std::ops::Range<egui::text::CharIndex>) {
+        self.edit(|s| s.delete_char_range(char_range));
+    }
+
+    fn type_id(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<BoxedText<'static>>()
     }
 }
 
