@@ -49,6 +49,36 @@ fn a_picker_finds_an_actor_by_a_hangul_or_cyrillic_alias() {
 }
 
 #[test]
+fn the_event_picker_finds_an_event_by_words_of_its_title_and_date_and_shows_the_choice() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    replace_text(&mut h, "Search", "JCS");
+    h.get_by_label("Joint Chiefs of Staff of South Korea (JCS)")
+        .click();
+    h.run();
+    // Words of the title in any case, and the date as the label shows it.
+    pick_by_typing(&mut h, "Event", "CAPTURE two");
+    assert_eq!(
+        selected_claim(&h).event.as_deref(),
+        Some("ev-2025-01-two-dprk-soldiers-captured")
+    );
+    pick_by_typing(&mut h, "Event", "2024 wounds");
+    assert_eq!(
+        selected_claim(&h).event.as_deref(),
+        Some("ev-2024-12-dprk-captives-die")
+    );
+    // The closed picker shows the chosen event's label, found by its id.
+    let shown = h
+        .get_all_by_role_and_label(Role::ComboBox, "Event")
+        .filter_map(|n| n.value())
+        .collect::<Vec<_>>();
+    assert!(
+        shown.contains(&"until 27 Dec 2024 — Captured DPRK soldiers die of their wounds".into()),
+        "{shown:?}"
+    );
+}
+
+#[test]
 fn a_new_claimant_typed_into_the_picker_is_created_and_chosen_in_one_undo_step() {
     let (_tmp, ds) = sample_copy();
     let mut h = open(&ds, (1600.0, 1000.0));

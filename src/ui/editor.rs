@@ -13,6 +13,7 @@ use super::actions::Action;
 use super::picker::{Entry, Picked, picker};
 use super::{Command, actor_color, readable};
 use crate::model::edit::{AnyRecord, Change, Edit, Target, record_at};
+use crate::model::record::Name;
 use crate::model::{
     Actor, ActorKind, Citation, Claim, Dataset, DateText, Event, Finding, GeoPrecision, Kind,
     Method, PartialDate, Place, Qualifier, Rank, RankReason, Reliability, Scope, Source,
@@ -32,11 +33,15 @@ pub struct Pickers {
     /// The claims of each claimant, in statement-date order.
     pub claims_by_claimant: HashMap<String, Vec<usize>>,
     /// What a picker's search looks in, by id: an actor's name, aliases (any script) and id;
-    /// a source's outlet, title, date and id; an event's title, date and id — lower case.
+    /// a source's outlet, title, date and id — lower case.
     pub search: HashMap<String, String>,
-    /// Each event's place in `events`, by id: the event picker shows the chosen event's
-    /// label every frame, without looking through 200,000 of them.
-    event_at: HashMap<String, usize>,
+    /// The same for each event of `events`, in its order: its date, title and id. (Beside the
+    /// list rather than in the map: 200,000 events' ids are not held a second time.)
+    event_search: Vec<String>,
+    /// Each event's place in `events`, by id (inline ids: no copy of each on the heap): the
+    /// event picker shows the chosen event's label every frame, without looking through
+    /// 200,000 of them.
+    event_at: HashMap<Name, u32>,
 }
 
 /// The claims of each claimant, in statement-date order (ties in dataset order).
@@ -186,16 +191,23 @@ impl Pickers {
             let text = format!("{} {} {date} {} {}", s.outlet, s.title, s.author, s.id);
             search.insert(s.id.clone(), text.to_lowercase());
         }
-        for (id, label, _) in &events {
-            search.insert(id.clone(), format!("{label} {id}").to_lowercase());
-        }
+        let event_search = events
+            .iter()
+            .map(|(id, label, _)| format!("{label} {id}").to_lowercase())
+            .collect();
         let event_at = events
             .iter()
             .enumerate()
-            .map(|(i, (id, _, _))| (id.clone(), i))
+            .map(|(i, (id, _, _))| {
+                (
+                    Name::from(id.as_str()),
+                    u32::try_from(i).unwrap_or(u32::MAX),
+                )
+            })
             .collect();
         Pickers {
             events,
+            event_search,
             event_at,
             sources,
             actors_dark: actors(true),
@@ -640,7 +652,10 @@ impl Form<'_> {
         let events = &self.pickers.events;
         let found = |v: &str| {
             if std::ptr::eq(items, events.as_slice()) {
-                self.pickers.event_at.get(v).and_then(|&i| items.get(i))
+                self.pickers
+                    .event_at
+                    .get(v)
+                    .and_then(|&i| items.get(i as usize))
             } else {
                 items.iter().find(|(id, _, _)| id.as_str() == v)
             }
@@ -697,13 +712,19 @@ impl Form<'_> {
         label_id: egui::Id,
     ) -> Picked {
         let search = &self.pickers.search;
+        let events = std::ptr::eq(items, self.pickers.events.as_slice());
         let entry = |i: usize| {
             let (id, label, color) = &items[i];
+            let known = if events {
+                self.pickers.event_search.get(i)
+            } else {
+                search.get(id)
+            };
             Entry {
                 id,
                 label,
                 color: *color,
-                search: search.get(id).map_or_else(
+                search: known.map_or_else(
                     || std::borrow::Cow::Owned(format!("{label} {id}").to_lowercase()),
                     |s| std::borrow::Cow::Borrowed(s.as_str()),
                 ),
