@@ -9,7 +9,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use crate::common::sample_copy;
-use crate::window::{open, replace_text};
+use crate::window::{open, replace_text, select_jcs_claim};
 
 fn selected_claim(h: &Harness<'static, App>) -> crosscheck::model::Claim {
     let app = h.state();
@@ -38,10 +38,7 @@ fn pick_by_typing(h: &mut Harness<'static, App>, label: &str, text: &str) {
 fn a_picker_finds_an_actor_by_a_hangul_or_cyrillic_alias() {
     let (_tmp, ds) = sample_copy();
     let mut h = open(&ds, (1600.0, 1000.0));
-    replace_text(&mut h, "Search", "JCS");
-    h.get_by_label("Joint Chiefs of Staff of South Korea (JCS)")
-        .click();
-    h.run();
+    select_jcs_claim(&mut h);
     pick_by_typing(&mut h, "Claimant", "국가정보원");
     assert_eq!(selected_claim(&h).claimant, "kr-nis");
     pick_by_typing(&mut h, "Subject", "войска КНДР");
@@ -52,10 +49,7 @@ fn a_picker_finds_an_actor_by_a_hangul_or_cyrillic_alias() {
 fn the_event_picker_finds_an_event_by_words_of_its_title_and_date_and_shows_the_choice() {
     let (_tmp, ds) = sample_copy();
     let mut h = open(&ds, (1600.0, 1000.0));
-    replace_text(&mut h, "Search", "JCS");
-    h.get_by_label("Joint Chiefs of Staff of South Korea (JCS)")
-        .click();
-    h.run();
+    select_jcs_claim(&mut h);
     // Words of the title in any case, and the date as the label shows it.
     pick_by_typing(&mut h, "Event", "CAPTURE two");
     assert_eq!(

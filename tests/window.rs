@@ -46,7 +46,7 @@ pub fn replace_text(h: &mut Harness<'static, App>, label: &str, text: &str) {
 }
 
 /// Narrows the claims list to the JCS claim and selects it.
-fn select_jcs_claim(h: &mut Harness<'static, App>) {
+pub fn select_jcs_claim(h: &mut Harness<'static, App>) {
     replace_text(h, "Search", "JCS");
     h.get_by_label("1 of 21 claims shown");
     h.get_by_label("Joint Chiefs of Staff of South Korea (JCS)")
