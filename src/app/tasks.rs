@@ -6,9 +6,9 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::derive::View;
 use crate::model::order::Orders;
@@ -21,8 +21,7 @@ use super::opening::Opened;
 /// in that thread's arena, for the same arena to reuse, and a task's thread ends: at a million
 /// claims each derivation and run of the checks left tens of megabytes resident, and the
 /// window grew from 1.32 to 1.55 GB over a minute of editing (`crosscheck bench-ui`); with
-/// this, 1.41 GB (peak 1.48 GB), for ~5 ms more from a keystroke to the lists showing it (a
-/// trim takes 2–5 ms at a million claims). Elsewhere the system's allocator is left to its
+/// this, 1.42–1.46 GB (peak 1.47–1.49 GB). Elsewhere the system's allocator is left to its
 /// own ways.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn give_back_freed_memory() {
@@ -35,6 +34,23 @@ fn give_back_freed_memory() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn give_back_freed_memory() {}
+
+/// Whether a derivation's thread should give back what it freed: at most every half second.
+/// A derivation follows each keystroke; a trim after each (2–5 ms, and the window waits for
+/// the allocator meanwhile) put ~6 ms on the way from a keystroke to the lists showing it,
+/// and one every half second gives back as much.
+fn derivation_trim_due() -> bool {
+    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+    // A poisoned lock (a panic elsewhere while holding it) only means trimming more often.
+    let Ok(mut last) = LAST.lock() else {
+        return true;
+    };
+    let due = last.is_none_or(|t| t.elapsed() >= Duration::from_millis(500));
+    if due {
+        *last = Some(Instant::now());
+    }
+    due
+}
 
 /// A task's number, unique for the app's life.
 pub type TaskId = u64;
@@ -156,7 +172,9 @@ impl Tasks {
             let done = work();
             // Before the result is sent: trimming while the window takes the result in
             // delays it as much (both want the allocator), and gives back less.
-            give_back_freed_memory();
+            if kind != TaskKind::Derive || derivation_trim_due() {
+                give_back_freed_memory();
+            }
             sender.send(id, done);
         });
         self.running.insert(id, Task { kind, handle });
