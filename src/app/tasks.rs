@@ -21,8 +21,7 @@ use super::opening::Opened;
 /// in that thread's arena, for the same arena to reuse, and a task's thread ends: at a million
 /// claims each derivation and run of the checks left tens of megabytes resident, and the
 /// window grew from 1.32 to 1.55 GB over a minute of editing (`crosscheck bench-ui`); with
-/// this, 1.42–1.46 GB (peak 1.47–1.49 GB). Elsewhere the system's allocator is left to its
-/// own ways.
+/// this it stays near 1.4 GB. Elsewhere the system's allocator is left to its own ways.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn give_back_freed_memory() {
     // SAFETY: `malloc_trim` takes no pointers; it only returns the allocator's own free pages
