@@ -228,12 +228,12 @@ impl Method {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Citation {
     pub source: Name,
-    #[serde(default, skip_serializing_if = "super::skip::empty_text")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub quote: Box<str>,
-    #[serde(default, skip_serializing_if = "super::skip::empty_text")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub translation: Box<str>,
     /// Page, paragraph, timestamp.
-    #[serde(default, skip_serializing_if = "super::skip::empty_text")]
+    #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub locator: Box<str>,
 }
 

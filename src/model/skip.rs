@@ -31,12 +31,9 @@ pub fn none<T>(v: &Option<T>) -> bool {
     v.is_none() && skipping()
 }
 
-#[allow(clippy::ptr_arg)] // serde passes the field as it is
-pub fn empty(v: &String) -> bool {
-    v.is_empty() && skipping()
-}
-
-pub fn empty_text(v: &str) -> bool {
+/// An empty text: a `String`, or a boxed one (serde's `&String` or `&Box<str>` is taken as
+/// `&str`).
+pub fn empty(v: &str) -> bool {
     v.is_empty() && skipping()
 }
 
