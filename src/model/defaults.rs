@@ -156,9 +156,8 @@ impl NewDetails {
         }
     }
 
-    /// A new record with these fields, an id no record of `ds` has, and a colour of its own
-    /// for an actor.
-    /// The record, its id one that `taken` says no record uses.
+    /// A new record with these fields, an id that `taken` says no record of `ds` has, and a
+    /// colour of its own for an actor.
     pub fn record(
         &self,
         ds: &Dataset,
