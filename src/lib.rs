@@ -11,6 +11,7 @@ pub mod chart;
 pub mod cli;
 pub mod derive;
 pub mod import;
+pub mod memory;
 pub mod model;
 pub mod store;
 pub mod synth;

@@ -17,22 +17,7 @@ use crate::ui::dialogs::PathMode;
 
 use super::opening::Opened;
 
-/// Gives what a finished task freed back to the system. glibc keeps the memory a thread frees
-/// in that thread's arena, for the same arena to reuse, and a task's thread ends: at a million
-/// claims each derivation and run of the checks left tens of megabytes resident, and the
-/// window grew from 1.32 to 1.55 GB over a minute of editing (`crosscheck bench-ui`); with
-/// this it stays near 1.4 GB. Elsewhere the system's allocator is left to its own ways.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn give_back_freed_memory() {
-    // SAFETY: `malloc_trim` takes no pointers; it only returns the allocator's own free pages
-    // to the system, under the allocator's locks, and may be called from any thread.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn give_back_freed_memory() {}
+use crate::memory::give_back_freed_memory;
 
 /// Whether a derivation's thread should give back what it freed: at most every half second.
 /// A derivation follows each keystroke; a trim after each (2–5 ms, and the window waits for

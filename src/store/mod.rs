@@ -812,6 +812,9 @@ impl Store {
         let room = |n: usize| n + n / 64 + 64;
         dataset.claims.shrink_to(room(dataset.claims.len()));
         dataset.events.shrink_to(room(dataset.events.len()));
+        // The readers' buffers and the batches' lists, freed on the reading threads: given
+        // back before the checks and the index allocate.
+        crate::memory::give_back_freed_memory();
 
         for i in held_files {
             if let Some(f) = files.get_mut(i) {
