@@ -7,7 +7,7 @@
 
 use crate::model::{
     Actor, ActorKind, Citation, Claim, Dataset, DateText, Event, FORMAT_VERSION, Manifest, Method,
-    Metric, Place, Qualifier, Rank, RankReason, Reliability, Scope, Source, Term, Value,
+    Metric, Place, Qualifier, Rank, RankReason, Reliability, Scope, Source, Sym, Term, Value,
 };
 
 /// How much to generate.
@@ -179,24 +179,19 @@ impl Gen {
             70..78 => Value::new(Qualifier::MoreThan, best),
             78..82 => Value::new(Qualifier::AtMost, best),
             82..85 => Value::new(Qualifier::FewerThan, best.max(1)),
-            85..93 => Value {
-                qualifier: Qualifier::Range,
-                best: None,
-                low: Some(best),
-                high: Some(best + best / 5 + 1),
-                ..Value::default()
-            },
-            93..96 => Value {
-                qualifier: Qualifier::Approx,
-                best: Some(best),
-                low: Some(best - best / 10),
-                high: Some(best + best / 10),
-                ..Value::default()
-            },
-            96..98 => Value {
-                qualifier: Qualifier::Unknown,
-                ..Value::default()
-            },
+            85..93 => Value::with(
+                Qualifier::Range,
+                None,
+                Some(best),
+                Some(best + best / 5 + 1),
+            ),
+            93..96 => Value::with(
+                Qualifier::Approx,
+                Some(best),
+                Some(best - best / 10),
+                Some(best + best / 10),
+            ),
+            96..98 => Value::with(Qualifier::Unknown, None, None, None),
             _ => Value::none(),
         }
     }
@@ -397,12 +392,15 @@ pub fn generate(size: Size) -> Dataset {
                 country: "UA".into(),
                 ..Place::default()
             }),
-            event_type: ty,
-            tags: vec![
-                g.pick(&["front", "civilians", "logistics", "air", "border"])
-                    .to_string(),
-            ],
-            actors: vec![format!("s{:03}", g.rng.usize(..n_subjects))],
+            event_type: ty.into(),
+            tags: vec![Sym::new(g.pick::<&str>(&[
+                "front",
+                "civilians",
+                "logistics",
+                "air",
+                "border",
+            ]))],
+            actors: vec![format!("s{:03}", g.rng.usize(..n_subjects)).into()],
             sources: vec![Citation {
                 source: format!("src{:05}", g.rng.usize(..n_sources)).into(),
                 ..Citation::default()
@@ -497,7 +495,7 @@ pub fn generate(size: Size) -> Dataset {
             5..10 => {
                 if let Some(prev) = last_by_claimant[who] {
                     claim.supersedes = Some(claims[prev].id.as_str().into());
-                    claim.metric = claims[prev].metric.clone();
+                    claim.metric = claims[prev].metric;
                 }
             }
             _ => {}

@@ -107,7 +107,7 @@ fn random_edits_on_disk_between_opens_never_give_a_stale_record() {
                             continue;
                         };
                         c.notes = format!("edited {}", rng.u32(..1000));
-                        c.value.best = c.value.best.map(|b| b + 1);
+                        c.value.set_best(c.value.best().map(|b| b + 1));
                         Edit::Replace {
                             index: t.index,
                             record: AnyRecord::Claim(c),

@@ -161,7 +161,7 @@ fn a_new_claim_starts_from_the_last_claim_entered_and_is_not_drawn_until_it_has_
         new.reliability, default,
         "the claimant's default reliability"
     );
-    assert_eq!(new.value.best, None, "no number until one is typed");
+    assert_eq!(new.value.best(), None, "no number until one is typed");
     let drawn = h
         .state()
         .plot_series()
@@ -256,7 +256,7 @@ fn a_claim_with_a_new_claimant_and_a_new_source_is_entered_from_the_keyboard_in_
     let doc = app.doc.as_ref().expect("doc");
     let claimant = doc.dataset.actor(&claim.claimant).expect("claimant");
     assert_eq!(claimant.name, "Kyiv Independent");
-    assert_eq!(claim.value.best, Some(100));
+    assert_eq!(claim.value.best(), Some(100));
     assert_eq!(claim.stated_on.text(), "2024-12-23");
     assert_eq!(claim.sources.len(), 1);
     let source = doc
@@ -294,7 +294,7 @@ fn a_claim_with_a_new_claimant_and_a_new_source_is_entered_from_the_keyboard_in_
     let next = selected_claim(&h);
     assert_ne!(next.id, claim.id);
     assert_eq!(next.claimant, claim.claimant);
-    assert_eq!(next.value.best, Some(250));
+    assert_eq!(next.value.best(), Some(250));
     assert_eq!(next.stated_on.text(), "2024-12-23");
     assert_eq!(next.sources[0].source, claim.sources[0].source);
     assert!(

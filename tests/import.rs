@@ -106,13 +106,13 @@ fn an_acled_export_becomes_events_and_claims_by_acled() {
     assert!(
         event("acled-ukr190003")
             .tags
-            .contains(&"civilian targeting".to_string())
+            .contains(&"civilian targeting".into())
     );
     // The alias matched: the contingent is the sample's actor, not a new one.
     assert!(
         event("acled-rus45002")
             .actors
-            .contains(&"kp-forces-in-russia".to_string())
+            .contains(&"kp-forces-in-russia".into())
     );
     assert!(
         !after
@@ -134,7 +134,7 @@ fn an_acled_export_becomes_events_and_claims_by_acled() {
     assert_eq!(c.claimant, "acled");
     assert_eq!(c.metric, "killed");
     assert_eq!(c.value.qualifier, Qualifier::AtLeast);
-    assert_eq!(c.value.best, Some(12));
+    assert_eq!(c.value.best(), Some(12));
     assert_eq!(c.scope, Scope::Period);
     assert_eq!(c.stated_on.text(), "2024-08-15", "from the timestamp");
     assert_eq!(c.refers_to.as_ref().map(|d| d.text()), Some("2024-08-10"));
@@ -260,7 +260,7 @@ fn a_newer_export_updates_what_changed_adds_the_new_and_lists_the_missing() {
     assert!(out.contains("acled-ukr190003"), "{out}");
     let after = load(&ds);
     let revised = claim(&after, "acled-rus45001-fatalities");
-    assert_eq!(revised.value.best, Some(14));
+    assert_eq!(revised.value.best(), Some(14));
     assert_eq!(
         revised.credibility,
         Some(2),
@@ -330,7 +330,7 @@ fn a_ged_export_becomes_a_range_claim_by_ucdp_with_its_parts() {
         .find(|e| e.id == "ucdp-ged-543001")
         .expect("event");
     assert_eq!(ev.date.text(), "2024-08-10/2024-08-12");
-    assert!(ev.tags.contains(&"Russia - Ukraine".to_string()));
+    assert!(ev.tags.contains(&"Russia - Ukraine".into()));
     assert!(
         ev.tags
             .iter()
@@ -341,7 +341,7 @@ fn a_ged_export_becomes_a_range_claim_by_ucdp_with_its_parts() {
     assert_eq!(total.claimant, "ucdp");
     assert_eq!(total.value.qualifier, Qualifier::Range);
     assert_eq!(
-        (total.value.low, total.value.best, total.value.high),
+        (total.value.low(), total.value.best(), total.value.high()),
         (Some(30), Some(38), Some(45))
     );
     assert!(
@@ -351,7 +351,7 @@ fn a_ged_export_becomes_a_range_claim_by_ucdp_with_its_parts() {
     );
     for (part, n) in [("a", 20), ("b", 15), ("civilians", 3), ("unknown", 0)] {
         let c = claim(&after, &format!("ucdp-ged-543001-deaths-{part}"));
-        assert_eq!(c.value.best, Some(n));
+        assert_eq!(c.value.best(), Some(n));
         assert_eq!(
             c.metric,
             format!(
@@ -382,7 +382,7 @@ fn a_ged_export_becomes_a_range_claim_by_ucdp_with_its_parts() {
     // low = high: an exact figure.
     let sumy = claim(&after, "ucdp-ged-543002-deaths");
     assert_eq!(sumy.value.qualifier, Qualifier::Exact);
-    assert_eq!(sumy.value.best, Some(2));
+    assert_eq!(sumy.value.best(), Some(2));
 
     // A release with its columns reordered, some left out, and a BOM: the same records.
     let (_tmp2, ds2) = sample_copy();
@@ -520,7 +520,7 @@ fn a_sheet_saved_with_semicolons_is_read_too() {
         after
             .claims
             .iter()
-            .any(|c| c.notes == "one; two" && c.value.best == Some(12))
+            .any(|c| c.notes == "one; two" && c.value.best() == Some(12))
     );
 }
 

@@ -127,7 +127,7 @@ fn saving_one_edit_rewrites_one_line_of_one_file() {
         .iter()
         .find(|c| c.id == "jcs-2024-12-23-killed-or-wounded")
         .expect("claim");
-    assert_eq!(c.value.best, Some(1_200));
+    assert_eq!(c.value.best(), Some(1_200));
 }
 
 #[test]

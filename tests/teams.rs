@@ -570,7 +570,7 @@ mod window {
             .iter()
             .find(|c| c.id == "jcs-2024-12-23-killed-or-wounded")
             .expect("claim");
-        assert_eq!(c.value.best, Some(4000), "theirs");
+        assert_eq!(c.value.best(), Some(4000), "theirs");
         // git can now conclude the merge.
         git_ok(&repo, &["add", "-A"]);
         git_ok(&repo, &["commit", "-q", "-m", "merged"]);
@@ -598,7 +598,7 @@ mod window {
             .iter()
             .find(|c| c.id == "jcs-2024-12-23-killed-or-wounded")
             .expect("claim");
-        assert_eq!(c.value.best, Some(4000));
+        assert_eq!(c.value.best(), Some(4000));
     }
 
     #[test]

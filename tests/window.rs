@@ -155,7 +155,7 @@ fn editing_a_value_and_saving_writes_that_value_and_nothing_else() {
     assert_eq!(
         claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
             .value
-            .best,
+            .best(),
         Some(1200)
     );
     let after = snapshot(&ds);
@@ -192,7 +192,7 @@ fn undo_restores_the_value_and_the_saved_state() {
     assert_eq!(
         claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
             .value
-            .best,
+            .best(),
         Some(1200)
     );
 
@@ -201,7 +201,7 @@ fn undo_restores_the_value_and_the_saved_state() {
     assert_eq!(
         claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
             .value
-            .best,
+            .best(),
         Some(1100)
     );
     assert!(!h.state().is_dirty(), "back at the saved state");
@@ -218,7 +218,7 @@ fn undo_restores_the_value_and_the_saved_state() {
     assert_eq!(
         claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
             .value
-            .best,
+            .best(),
         Some(1200)
     );
     assert!(h.state().is_dirty());
@@ -229,7 +229,7 @@ fn undo_restores_the_value_and_the_saved_state() {
     assert_eq!(
         claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
             .value
-            .best,
+            .best(),
         Some(1200)
     );
 }
@@ -434,7 +434,7 @@ fn an_unsaved_edit_in_one_file_and_a_change_on_disk_in_another_are_both_kept_and
             .any(|e| e.title == "Renamed on disk")
     );
     assert_eq!(
-        claim(app, "jcs-2024-12-23-killed-or-wounded").value.best,
+        claim(app, "jcs-2024-12-23-killed-or-wounded").value.best(),
         Some(1200),
         "the unsaved edit stays"
     );
@@ -448,7 +448,7 @@ fn an_unsaved_edit_in_one_file_and_a_change_on_disk_in_another_are_both_kept_and
     assert_ne!(
         claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
             .value
-            .best,
+            .best(),
         Some(1200)
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
@@ -458,7 +458,7 @@ fn an_unsaved_edit_in_one_file_and_a_change_on_disk_in_another_are_both_kept_and
     assert_eq!(
         claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
             .value
-            .best,
+            .best(),
         Some(1200)
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
@@ -551,7 +551,7 @@ fn the_same_record_changed_here_and_on_disk_goes_to_the_resolver() {
     assert_eq!(
         claim(h.state(), "jcs-2024-12-23-killed-or-wounded")
             .value
-            .best,
+            .best(),
         Some(1500)
     );
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);

@@ -17,7 +17,8 @@ use chrono::{Datelike, NaiveDate};
 use super::{Builder, Coverage, Importer, Row, region};
 use crate::model::edit::AnyRecord;
 use crate::model::{
-    ActorKind, Citation, Claim, DateText, Event, GeoPrecision, Place, Qualifier, Scope, Value, ids,
+    ActorKind, Citation, Claim, DateText, Event, GeoPrecision, Place, Qualifier, Scope, Sym, Value,
+    ids,
 };
 
 /// The source every ACLED claim cites.
@@ -216,7 +217,7 @@ impl Importer for Acled {
                 }
             }
         }
-        event.actors = actors;
+        event.actors = actors.iter().map(Sym::from).collect();
         let admin2 = row.get("admin2").to_string();
         let region = region(&admin1, &admin2);
         if !location.is_empty() || !region.is_empty() || !country.is_empty() || lat.is_some() {
@@ -228,12 +229,12 @@ impl Importer for Acled {
                 precision: geo_precision(&geo),
             });
         }
-        let mut tags: Vec<String> = row
+        let mut tags: Vec<Sym> = row
             .get("tags")
             .split(';')
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(str::to_string)
+            .map(Sym::new)
             .collect();
         if !row.get("civilian_targeting").is_empty() {
             tags.push("civilian targeting".into());
@@ -272,11 +273,7 @@ impl Importer for Acled {
             "killed",
             &subject,
             &claimant,
-            Value {
-                qualifier: Qualifier::AtLeast,
-                best: Some(fatalities),
-                ..Value::default()
-            },
+            Value::with(Qualifier::AtLeast, Some(fatalities), None, None),
             DateText::new(&stated_on),
         );
         claim.scope = Scope::Period;

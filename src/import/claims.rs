@@ -169,13 +169,7 @@ impl Importer for Claims {
                 "the row has no figure: give best (or low and high), or qualifier none or unknown",
             );
         }
-        let value = Value {
-            qualifier,
-            best,
-            low,
-            high,
-            ..Value::default()
-        };
+        let value = Value::with(qualifier, best, low, high);
         if let Some(p) = value.problems().first() {
             let col = if row.get("qualifier").is_empty() {
                 "best"

@@ -16,7 +16,7 @@ use super::{Builder, Coverage, Importer, Row, region};
 use crate::model::edit::AnyRecord;
 use crate::model::{
     ActorKind, Citation, Claim, DateText, Event, GeoPrecision, Place, Qualifier, Scope, Source,
-    Value, ids,
+    Sym, Value, ids,
 };
 
 /// The source every UCDP claim cites (the dataset itself).
@@ -172,10 +172,11 @@ impl Importer for Ucdp {
                 actors.push(id);
             }
         }
-        event.actors = actors;
+        event.actors = actors.iter().map(Sym::from).collect();
         event.tags = [conflict, dyad]
             .into_iter()
             .filter(|t| !t.is_empty())
+            .map(Sym::from)
             .collect();
         let adm2 = row.get("adm_2").to_string();
         let region = region(&adm1, &adm2);
@@ -220,18 +221,10 @@ impl Importer for Ucdp {
         // The claims: UCDP's estimate, and its parts.
         let stated_on = format!("{}/..", end.format("%Y-%m-%d"));
         let value = match (low, high) {
-            (Some(l), Some(h)) if l != h => Value {
-                qualifier: Qualifier::Range,
-                best: Some(best),
-                low: Some(l),
-                high: Some(h),
-                ..Value::default()
-            },
-            _ => Value {
-                qualifier: Qualifier::Exact,
-                best: Some(best),
-                ..Value::default()
-            },
+            (Some(l), Some(h)) if l != h => {
+                Value::with(Qualifier::Range, Some(best), Some(l), Some(h))
+            }
+            _ => Value::with(Qualifier::Exact, Some(best), None, None),
         };
         let cite = Citation {
             source: SOURCE_ID.into(),
@@ -268,11 +261,7 @@ impl Importer for Ucdp {
                     claim_for(
                         format!("{event_id}-deaths-{suffix}"),
                         metric,
-                        Value {
-                            qualifier: Qualifier::Exact,
-                            best: Some(n),
-                            ..Value::default()
-                        },
+                        Value::with(Qualifier::Exact, Some(n), None, None),
                     )
                 })
             })

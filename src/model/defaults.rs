@@ -72,17 +72,14 @@ fn blank_record(
                 &subject,
                 &claimant,
                 // No number until one is typed: a claim without one is not drawn.
-                Value {
-                    qualifier: Qualifier::Exact,
-                    ..Value::default()
-                },
+                Value::with(Qualifier::Exact, None, None, None),
                 // The next claim from the same report was most likely stated on the same day.
                 last.map_or_else(|| DateText::new(today), |l| l.stated_on.clone()),
             );
             c.reliability = ds.actor(&claimant).and_then(|a| a.default_reliability);
             if let Some(s) = last.and_then(|l| l.sources.first()) {
                 c.sources = vec![crate::model::Citation {
-                    source: s.source.clone(),
+                    source: s.source,
                     ..Default::default()
                 }];
             }
@@ -213,8 +210,8 @@ pub fn link(record: &mut AnyRecord, field: &str, slot: usize, id: &str) -> bool 
         (AnyRecord::Claim(c), "sources") => cite(&mut c.sources, slot, id),
         (AnyRecord::Event(e), "sources") => cite(&mut e.sources, slot, id),
         (AnyRecord::Event(e), "actors") => match e.actors.get_mut(slot) {
-            Some(a) => *a = id.to_string(),
-            None => e.actors.push(id.to_string()),
+            Some(a) => *a = id.into(),
+            None => e.actors.push(id.into()),
         },
         _ => return false,
     }

@@ -83,9 +83,9 @@ pub fn claim_row(ds: &Dataset, c: &Claim) -> Vec<String> {
         refers_l,
         c.scope.as_str().to_string(),
         c.value.qualifier.as_str().to_string(),
-        num(c.value.best),
-        num(c.value.low),
-        num(c.value.high),
+        num(c.value.best()),
+        num(c.value.low()),
+        num(c.value.high()),
         c.reliability
             .map(|r| r.as_str().to_string())
             .unwrap_or_default(),

@@ -470,7 +470,7 @@ pub fn apply_within(
         .iter()
         .map(|e| {
             f.event_type.as_ref().is_none_or(|t| &e.event_type == t)
-                && f.tag.as_ref().is_none_or(|t| e.tags.contains(t))
+                && f.tag.as_ref().is_none_or(|t| e.tags.iter().any(|x| x == t))
         })
         .collect();
     let by_event = f.event_type.is_some() || f.tag.is_some();
@@ -561,7 +561,9 @@ pub fn apply_within(
             && (!claim_scoped
                 || linked_events[i]
                 || (f.metric.is_none()
-                    && f.claimant.as_ref().is_some_and(|a| e.actors.contains(a))))
+                    && f.claimant
+                        .as_ref()
+                        .is_some_and(|a| e.actors.iter().any(|x| x == a))))
             && range.is_none_or(|r| overlaps(&e.date, r))
             && index.events.has_all(i, &event_hits)
     };

@@ -566,7 +566,7 @@ mod tests {
         assert_eq!(c.summary(), "field value.best: 3,000 vs 4,000");
         let r = c.resolve(Side::Theirs).expect("record");
         // The conflicting field from theirs, the others merged.
-        assert_eq!(r.value.best, Some(4000));
+        assert_eq!(r.value.best(), Some(4000));
         assert_eq!(r.notes, "ours");
         assert_eq!(r.credibility, Some(2));
         let r = c
@@ -578,7 +578,7 @@ mod tests {
                 }
             })
             .expect("record");
-        assert_eq!(r.value.best, Some(3000));
+        assert_eq!(r.value.best(), Some(3000));
     }
 
     #[test]

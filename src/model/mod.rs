@@ -16,6 +16,7 @@ pub mod record;
 pub mod rename;
 pub mod series;
 pub mod skip;
+pub mod sym;
 pub mod validate;
 pub mod value;
 pub mod words;
@@ -25,6 +26,7 @@ pub use record::{
     Actor, ActorKind, Citation, Claim, Event, FORMAT_VERSION, GeoPrecision, Manifest, Method,
     Metric, Origin, Place, Rank, RankReason, Reliability, Scope, Source, Term,
 };
+pub use sym::Sym;
 pub use validate::{Finding, Severity, Tally};
 pub use value::{Qualifier, Value};
 
@@ -176,9 +178,12 @@ impl Dataset {
 
     /// Every tag of the events, sorted, each once (what the tag filter offers).
     pub fn event_tags(&self) -> Vec<String> {
-        let tags: std::collections::BTreeSet<&String> =
-            self.events.iter().flat_map(|e| e.tags.iter()).collect();
-        tags.into_iter().cloned().collect()
+        let tags: std::collections::BTreeSet<Sym> = self
+            .events
+            .iter()
+            .flat_map(|e| e.tags.iter().copied())
+            .collect();
+        tags.into_iter().map(String::from).collect()
     }
 
     /// The display name of an actor id (the id itself when unknown).

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub type Name = compact_str::CompactString;
 
 use super::date::DateText;
+use super::sym::Sym;
 use super::value::Value;
 
 /// Reads a list and gives back the room it grew into while it was read. A RON list does not
@@ -227,7 +228,7 @@ impl Method {
 /// cite over a million times, and the translation and locator are mostly empty.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Citation {
-    pub source: Name,
+    pub source: Sym,
     #[serde(default, skip_serializing_if = "super::skip::empty")]
     pub quote: Box<str>,
     #[serde(default, skip_serializing_if = "super::skip::empty")]
@@ -241,9 +242,9 @@ pub struct Citation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
     pub id: Name,
-    pub metric: Name,
+    pub metric: Sym,
     /// The actor being counted (e.g. DPRK forces in Russia).
-    pub subject: Name,
+    pub subject: Sym,
     pub value: Value,
     #[serde(default, skip_serializing_if = "super::skip::default")]
     pub scope: Scope,
@@ -253,7 +254,7 @@ pub struct Claim {
     #[serde(default, skip_serializing_if = "super::skip::none")]
     pub refers_to: Option<DateText>,
     /// Who asserted it.
-    pub claimant: Name,
+    pub claimant: Sym,
     /// Who relayed it (a lawmaker briefing for an intelligence service).
     #[serde(default, skip_serializing_if = "super::skip::none")]
     pub via: Option<Box<str>>,
@@ -339,19 +340,19 @@ pub struct Event {
     pub description: String,
     #[serde(default, skip_serializing_if = "super::skip::none")]
     pub place: Option<Place>,
-    pub event_type: String,
+    pub event_type: Sym,
     #[serde(
         default,
         skip_serializing_if = "super::skip::empty_list",
         deserialize_with = "fitted"
     )]
-    pub tags: Vec<String>,
+    pub tags: Vec<Sym>,
     #[serde(
         default,
         skip_serializing_if = "super::skip::empty_list",
         deserialize_with = "fitted"
     )]
-    pub actors: Vec<String>,
+    pub actors: Vec<Sym>,
     #[serde(
         default,
         skip_serializing_if = "super::skip::empty_list",

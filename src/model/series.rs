@@ -160,7 +160,7 @@ fn mark_of(
     let as_f = |n: Option<u64>| n.map(|n| n as f64);
     let y = match kind {
         MarkKind::NoNumber => None,
-        MarkKind::Range => as_f(v.best).or_else(|| match (v.low, v.high) {
+        MarkKind::Range => as_f(v.best()).or_else(|| match (v.low(), v.high()) {
             (Some(l), Some(h)) => Some((l as f64 + h as f64) / 2.0),
             _ => None,
         }),
@@ -171,8 +171,8 @@ fn mark_of(
         x0,
         x1,
         y,
-        low: as_f(v.low),
-        high: as_f(v.high),
+        low: as_f(v.low()),
+        high: as_f(v.high()),
         kind,
         deprecated: c.rank == Rank::Deprecated,
         superseded,
@@ -548,13 +548,7 @@ mod tests {
     }
 
     fn v(q: Qualifier, best: Option<u64>, low: Option<u64>, high: Option<u64>) -> Value {
-        Value {
-            qualifier: q,
-            best,
-            low,
-            high,
-            ..Value::default()
-        }
+        Value::with(q, best, low, high)
     }
 
     fn ds(claims: Vec<Claim>) -> Dataset {

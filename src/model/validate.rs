@@ -1242,13 +1242,7 @@ mod tests {
     #[test]
     fn value_order_and_qualifier_fit() {
         let mut ds = base();
-        ds.claims[0].value = Value {
-            qualifier: Qualifier::Range,
-            best: None,
-            low: Some(500),
-            high: Some(400),
-            ..Value::default()
-        };
+        ds.claims[0].value = Value::with(Qualifier::Range, None, Some(500), Some(400));
         assert_one(
             &ds,
             Severity::Error,
@@ -1256,13 +1250,7 @@ mod tests {
             "low (500) is greater than high (400)",
         );
         let mut ds = base();
-        ds.claims[0].value = Value {
-            qualifier: Qualifier::Approx,
-            best: Some(300),
-            low: Some(350),
-            high: None,
-            ..Value::default()
-        };
+        ds.claims[0].value = Value::with(Qualifier::Approx, Some(300), Some(350), None);
         assert_one(
             &ds,
             Severity::Error,
@@ -1270,13 +1258,7 @@ mod tests {
             "low (350) is greater than best (300)",
         );
         let mut ds = base();
-        ds.claims[0].value = Value {
-            qualifier: Qualifier::None,
-            best: Some(1),
-            low: None,
-            high: None,
-            ..Value::default()
-        };
+        ds.claims[0].value = Value::with(Qualifier::None, Some(1), None, None);
         assert_one(&ds, Severity::Error, Some("k1"), "carries no number");
     }
 

@@ -16,7 +16,7 @@ use crate::model::edit::{AnyRecord, Change, Edit, Target, record_at};
 use crate::model::record::Name;
 use crate::model::{
     Actor, ActorKind, Citation, Claim, Dataset, DateText, Event, Finding, GeoPrecision, Kind,
-    Method, PartialDate, Place, Qualifier, Rank, RankReason, Reliability, Scope, Source,
+    Method, PartialDate, Place, Qualifier, Rank, RankReason, Reliability, Scope, Source, Sym,
 };
 
 /// Picker items that would cost a pass over the whole dataset to build: made once per
@@ -831,7 +831,7 @@ impl Form<'_> {
                                 sl.id,
                             ) {
                                 Picked::Chose(Some(v)) if v != c.source => {
-                                    c.source = crate::model::record::Name::from(v.as_str());
+                                    c.source = Sym::new(v.as_str());
                                     changed = true;
                                 }
                                 Picked::Create(name) => create = Some((name, i)),
@@ -1171,7 +1171,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
     let ds = f.ds;
     let actors = f.pickers.actors(dark);
     f.id(ui, &c.id.clone());
-    let mut claimant = Some(c.claimant.clone());
+    let mut claimant = Some(c.claimant);
     f.pick_or_create(
         ui,
         "Claimant",
@@ -1195,14 +1195,19 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         &QUALIFIERS,
     );
     if c.value.qualifier.has_number() {
-        f.number(ui, "Best", "best", &mut c.value.best, "a whole number");
+        let mut best = c.value.best();
+        f.number(ui, "Best", "best", &mut best, "a whole number");
+        c.value.set_best(best);
         // Low and high only where the qualifier uses them (or they hold something).
         if matches!(c.value.qualifier, Qualifier::Approx | Qualifier::Range)
-            || c.value.low.is_some()
-            || c.value.high.is_some()
+            || c.value.low().is_some()
+            || c.value.high().is_some()
         {
-            f.number(ui, "Low", "low", &mut c.value.low, "a whole number");
-            f.number(ui, "High", "high", &mut c.value.high, "a whole number");
+            let (mut low, mut high) = (c.value.low(), c.value.high());
+            f.number(ui, "Low", "low", &mut low, "a whole number");
+            f.number(ui, "High", "high", &mut high, "a whole number");
+            c.value.set_low(low);
+            c.value.set_high(high);
         }
         ui.label("");
         ui.label(RichText::new(format!("Shown as: {}", c.value.stated())).weak());
@@ -1215,7 +1220,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         .map(|m| (m.id.clone(), m.name.clone(), None))
         .collect();
     f.pick_required(ui, "Metric", "metric", &mut c.metric, &metrics);
-    let mut subject = Some(c.subject.clone());
+    let mut subject = Some(c.subject);
     f.pick_or_create(
         ui,
         "Subject",
@@ -1434,7 +1439,7 @@ fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
             Ok(s.split(',')
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
-                .map(String::from)
+                .map(Sym::new)
                 .collect())
         },
         |_| Some("separated by commas".into()),
@@ -1443,7 +1448,7 @@ fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
     let actors = f.pickers.actors(dark);
     let mut remove = None;
     for (i, a) in e.actors.iter_mut().enumerate() {
-        let mut v = Some(a.clone());
+        let mut v = Some(*a);
         let label = format!("Actor {}", i + 1);
         f.pick(ui, &label, "actors", &mut v, actors, true);
         match v {
@@ -1458,7 +1463,7 @@ fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
     if ui.button("+ Add actor").clicked()
         && let Some(first) = actors.first()
     {
-        e.actors.push(first.0.clone());
+        e.actors.push(first.0.as_str().into());
         f.changed = Some("actors");
     }
     ui.end_row();

@@ -259,7 +259,7 @@ pub fn show(ui: &mut Ui, view: &ListView<'_>, sort: &mut Sort, out: &mut Vec<Com
                         let Some(e) = ds.events.get(i) else { return };
                         row.col(|ui| cell(ui, e.date.display()));
                         row.col(|ui| cell(ui, &e.title));
-                        row.col(|ui| cell(ui, &e.event_type));
+                        row.col(|ui| cell(ui, e.event_type.as_str()));
                         row.col(|ui| {
                             cell(ui, e.place.as_ref().map(|p| p.name.as_str()).unwrap_or(""))
                         });

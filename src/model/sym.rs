@@ -1,0 +1,270 @@
+//! [`Sym`]: an interned name — a claim's claimant, subject and metric, an event's type, tags
+//! and actors — stored once for the whole process and eight bytes wherever it is used.
+//!
+//! These fields hold a small vocabulary (a dataset has hundreds of actors, a dozen metrics)
+//! repeated across a million records: as inline strings they took 24 bytes each, as
+//! `String`s 24 bytes plus a heap block. A `Sym` is one pointer to the one copy of its text;
+//! two are equal exactly when their texts are, and comparing them compares pointers.
+//!
+//! The texts are never freed: a vocabulary is small, and what the editor interns while a
+//! name is typed is a few bytes a keystroke. Ids of records (unique, many) are not `Sym`s.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{LazyLock, Mutex, PoisonError};
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An interned name; derefs to its text.
+#[derive(Clone, Copy)]
+pub struct Sym(&'static &'static str);
+
+/// The one copy of every text interned so far.
+static TABLE: LazyLock<Mutex<HashMap<&'static str, Sym>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+thread_local! {
+    /// What this thread interned before: reading a million records on several threads
+    /// looks a name up here without taking the table's lock.
+    static SEEN: std::cell::RefCell<FxHashMap<&'static str, Sym>> =
+        std::cell::RefCell::new(FxHashMap::default());
+}
+
+static EMPTY: &str = "";
+
+impl Sym {
+    /// The empty name (a field not filled in).
+    pub const EMPTY: Sym = Sym(&EMPTY);
+
+    /// The name `text`, interned.
+    pub fn new(text: &str) -> Sym {
+        if text.is_empty() {
+            return Sym::EMPTY;
+        }
+        SEEN.with(|seen| {
+            if let Some(&s) = seen.borrow().get(text) {
+                return s;
+            }
+            let s = {
+                // A panic elsewhere while the lock was held cannot leave the table
+                // half-changed: an insert either happened or did not.
+                let mut table = TABLE.lock().unwrap_or_else(PoisonError::into_inner);
+                match table.get(text) {
+                    Some(&s) => s,
+                    None => {
+                        let leaked: &'static str = Box::leak(text.into());
+                        let s = Sym(Box::leak(Box::new(leaked)));
+                        table.insert(leaked, s);
+                        s
+                    }
+                }
+            };
+            seen.borrow_mut().insert(s.0, s);
+            s
+        })
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl Default for Sym {
+    fn default() -> Sym {
+        Sym::EMPTY
+    }
+}
+
+impl std::ops::Deref for Sym {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl AsRef<str> for Sym {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+impl Borrow<str> for Sym {
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+
+impl PartialEq for Sym {
+    fn eq(&self, other: &Sym) -> bool {
+        // One copy per text: the same text is the same pointer.
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Sym {}
+
+impl PartialEq<str> for Sym {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Sym {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Sym {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == other.as_str()
+    }
+}
+
+impl PartialEq<Sym> for str {
+    fn eq(&self, other: &Sym) -> bool {
+        self == *other.0
+    }
+}
+
+impl PartialEq<Sym> for &str {
+    fn eq(&self, other: &Sym) -> bool {
+        *self == *other.0
+    }
+}
+
+impl PartialEq<Sym> for String {
+    fn eq(&self, other: &Sym) -> bool {
+        self.as_str() == *other.0
+    }
+}
+
+/// Hashes as its text does, so that maps keyed by `Sym` are searched by `&str`.
+impl Hash for Sym {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+/// In the order of the texts.
+impl Ord for Sym {
+    fn cmp(&self, other: &Sym) -> std::cmp::Ordering {
+        if self == other {
+            std::cmp::Ordering::Equal
+        } else {
+            self.0.cmp(other.0)
+        }
+    }
+}
+
+impl PartialOrd for Sym {
+    fn partial_cmp(&self, other: &Sym) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Debug for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl From<&str> for Sym {
+    fn from(s: &str) -> Sym {
+        Sym::new(s)
+    }
+}
+
+impl From<&String> for Sym {
+    fn from(s: &String) -> Sym {
+        Sym::new(s)
+    }
+}
+
+impl From<String> for Sym {
+    fn from(s: String) -> Sym {
+        Sym::new(&s)
+    }
+}
+
+impl From<Sym> for String {
+    fn from(s: Sym) -> String {
+        s.0.to_string()
+    }
+}
+
+impl Serialize for Sym {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sym {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Sym, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Sym;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Sym, E> {
+                Ok(Sym::new(v))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_text_is_one_sym_from_any_thread_and_orders_and_hashes_as_its_text() {
+        let a = Sym::new("ru-mod");
+        let b = Sym::from(String::from("ru-mod"));
+        assert_eq!(a, b);
+        assert!(std::ptr::eq(a.as_str(), b.as_str()));
+        let from_threads: Vec<Sym> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| Sym::new(&format!("{}-{}", "ua", "gs"))))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert!(from_threads.windows(2).all(|w| w[0] == w[1]));
+        assert_eq!(from_threads[0], "ua-gs");
+        assert_ne!(a, from_threads[0]);
+        assert_eq!(Sym::new(""), Sym::default());
+        assert!(Sym::new("").is_empty());
+
+        let mut names: Vec<Sym> = ["b", "a", "c", "a"].map(Sym::new).to_vec();
+        names.sort();
+        assert_eq!(names, ["a", "a", "b", "c"].map(Sym::new));
+
+        let mut map: HashMap<Sym, u32> = HashMap::new();
+        map.insert(a, 7);
+        assert_eq!(map.get("ru-mod"), Some(&7));
+        assert_eq!(map.get("ru"), None);
+    }
+
+    #[test]
+    fn a_sym_is_written_and_read_as_its_text() {
+        let s = Sym::new("Ministry of Defence");
+        let ron_text = ron::to_string(&s).unwrap();
+        assert_eq!(ron_text, "\"Ministry of Defence\"");
+        let back: Sym = ron::from_str(&ron_text).unwrap();
+        assert_eq!(back, s);
+        let bytes = rmp_serde::to_vec(&s).unwrap();
+        let back: Sym = rmp_serde::from_slice(&bytes).unwrap();
+        assert_eq!(back, s);
+        assert!(ron::from_str::<Sym>("12").is_err());
+    }
+}
