@@ -219,7 +219,7 @@ impl App {
             }
         } else {
             plot.tab = PlotTab::Casualties;
-            plot.casualty_metric = c.metric.to_string();
+            plot.casualty_metric = c.metric.as_str().to_owned();
         }
     }
 

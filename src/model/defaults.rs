@@ -41,11 +41,11 @@ fn blank_record(
             let metric = filter
                 .metric
                 .clone()
-                .or_else(|| last.map(|c| c.metric.to_string()))
+                .or_else(|| last.map(|c| c.metric.as_str().to_owned()))
                 .or_else(|| ds.manifest.metrics.first().map(|m| m.id.clone()))
                 .unwrap_or_default();
             let subject = last
-                .map(|c| c.subject.to_string())
+                .map(|c| c.subject.as_str().to_owned())
                 .or_else(|| {
                     ds.actors
                         .iter()
@@ -58,7 +58,7 @@ fn blank_record(
             let claimant = filter
                 .claimant
                 .clone()
-                .or_else(|| last.map(|c| c.claimant.to_string()))
+                .or_else(|| last.map(|c| c.claimant.as_str().to_owned()))
                 .or_else(|| {
                     ds.actors
                         .iter()

@@ -70,9 +70,9 @@ pub fn claim_row(ds: &Dataset, c: &Claim) -> Vec<String> {
         .collect();
     vec![
         c.id.to_string(),
-        c.metric.to_string(),
-        c.subject.to_string(),
-        c.claimant.to_string(),
+        c.metric.as_str().to_owned(),
+        c.subject.as_str().to_owned(),
+        c.claimant.as_str().to_owned(),
         claimant_name,
         c.via.as_deref().unwrap_or_default().to_string(),
         stated,

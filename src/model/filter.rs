@@ -633,7 +633,7 @@ mod tests {
             .enumerate()
             .filter(|(_, c)| c.rank != Rank::Deprecated)
             .filter(|(_, c)| {
-                let mut texts = vec![c.id.to_string(), c.metric.to_string(), c.notes.clone()];
+                let mut texts = vec![c.id.to_string(), c.metric.as_str().to_owned(), c.notes.clone()];
                 texts.push(c.value.stated());
                 if let Some(m) = ds.manifest.metrics.iter().find(|m| m.id == c.metric) {
                     texts.push(m.name.clone());

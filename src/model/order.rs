@@ -29,18 +29,25 @@ pub struct Counts {
     pub claims_by_event: HashMap<String, usize>,
 }
 
+/// Adds `sign` to `key`'s count; the key is copied only the first time it is counted (a
+/// million claims name a few hundred claimants).
+fn bump(map: &mut HashMap<String, usize>, key: &str, sign: isize) {
+    match map.get_mut(key) {
+        Some(n) => *n = n.saturating_add_signed(sign),
+        None => {
+            map.insert(key.to_string(), 0_usize.saturating_add_signed(sign));
+        }
+    }
+}
+
 impl Counts {
     fn add(&mut self, claim: &super::Claim, sign: isize) {
-        let bump = |map: &mut HashMap<String, usize>, key: &str| {
-            let n = map.entry(key.to_string()).or_default();
-            *n = n.saturating_add_signed(sign);
-        };
-        bump(&mut self.claims_by_actor, &claim.claimant);
+        bump(&mut self.claims_by_actor, &claim.claimant, sign);
         if let Some(via) = &claim.via {
-            bump(&mut self.claims_by_actor, via);
+            bump(&mut self.claims_by_actor, via, sign);
         }
         if let Some(e) = &claim.event {
-            bump(&mut self.claims_by_event, e);
+            bump(&mut self.claims_by_event, e, sign);
         }
     }
 
@@ -73,15 +80,7 @@ impl Counts {
     pub fn build(ds: &Dataset) -> Counts {
         let mut c = Counts::default();
         for claim in &ds.claims {
-            *c.claims_by_actor
-                .entry(claim.claimant.to_string())
-                .or_default() += 1;
-            if let Some(via) = &claim.via {
-                *c.claims_by_actor.entry(via.to_string()).or_default() += 1;
-            }
-            if let Some(e) = &claim.event {
-                *c.claims_by_event.entry(e.to_string()).or_default() += 1;
-            }
+            c.add(claim, 1);
         }
         c
     }

@@ -171,9 +171,11 @@ impl std::fmt::Debug for Sym {
     }
 }
 
+/// As its text, padding and all (`{:<20}`). Use `as_str().to_owned()` where a `String` is
+/// wanted in a loop: `to_string()` goes through the formatter.
 impl std::fmt::Display for Sym {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0)
+        std::fmt::Display::fmt(*self.0, f)
     }
 }
 

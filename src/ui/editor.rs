@@ -31,7 +31,7 @@ pub struct Pickers {
     actors_dark: Vec<(String, String, Option<Color32>)>,
     actors_light: Vec<(String, String, Option<Color32>)>,
     /// The claims of each claimant, in statement-date order.
-    pub claims_by_claimant: HashMap<String, Vec<usize>>,
+    pub claims_by_claimant: HashMap<Sym, Vec<usize>>,
     /// What a picker's search looks in, by id: an actor's name, aliases (any script) and id;
     /// a source's outlet, title, date and id — lower case.
     pub search: HashMap<String, String>,
@@ -45,10 +45,10 @@ pub struct Pickers {
 }
 
 /// The claims of each claimant, in statement-date order (ties in dataset order).
-fn claims_by_claimant(ds: &Dataset) -> HashMap<String, Vec<usize>> {
-    let mut by: HashMap<String, Vec<usize>> = HashMap::new();
+fn claims_by_claimant(ds: &Dataset) -> HashMap<Sym, Vec<usize>> {
+    let mut by: HashMap<Sym, Vec<usize>> = HashMap::new();
     for (i, c) in ds.claims.iter().enumerate() {
-        by.entry(c.claimant.to_string()).or_default().push(i);
+        by.entry(c.claimant).or_default().push(i);
     }
     for list in by.values_mut() {
         list.sort_by_key(|&i| ds.claims[i].stated_on.cmp_key());
@@ -120,7 +120,7 @@ impl Pickers {
             let key = |k: usize| (ds.claims.get(k).map(|c| c.stated_on.cmp_key()), k);
             let list = self
                 .claims_by_claimant
-                .entry(c.claimant.to_string())
+                .entry(c.claimant)
                 .or_default();
             let at = list.partition_point(|&k| key(k) < key(i));
             list.insert(at, i);
