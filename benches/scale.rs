@@ -244,11 +244,13 @@ fn benches(c: &mut Criterion) {
             let old = typing.claims[target].clone();
             let mut claim = old.clone();
             // Typing and erasing, so that the note does not grow without end.
+            let mut notes = claim.notes.to_string();
             if k % 40 < 20 {
-                claim.notes.push('x');
+                notes.push('x');
             } else {
-                claim.notes.pop();
+                notes.pop();
             }
+            claim.notes = notes.into();
             Edit::Replace {
                 index: target,
                 record: AnyRecord::Claim(claim),
@@ -281,7 +283,7 @@ fn benches(c: &mut Criterion) {
                 k += 1;
                 let index = (k as usize * 7919) % loaded.dataset.claims.len();
                 let mut claim = loaded.dataset.claims[index].clone();
-                claim.notes = format!("edit {k}");
+                claim.notes = format!("edit {k}").into();
                 Edit::Replace {
                     index,
                     record: AnyRecord::Claim(claim),

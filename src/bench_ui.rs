@@ -232,7 +232,9 @@ pub fn run(dir: &Path, frames: usize) -> Result<Run, String> {
         let Some(mut claim) = doc.dataset.claims.get(target).cloned() else {
             break;
         };
-        claim.notes.push(if i % 6 == 5 { ' ' } else { 'x' });
+        let mut notes = claim.notes.to_string();
+        notes.push(if i % 6 == 5 { ' ' } else { 'x' });
+        claim.notes = notes.into();
         let t0 = Instant::now();
         app.handle(crate::ui::Command::Edit {
             edit: Box::new(crate::model::edit::Edit::Replace {

@@ -473,9 +473,9 @@ pub fn generate(size: Size) -> Dataset {
                 .clone(),
             ),
             notes: if g.rng.bool() {
-                g.text(40, 200)
+                g.text(40, 200).into()
             } else {
-                String::new()
+                Box::default()
             },
             origin: None,
         };

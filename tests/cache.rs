@@ -106,7 +106,7 @@ fn random_edits_on_disk_between_opens_never_give_a_stale_record() {
                         let Some(AnyRecord::Claim(mut c)) = record_at(&l.dataset, t) else {
                             continue;
                         };
-                        c.notes = format!("edited {}", rng.u32(..1000));
+                        c.notes = format!("edited {}", rng.u32(..1000)).into();
                         c.value.set_best(c.value.best().map(|b| b + 1));
                         Edit::Replace {
                             index: t.index,

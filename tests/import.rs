@@ -520,7 +520,7 @@ fn a_sheet_saved_with_semicolons_is_read_too() {
         after
             .claims
             .iter()
-            .any(|c| c.notes == "one; two" && c.value.best() == Some(12))
+            .any(|c| &*c.notes == "one; two" && c.value.best() == Some(12))
     );
 }
 

@@ -95,7 +95,7 @@ fn curate(ds_dir: &Path, rng: &mut fastrand::Rng, share: usize) -> Changes {
                 changes.insert((Kind::Claim, c.id.to_string()), None);
                 continue;
             }
-            1 => c.notes = format!("checked by curator {share} ({})", rng.u32(..)),
+            1 => c.notes = format!("checked by curator {share} ({})", rng.u32(..)).into(),
             2 => c.value = Value::new(Qualifier::Approx, u64::from(rng.u32(1..100_000))),
             _ => c.credibility = Some(i64::from(rng.u8(1..7))),
         }

@@ -287,7 +287,8 @@ impl Importer for Acled {
                 format!("ACLED's sources: {outlets}")
             } else {
                 format!("ACLED's sources: {outlets} (scale: {scale})")
-            };
+            }
+            .into();
         }
         b.put(AnyRecord::Event(event));
         b.put(AnyRecord::Claim(claim));

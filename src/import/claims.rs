@@ -263,16 +263,17 @@ impl Importer for Claims {
         }
         let m = row.get("method");
         claim.method = (!m.is_empty()).then(|| method(m));
-        claim.notes = row.get("notes").to_string();
+        let mut notes = row.get("notes").to_string();
         if claim.sources.is_empty() {
             let q = row.get("quote");
             if !q.is_empty() {
-                if !claim.notes.is_empty() {
-                    claim.notes.push('\n');
+                if !notes.is_empty() {
+                    notes.push('\n');
                 }
-                claim.notes.push_str(&format!("Quote: {q}"));
+                notes.push_str(&format!("Quote: {q}"));
             }
         }
+        claim.notes = notes.into();
         claim.id = if claim_id.is_empty() {
             // Made from the row's cells: the same row imported again updates its claim
             // instead of adding it twice.

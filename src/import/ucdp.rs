@@ -248,7 +248,7 @@ impl Importer for Ucdp {
             c.refers_to = Some(DateText::new(&date));
             c.event = Some(event_id.as_str().into());
             c.sources = vec![cite.clone()];
-            c.notes = notes.clone();
+            c.notes = notes.as_str().into();
             c
         };
         let total = claim_for(format!("{event_id}-deaths"), "killed", value);

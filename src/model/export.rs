@@ -103,6 +103,6 @@ pub fn claim_row(ds: &Dataset, c: &Claim) -> Vec<String> {
             .as_ref()
             .map(|m| m.as_str().to_string())
             .unwrap_or_default(),
-        c.notes.clone(),
+        c.notes.to_string(),
     ]
 }

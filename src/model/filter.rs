@@ -633,7 +633,11 @@ mod tests {
             .enumerate()
             .filter(|(_, c)| c.rank != Rank::Deprecated)
             .filter(|(_, c)| {
-                let mut texts = vec![c.id.to_string(), c.metric.as_str().to_owned(), c.notes.clone()];
+                let mut texts = vec![
+                    c.id.to_string(),
+                    c.metric.as_str().to_owned(),
+                    c.notes.to_string(),
+                ];
                 texts.push(c.value.stated());
                 if let Some(m) = ds.manifest.metrics.iter().find(|m| m.id == c.metric) {
                     texts.push(m.name.clone());
@@ -679,8 +683,7 @@ mod tests {
             "vertical\x0btab\x0cform\rfeed",
         ];
         for (k, c) in ds.claims.iter_mut().enumerate().step_by(5) {
-            c.notes.push(' ');
-            c.notes.push_str(others[k % others.len()]);
+            c.notes = format!("{} {}", c.notes, others[k % others.len()]).into();
         }
         let index = SearchIndex::build(&ds);
         let mut rng = fastrand::Rng::with_seed(3);
@@ -694,7 +697,7 @@ mod tests {
                     let c = &ds.claims[rng.usize(..ds.claims.len())];
                     let source = match rng.u8(..5) {
                         0 => ds.actor_name(&c.claimant).to_string(),
-                        1 => c.notes.clone(),
+                        1 => c.notes.to_string(),
                         2 => c
                             .sources
                             .first()
@@ -792,7 +795,7 @@ mod tests {
             match &mut record {
                 AnyRecord::Claim(c) => {
                     c.id = format!("zz{step}").into();
-                    c.notes = format!("zebra{step} crossing");
+                    c.notes = format!("zebra{step} crossing").into();
                     let other = &ds.claims[rng.usize(..ds.claims.len())];
                     c.supersedes = rng.bool().then(|| other.id.as_str().into());
                     c.claimant = ds.actors[rng.usize(..ds.actors.len())].id.as_str().into();
@@ -919,7 +922,7 @@ mod tests {
         for (k, i) in [4_100usize, 17, 4_999].into_iter().enumerate() {
             let old = ds.claims[i].clone();
             let mut c = old.clone();
-            c.notes = format!("zebra crossing {k}");
+            c.notes = format!("zebra crossing {k}").into();
             c.claimant = other.as_str().into();
             c.metric = "civilians_killed".into();
             c.event = Some(event.as_str().into());

@@ -257,7 +257,7 @@ pub struct Claim {
     pub claimant: Sym,
     /// Who relayed it (a lawmaker briefing for an intelligence service).
     #[serde(default, skip_serializing_if = "super::skip::none")]
-    pub via: Option<Box<str>>,
+    pub via: Option<Sym>,
     #[serde(
         default,
         skip_serializing_if = "super::skip::empty_list",
@@ -283,7 +283,7 @@ pub struct Claim {
     #[serde(default, skip_serializing_if = "super::skip::none")]
     pub method: Option<Method>,
     #[serde(default, skip_serializing_if = "super::skip::empty")]
-    pub notes: String,
+    pub notes: Box<str>,
     #[serde(skip)]
     pub origin: Option<Origin>,
 }
@@ -485,7 +485,7 @@ impl Claim {
             supersedes: None,
             event: None,
             method: None,
-            notes: String::new(),
+            notes: Box::default(),
             origin: None,
         }
     }

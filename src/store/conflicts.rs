@@ -478,7 +478,7 @@ mod tests {
             let mut c = c.clone();
             match rng.u8(..4) {
                 0 => continue,
-                1 => c.notes = format!("{tag} {}", rng.u32(..)),
+                1 => c.notes = format!("{tag} {}", rng.u32(..)).into(),
                 2 => c.value = Value::new(Qualifier::Approx, rng.u64(..1_000_000)),
                 _ => c.credibility = Some(i64::from(rng.u8(1..7))),
             }

@@ -118,10 +118,7 @@ impl Pickers {
             && let Some(c) = ds.claims.get(i)
         {
             let key = |k: usize| (ds.claims.get(k).map(|c| c.stated_on.cmp_key()), k);
-            let list = self
-                .claims_by_claimant
-                .entry(c.claimant)
-                .or_default();
+            let list = self.claims_by_claimant.entry(c.claimant).or_default();
             let at = list.partition_point(|&k| key(k) < key(i));
             list.insert(at, i);
         }
@@ -471,7 +468,13 @@ impl Form<'_> {
         ui.end_row();
     }
 
-    fn multiline(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut String) {
+    fn multiline(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        field: &'static str,
+        value: &mut dyn egui::TextBuffer,
+    ) {
         let l = Self::label(ui, label);
         let r = ui
             .add(
@@ -1379,7 +1382,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
             (Some(Method::NamedCount), "count of confirmed names"),
         ],
     );
-    f.multiline(ui, "Notes", "notes", &mut c.notes);
+    f.multiline(ui, "Notes", "notes", &mut BoxedText(&mut c.notes));
 }
 
 fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
