@@ -416,7 +416,6 @@ fn git_setup(dir: &Path) -> u8 {
 }
 
 fn load(dir: &Path) -> Result<Loaded, u8> {
-    crate::memory::large_blocks_straight_back();
     let cache = crate::store::cache::Cache::default_base()
         .map(|base| crate::store::cache::Cache::for_dataset(&base, dir));
     Store::load_cached(dir, &crate::store::Progress::default(), cache.as_ref()).map_err(|e| {
