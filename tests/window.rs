@@ -13,7 +13,7 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-use crate::common::{SAMPLE, Under, sample_copy, snapshot};
+use crate::common::{Under, sample_copy, snapshot};
 
 pub fn open(dir: &Path, size: (f32, f32)) -> Harness<'static, App> {
     let dir = dir.to_path_buf();
@@ -1017,11 +1017,14 @@ fn the_view_derived_on_a_worker_is_the_one_derived_in_the_frame_and_idle_means_n
         ..Default::default()
     };
     let run = |background: bool| {
+        // A copy of its own: the window watches its folder, and no other test's work there
+        // may wake it while it should be idle.
+        let (_dir, sample) = sample_copy();
         let ctx = egui::Context::default();
         let mut app = App::with_context(
             &ctx,
             crosscheck::app::Prefs::default(),
-            Some(Path::new(SAMPLE).to_path_buf()),
+            Some(sample),
             crate::common::options(),
         );
         app.finish_opening();
