@@ -562,6 +562,27 @@ pub fn parse_color(s: &str) -> Option<[u8; 3]> {
 mod tests {
     use super::*;
 
+    /// A million claims: every byte of a claim is a megabyte of memory. The README's figures
+    /// depend on these sizes; a field added or widened shows here first.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn records_keep_the_sizes_the_memory_figures_count_on() {
+        let sizes = [
+            ("claim", size_of::<Claim>(), 328),
+            ("citation", size_of::<Citation>(), 56),
+            ("value", size_of::<Value>(), 40),
+            ("date", size_of::<DateText>(), 40),
+            ("name", size_of::<Sym>(), 8),
+            ("optional name", size_of::<Option<Sym>>(), 8),
+        ];
+        for (what, size, most) in sizes {
+            assert!(
+                size <= most,
+                "a {what} takes {size} bytes, more than {most}"
+            );
+        }
+    }
+
     #[test]
     fn colours() {
         assert_eq!(parse_color("#1f77b4"), Some([0x1f, 0x77, 0xb4]));
