@@ -2,9 +2,9 @@
 //! pull`, a sync client). The folder is watched, not the files (an editor or git replaces a
 //! file by rename, which ends a watch on the file), and events are debounced, so that a
 //! checkout of many files arrives as one list. A file only opened or read (a backup, a
-//! search, `crosscheck check` in a terminal) is not a change. Reports the dataset files that changed,
-//! relative to the folder; whether they really differ from what was read or written (our own
-//! saves fire events too) is decided by comparing content hashes when they are read
+//! search, `crosscheck check` in a terminal) is not a change. Reports the dataset files that
+//! changed, relative to the folder; whether they really differ from what was read or written
+//! (our own saves fire events too) is decided by comparing content hashes when they are read
 //! (`disk.rs`). Never touches the dataset.
 
 use std::path::{Path, PathBuf};
