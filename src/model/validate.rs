@@ -12,7 +12,7 @@ use rustc_hash::{FxBuildHasher, FxHashSet};
 use super::date::{DateText, Day};
 use super::record::{FORMAT_VERSION, Origin, parse_color};
 use super::value::thousands;
-use super::{Claim, Dataset, Kind, Rank, Scope};
+use super::{Claim, Dataset, Kind, Rank, Scope, Sym};
 
 /// How serious a finding is: errors make `check` fail, warnings only with `--strict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -784,17 +784,17 @@ fn check_supersedes(c: &Claim, sup: &str, cx: &mut Ctx<'_>) {
 }
 
 /// What claims are grouped by for the sums: claimant, subject, the statement date's first and
-/// last day, metric.
-type SumKey<'a> = (&'a str, &'a str, Day, Day, &'a str);
+/// last day, metric (interned names: keys compare by pointer).
+type SumKey = (Sym, Sym, Day, Day, Sym);
 
-fn sum_key(c: &Claim) -> Option<SumKey<'_>> {
+fn sum_key(c: &Claim) -> Option<SumKey> {
     let stated = c.stated_on.valid()?;
     Some((
-        c.claimant.as_str(),
-        c.subject.as_str(),
+        c.claimant,
+        c.subject,
         stated.earliest(),
         stated.latest(),
-        c.metric.as_str(),
+        c.metric,
     ))
 }
 
@@ -820,16 +820,16 @@ impl<'a> SumGroups<'a> {
         }
     }
 
-    fn hash(key: &SumKey<'_>) -> u64 {
+    fn hash(key: &SumKey) -> u64 {
         FxBuildHasher.hash_one(key)
     }
 
-    fn key_at(claims: &'a [Claim], i: u32) -> Option<SumKey<'a>> {
+    fn key_at(claims: &[Claim], i: u32) -> Option<SumKey> {
         claims.get(i as usize).and_then(sum_key)
     }
 
     /// Puts claim `i` (whose key is `key`) last in its group; true when it starts the group.
-    fn add(&mut self, key: SumKey<'a>, i: u32) -> bool {
+    fn add(&mut self, key: SumKey, i: u32) -> bool {
         let claims = self.claims;
         let hash = Self::hash(&key);
         let same = |&(first, _): &(u32, u32)| Self::key_at(claims, first) == Some(key);
@@ -847,7 +847,7 @@ impl<'a> SumGroups<'a> {
     }
 
     /// The first claim of the group with this key.
-    fn first(&self, key: &SumKey<'_>) -> Option<&'a Claim> {
+    fn first(&self, key: &SumKey) -> Option<&'a Claim> {
         let same =
             |&(first, _): &(u32, u32)| Self::key_at(self.claims, first).as_ref() == Some(key);
         let &(first, _) = self.table.find(Self::hash(key), same)?;
@@ -924,7 +924,7 @@ fn check_sums(ds: &Dataset, stop: &AtomicBool) -> Vec<Finding> {
         for part in &m.parts {
             // Several claims for one part on one day: take the first; they are checked as
             // separate claims elsewhere.
-            let Some(pc) = groups.first(&(claimant, subject, from, to, part.as_str())) else {
+            let Some(pc) = groups.first(&(claimant, subject, from, to, Sym::new(part))) else {
                 hi = None;
                 continue;
             };
