@@ -11,13 +11,12 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::derive::View;
+use crate::memory::give_back_freed_memory;
 use crate::model::order::Orders;
 use crate::store::StoreError;
 use crate::ui::dialogs::PathMode;
 
 use super::opening::Opened;
-
-use crate::memory::give_back_freed_memory;
 
 /// Whether a derivation's thread should give back what it freed: at most every half second.
 /// A derivation follows each keystroke; a trim after each (2–5 ms, and the window waits for

@@ -1,5 +1,6 @@
-//! [`Sym`]: an interned name — a claim's claimant, subject and metric, an event's type, tags
-//! and actors — stored once for the whole process and eight bytes wherever it is used.
+//! [`Sym`]: an interned name — a claim's claimant, subject, relay and metric, a citation's
+//! source, an event's type, tags and actors — stored once for the whole process and eight
+//! bytes wherever it is used.
 //!
 //! These fields hold a small vocabulary (a dataset has hundreds of actors, a dozen metrics)
 //! repeated across a million records: as inline strings they took 24 bytes each, as
@@ -66,6 +67,7 @@ impl Sym {
         })
     }
 
+    /// Its text (the one copy, alive as long as the process).
     pub fn as_str(&self) -> &'static str {
         self.0
     }

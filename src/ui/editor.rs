@@ -1135,8 +1135,9 @@ fn linked_claims(ui: &mut Ui, ds: &Dataset, event: &str, out: &mut Vec<Command>)
     }
 }
 
-/// A boxed text (a citation's quote, translation or locator — boxed to keep a million
-/// citations small) edited in place: each edit makes it a `String` and boxes it again.
+/// A boxed text (a citation's quote, translation or locator, a claim's notes — boxed to keep
+/// a million records small) edited in place: each edit makes it a `String` and boxes it
+/// again.
 struct BoxedText<'a>(&'a mut Box<str>);
 
 impl BoxedText<'_> {
