@@ -4,16 +4,17 @@
 //! [`Command::Edit`]; text that does not parse (a date, a number) stays in the form and never
 //! reaches the document.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Mutex, PoisonError};
 
 use egui::{Color32, RichText, Ui};
 
 use super::actions::Action;
-use super::picker::{Entry, Picked, picker};
+use super::picker::{Entry, Picked, contains_folded, picker};
 use super::{Command, actor_color, readable};
 use crate::model::edit::{AnyRecord, Change, Edit, Target, record_at};
-use crate::model::record::Name;
 use crate::model::{
     Actor, ActorKind, Citation, Claim, Dataset, DateText, Event, Finding, GeoPrecision, Kind,
     Method, PartialDate, Place, Qualifier, Rank, RankReason, Reliability, Scope, Source, Sym,
@@ -23,8 +24,9 @@ use crate::model::{
 /// version of the dataset, not every frame.
 #[derive(Default)]
 pub struct Pickers {
-    /// Every event as (id, "date — title"), in date order.
-    pub events: Vec<(String, String, Option<Color32>)>,
+    /// Every event's number in the dataset, in date order: the event picker's list. Its
+    /// labels ("date — title") are made as the list is drawn, not held for 200,000 events.
+    event_order: Vec<u32>,
     /// Every source as (id, "outlet, date — title"), by that label.
     pub sources: Vec<(String, String, Option<Color32>)>,
     /// Every actor as (id, name, colour) by name, for dark and for light backgrounds.
@@ -35,13 +37,55 @@ pub struct Pickers {
     /// What a picker's search looks in, by id: an actor's name, aliases (any script) and id;
     /// a source's outlet, title, date and id — lower case.
     pub search: HashMap<String, String>,
-    /// The same for each event of `events`, in its order: its date, title and id. (Beside the
-    /// list rather than in the map: 200,000 events' ids are not held a second time.)
-    event_search: Vec<String>,
-    /// Each event's place in `events`, by id (inline ids: no copy of each on the heap): the
-    /// event picker shows the chosen event's label every frame, without looking through
-    /// 200,000 of them.
-    event_at: HashMap<Name, u32>,
+    /// Every event's number in the dataset, by id: the event picker shows the chosen event's
+    /// label every frame without looking through 200,000 of them.
+    event_by_id: Vec<u32>,
+    /// Each event's date as the picker shows it: a number into `dates` (a dataset has far
+    /// fewer distinct dates than events).
+    event_dates: Vec<u32>,
+    /// The distinct dates of events as shown ("until 27 Dec 2024"), and in lower case.
+    dates: Vec<(String, String)>,
+    /// The words the event picker searched for last, and whether each event (by number)
+    /// has them: found again when the search changes, not in every frame the list is open.
+    event_hits: Mutex<Option<(Vec<String>, Vec<bool>)>>,
+}
+
+/// What a picker chooses among: a list made for it, or the dataset's events (listed through
+/// [`Pickers`]' order of them, not copied).
+#[derive(Clone, Copy)]
+enum Items<'x> {
+    List(&'x [(String, String, Option<Color32>)]),
+    Events,
+}
+
+impl<'x> From<&'x [(String, String, Option<Color32>)]> for Items<'x> {
+    fn from(list: &'x [(String, String, Option<Color32>)]) -> Items<'x> {
+        Items::List(list)
+    }
+}
+
+impl<'x> From<&'x Vec<(String, String, Option<Color32>)>> for Items<'x> {
+    fn from(list: &'x Vec<(String, String, Option<Color32>)>) -> Items<'x> {
+        Items::List(list)
+    }
+}
+
+/// An event as the event picker lists it, its date shown as `date`.
+fn event_label(date: &str, e: &Event) -> String {
+    format!("{date} — {}", e.title)
+}
+
+/// Whether an event's label or id holds every word (lower case) — what a search of
+/// "date — title id" in lower case finds, without making that text for every event: a word
+/// holds no whitespace, so it can only be found within one of them. `date` is the event's
+/// date as shown, in lower case.
+fn event_matches(e: &Event, date: &str, words: &[String]) -> bool {
+    words.iter().all(|w| {
+        w == "—"
+            || date.contains(w.as_str())
+            || contains_folded(&e.title, w)
+            || contains_folded(&e.id, w)
+    })
 }
 
 /// The claims of each claimant, in statement-date order (ties in dataset order).
@@ -126,19 +170,26 @@ impl Pickers {
 
     /// Everything but the claims by claimant.
     fn build_records(ds: &Dataset) -> Pickers {
-        let mut order: Vec<usize> = (0..ds.events.len()).collect();
-        order.sort_by_key(|&i| ds.events[i].date.cmp_key());
-        let events: Vec<(String, String, Option<Color32>)> = order
-            .into_iter()
-            .map(|i| {
-                let e = &ds.events[i];
-                (
-                    e.id.clone(),
-                    format!("{} — {}", e.date.display(), e.title),
-                    None,
-                )
+        let number = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+        let mut event_order: Vec<u32> = (0..ds.events.len()).map(number).collect();
+        event_order.sort_by_key(|&i| ds.events[i as usize].date.cmp_key());
+        let mut dates = Vec::new();
+        let mut date_at: HashMap<&str, u32> = HashMap::new();
+        let event_dates = ds
+            .events
+            .iter()
+            .map(|e| {
+                *date_at.entry(e.date.text()).or_insert_with(|| {
+                    let shown = e.date.display();
+                    let lower = shown.to_lowercase();
+                    dates.push((shown, lower));
+                    number(dates.len() - 1)
+                })
             })
             .collect();
+        let mut event_by_id: Vec<u32> = (0..ds.events.len()).map(number).collect();
+        event_by_id
+            .sort_unstable_by(|&a, &b| ds.events[a as usize].id.cmp(&ds.events[b as usize].id));
         let actors = |dark: bool| {
             let mut v: Vec<_> = ds
                 .actors
@@ -188,30 +239,74 @@ impl Pickers {
             let text = format!("{} {} {date} {} {}", s.outlet, s.title, s.author, s.id);
             search.insert(s.id.clone(), text.to_lowercase());
         }
-        let event_search = events
-            .iter()
-            .map(|(id, label, _)| format!("{label} {id}").to_lowercase())
-            .collect();
-        let event_at = events
-            .iter()
-            .enumerate()
-            .map(|(i, (id, _, _))| {
-                (
-                    Name::from(id.as_str()),
-                    u32::try_from(i).unwrap_or(u32::MAX),
-                )
-            })
-            .collect();
         Pickers {
-            events,
-            event_search,
-            event_at,
+            event_order,
+            event_by_id,
+            event_dates,
+            dates,
+            event_hits: Mutex::default(),
             sources,
             actors_dark: actors(true),
             actors_light: actors(false),
             claims_by_claimant: HashMap::new(),
             search,
         }
+    }
+
+    /// The event at place `i` of the event picker's list (date order).
+    fn event<'d>(&self, ds: &'d Dataset, i: usize) -> Option<(usize, &'d Event)> {
+        let k = *self.event_order.get(i)? as usize;
+        Some((k, ds.events.get(k)?))
+    }
+
+    /// The date of event number `k` as shown, and in lower case.
+    fn event_date(&self, k: usize) -> (&str, &str) {
+        self.event_dates
+            .get(k)
+            .and_then(|&d| self.dates.get(d as usize))
+            .map_or(("", ""), |(shown, lower)| (shown, lower))
+    }
+
+    /// The event picker's label of event number `k`.
+    fn label_of(&self, ds: &Dataset, k: usize) -> Option<String> {
+        let e = ds.events.get(k)?;
+        Some(event_label(self.event_date(k).0, e))
+    }
+
+    /// Whether event number `k` holds every word of a search (lower case).
+    fn event_hit(&self, ds: &Dataset, k: usize, words: &[String]) -> bool {
+        if words.is_empty() {
+            return true;
+        }
+        let mut memo = self
+            .event_hits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let hits = match &mut *memo {
+            Some((w, hits)) if w.as_slice() == words && hits.len() == ds.events.len() => hits,
+            memo => {
+                // In dataset order: the events and their titles are read as they lie in memory.
+                let hits = ds
+                    .events
+                    .iter()
+                    .enumerate()
+                    .map(|(k, e)| event_matches(e, self.event_date(k).1, words))
+                    .collect();
+                &mut memo.insert((words.to_vec(), hits)).1
+            }
+        };
+        hits.get(k).copied().unwrap_or(false)
+    }
+
+    /// The number of the event with id `id` (the first, if two have it).
+    fn event_with_id(&self, ds: &Dataset, id: &str) -> Option<usize> {
+        let at = self.event_by_id.partition_point(|&k| {
+            ds.events
+                .get(k as usize)
+                .is_some_and(|e| e.id.as_str() < id)
+        });
+        let k = *self.event_by_id.get(at)? as usize;
+        (ds.events.get(k)?.id == id).then_some(k)
     }
 
     /// The actors, coloured for the theme.
@@ -621,18 +716,18 @@ impl Form<'_> {
     }
 
     /// A picker of record ids (`String` or the claims' inline `Name`) you type into.
-    fn pick<S>(
+    fn pick<'x, S>(
         &mut self,
         ui: &mut Ui,
         label: &str,
         field: &'static str,
         value: &mut Option<S>,
-        items: &[(String, String, Option<Color32>)],
+        items: impl Into<Items<'x>>,
         allow_none: bool,
     ) where
         S: Clone + PartialEq + std::fmt::Display + for<'s> From<&'s str> + AsRef<str>,
     {
-        self.pick_or_create(ui, label, field, 0, value, items, allow_none, None);
+        self.pick_or_create(ui, label, field, 0, value, items.into(), allow_none, None);
     }
 
     /// [`Form::pick`], ending with "+ New actor…" (or source) when `create` says which kind:
@@ -645,27 +740,28 @@ impl Form<'_> {
         field: &'static str,
         slot: usize,
         value: &mut Option<S>,
-        items: &[(String, String, Option<Color32>)],
+        items: Items<'_>,
         allow_none: bool,
         create: Option<Kind>,
     ) where
         S: Clone + PartialEq + std::fmt::Display + for<'s> From<&'s str> + AsRef<str>,
     {
         let l = Self::label(ui, label);
-        let events = &self.pickers.events;
-        let found = |v: &str| {
-            if std::ptr::eq(items, events.as_slice()) {
-                self.pickers
-                    .event_at
-                    .get(v)
-                    .and_then(|&i| items.get(i as usize))
-            } else {
-                items.iter().find(|(id, _, _)| id.as_str() == v)
-            }
-        };
         let shown = match value {
             None => "(none)".to_string(),
-            Some(v) => found(v.as_ref()).map_or(format!("⚠ unknown: {v}"), |(_, n, _)| n.clone()),
+            Some(v) => {
+                let label = match items {
+                    Items::List(list) => list
+                        .iter()
+                        .find(|(id, _, _)| id.as_str() == v.as_ref())
+                        .map(|(_, n, _)| n.clone()),
+                    Items::Events => self
+                        .pickers
+                        .event_with_id(self.ds, v.as_ref())
+                        .and_then(|k| self.pickers.label_of(self.ds, k)),
+                };
+                label.unwrap_or_else(|| format!("⚠ unknown: {v}"))
+            }
         };
         let picked = self.search_pick(
             ui,
@@ -708,30 +804,54 @@ impl Form<'_> {
         name: &str,
         shown: &str,
         current: Option<&str>,
-        items: &[(String, String, Option<Color32>)],
+        items: Items<'_>,
         allow_none: bool,
         create: Option<Kind>,
         width: f32,
         label_id: egui::Id,
     ) -> Picked {
-        let search = &self.pickers.search;
-        let events = std::ptr::eq(items, self.pickers.events.as_slice());
-        let entry = |i: usize| {
-            let (id, label, color) = &items[i];
-            let known = if events {
-                self.pickers.event_search.get(i)
-            } else {
-                search.get(id)
-            };
-            Entry {
-                id,
-                label,
-                color: *color,
-                search: known.map_or_else(
-                    || std::borrow::Cow::Owned(format!("{label} {id}").to_lowercase()),
-                    |s| std::borrow::Cow::Borrowed(s.as_str()),
-                ),
-            }
+        let (pickers, ds) = (self.pickers, self.ds);
+        type Matches<'m> = Box<dyn Fn(usize, &[String]) -> bool + 'm>;
+        type Entries<'m> = Box<dyn Fn(usize) -> Entry<'m> + 'm>;
+        let (count, matches, entry): (usize, Matches<'_>, Entries<'_>) = match items {
+            Items::List(list) => (
+                list.len(),
+                Box::new(move |i, words| {
+                    let (id, label, _) = &list[i];
+                    let text = pickers.search.get(id).map_or_else(
+                        || Cow::Owned(format!("{label} {id}").to_lowercase()),
+                        |s| Cow::Borrowed(s.as_str()),
+                    );
+                    words.iter().all(|w| text.contains(w.as_str()))
+                }),
+                Box::new(move |i| {
+                    let (id, label, color) = &list[i];
+                    Entry {
+                        id,
+                        label: Cow::Borrowed(label),
+                        color: *color,
+                    }
+                }),
+            ),
+            Items::Events => (
+                pickers.event_order.len(),
+                Box::new(move |i, words| {
+                    pickers
+                        .event(ds, i)
+                        .is_some_and(|(k, _)| pickers.event_hit(ds, k, words))
+                }),
+                Box::new(move |i| {
+                    let e = pickers.event(ds, i);
+                    Entry {
+                        id: e.map_or("", |(_, e)| e.id.as_str()),
+                        label: Cow::Owned(
+                            e.map(|(k, e)| event_label(pickers.event_date(k).0, e))
+                                .unwrap_or_default(),
+                        ),
+                        color: None,
+                    }
+                }),
+            ),
         };
         let create_label = create.map(|k| format!("+ New {}…", k.noun()));
         let (resp, picked) = picker(
@@ -740,7 +860,8 @@ impl Form<'_> {
             name,
             shown,
             current,
-            items.len(),
+            count,
+            matches,
             entry,
             allow_none,
             create_label.as_deref(),
@@ -755,13 +876,13 @@ impl Form<'_> {
         picked
     }
 
-    fn pick_required<S>(
+    fn pick_required<'x, S>(
         &mut self,
         ui: &mut Ui,
         label: &str,
         field: &'static str,
         value: &mut S,
-        items: &[(String, String, Option<Color32>)],
+        items: impl Into<Items<'x>>,
     ) where
         S: Clone + PartialEq + std::fmt::Display + for<'s> From<&'s str> + AsRef<str>,
     {
@@ -827,7 +948,7 @@ impl Form<'_> {
                                 &format!("source {}", i + 1),
                                 &shown,
                                 Some(c.source.as_str()),
-                                sources,
+                                Items::List(sources),
                                 false,
                                 Some(Kind::Source),
                                 width,
@@ -879,7 +1000,7 @@ impl Form<'_> {
                     "source",
                     "(choose or add a source)",
                     None,
-                    sources,
+                    Items::List(sources),
                     false,
                     Some(Kind::Source),
                     width,
@@ -1182,7 +1303,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         "claimant",
         0,
         &mut claimant,
-        actors,
+        Items::List(actors),
         false,
         Some(Kind::Actor),
     );
@@ -1231,7 +1352,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         "subject",
         0,
         &mut subject,
-        actors,
+        Items::List(actors),
         false,
         Some(Kind::Actor),
     );
@@ -1247,7 +1368,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         "via",
         0,
         &mut c.via,
-        actors,
+        Items::List(actors),
         true,
         Some(Kind::Actor),
     );
@@ -1365,8 +1486,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         &claims,
         true,
     );
-    let events = &f.pickers.events;
-    f.pick(ui, "Event", "event", &mut c.event, events, true);
+    f.pick(ui, "Event", "event", &mut c.event, Items::Events, true);
     f.choose(
         ui,
         "Method",
@@ -1551,4 +1671,66 @@ fn source_form(ui: &mut Ui, f: &mut Form<'_>, s: &mut Source) {
     f.opt_date(ui, "Accessed", "accessed", &mut s.accessed);
     f.text(ui, "Language", "language", &mut s.language);
     f.multiline(ui, "Notes", "notes", &mut s.notes);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DateText;
+
+    #[test]
+    fn contains_folded_finds_a_word_in_any_case_in_any_script() {
+        assert!(contains_folded("Captured DPRK soldiers", "dprk"));
+        assert!(contains_folded("Captured DPRK soldiers", "k so"));
+        assert!(!contains_folded("Captured DPRK soldiers", "dprks"));
+        assert!(contains_folded("Войска КНДР под Курском", "кндр"));
+        assert!(!contains_folded("Войска КНДР", "kndr"));
+        assert!(contains_folded("anything", ""));
+    }
+
+    /// The event picker finds what a search of its old lower-case text ("date — title id")
+    /// found, for every word cut from the events' labels and ids, in every case.
+    #[test]
+    fn the_event_picker_finds_what_a_search_of_its_lower_case_text_finds() {
+        let events: Vec<Event> = [
+            (
+                "ev-2024-12-captives",
+                "2024-12-27/..",
+                "Captured DPRK soldiers die",
+            ),
+            ("ev-kursk", "2025-01~", "Бои под Курском: КНДР"),
+            ("EV-Upper", "2024?", "Ceasefire — talks in Ankara"),
+        ]
+        .into_iter()
+        .map(|(id, date, title)| Event::new(id, DateText::new(date), title, "battle"))
+        .collect();
+        let mut words: Vec<String> = vec!["—".into(), "-".into(), "zzz".into(), "c.".into()];
+        for e in &events {
+            let text = format!("{} {}", event_label(&e.date.display(), e), e.id);
+            for w in text.split_whitespace() {
+                let chars: Vec<char> = w.chars().collect();
+                for n in 1..=chars.len().min(4) {
+                    words.push(chars[..n].iter().collect());
+                    words.push(
+                        chars[chars.len() - n..]
+                            .iter()
+                            .collect::<String>()
+                            .to_uppercase(),
+                    );
+                }
+            }
+        }
+        for e in &events {
+            let old = format!("{} {}", event_label(&e.date.display(), e), e.id).to_lowercase();
+            let date = e.date.display().to_lowercase();
+            for w in &words {
+                let w = vec![w.to_lowercase()];
+                assert_eq!(
+                    event_matches(e, &date, &w),
+                    old.contains(w[0].as_str()),
+                    "{w:?} in {old:?}"
+                );
+            }
+        }
+    }
 }

@@ -4,14 +4,34 @@
 //! and can end with "+ New actor…" that creates one from the typed text. Typing while the
 //! closed picker has the keyboard focus (after Tab) opens it with what was typed.
 
+use std::borrow::Cow;
+
 use egui::{Color32, Key, PopupCloseBehavior, RichText, Ui};
 
-/// One entry: id, label, colour, and the lower-case text a search looks in.
+/// One entry: id, label and colour.
 pub struct Entry<'a> {
     pub id: &'a str,
-    pub label: &'a str,
+    pub label: Cow<'a, str>,
     pub color: Option<Color32>,
-    pub search: std::borrow::Cow<'a, str>,
+}
+
+/// Whether `hay` holds `word` (already lower case) in any case: ASCII text is compared byte
+/// by byte without a lower-case copy (a picker over 200,000 events asks this of every event
+/// while a search is typed); other text is lowercased as Unicode says.
+pub fn contains_folded(hay: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return true;
+    }
+    if !hay.is_ascii() {
+        return hay.to_lowercase().contains(word);
+    }
+    let (w, hay) = (word.as_bytes(), hay.as_bytes());
+    let Some(last) = hay.len().checked_sub(w.len()) else {
+        return false;
+    };
+    // Where the word's first letter is, in either case; then the rest compared.
+    memchr::memchr2_iter(w[0], w[0].to_ascii_uppercase(), &hay[..=last])
+        .any(|at| hay[at..at + w.len()].eq_ignore_ascii_case(w))
 }
 
 /// What the user did with the picker this frame.
@@ -28,8 +48,10 @@ pub enum Picked {
 const SHOWN: usize = 400;
 
 /// Draws the picker. `current` is the chosen id; `create` the label of the entry that makes
-/// a new record ("+ New actor…"), if any. The `count` entries are asked of `entry` only while
-/// the list is open, so a closed picker over 200,000 events costs nothing per frame.
+/// a new record ("+ New actor…"), if any. Entries are numbered `0..count`; `matches` says
+/// whether entry `i` holds every word searched for (lower case), and `entry` makes the ones
+/// listed. Both are asked only while the list is open, so a closed picker over 200,000
+/// events costs nothing per frame.
 #[allow(clippy::too_many_arguments)]
 pub fn picker<'a>(
     ui: &mut Ui,
@@ -38,6 +60,7 @@ pub fn picker<'a>(
     shown: &str,
     current: Option<&str>,
     count: usize,
+    matches: impl Fn(usize, &[String]) -> bool,
     entry: impl Fn(usize) -> Entry<'a>,
     allow_none: bool,
     create: Option<&str>,
@@ -113,9 +136,9 @@ pub fn picker<'a>(
                 .map(str::to_string)
                 .collect();
             let matches: Vec<Entry<'a>> = (0..count)
-                .map(&entry)
-                .filter(|e| words.iter().all(|w| e.search.contains(w.as_str())))
+                .filter(|&i| matches(i, &words))
                 .take(SHOWN)
+                .map(&entry)
                 .collect();
             let none_row = allow_none && words.is_empty();
             let create_row = create.filter(|_| !query.trim().is_empty());
@@ -162,8 +185,8 @@ pub fn picker<'a>(
                     }
                     for e in &matches {
                         let text = match e.color {
-                            Some(c) => RichText::new(e.label).color(c),
-                            None => RichText::new(e.label),
+                            Some(c) => RichText::new(e.label.as_ref()).color(c),
+                            None => RichText::new(e.label.as_ref()),
                         };
                         if line(ui, text, Some(e.id) == current) {
                             picked = Picked::Chose(Some(e.id.to_string()));
