@@ -49,9 +49,11 @@ struct Chunk {
     vocab: String,
     /// Where each word starts in `vocab`.
     starts: Vec<u32>,
-    /// The records (numbered within the chunk) that have each word, word after word.
-    posts: Vec<u16>,
-    /// Where each word's records end in `posts`.
+    /// The records (numbered within the chunk) that have each word, word after word, each
+    /// list in ascending order written as the gaps between its numbers, a byte for a gap
+    /// under 128 (see [`Postings`]): most words are common, so most gaps take one byte.
+    posts: Vec<u8>,
+    /// Where each word's records end in `posts` (in bytes).
     post_ends: Vec<u32>,
     /// How many records the chunk holds.
     records: usize,
@@ -63,6 +65,55 @@ pub struct Hits(Vec<u64>);
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Appends one word's records (ascending, numbered within a chunk) to `out`: the first
+/// number, then each gap less one, seven bits a byte with the high bit saying that more
+/// follow (LEB128).
+fn encode_postings(records: &[u16], out: &mut Vec<u8>) {
+    let mut prev: Option<u16> = None;
+    for &r in records {
+        let mut v = match prev {
+            Some(p) => r.saturating_sub(p).saturating_sub(1),
+            None => r,
+        };
+        prev = Some(r);
+        while v >= 0x80 {
+            out.push((v & 0x7f) as u8 | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+}
+
+/// One word's records, read from [`encode_postings`]' bytes.
+struct Postings<'a> {
+    bytes: &'a [u8],
+    prev: Option<u16>,
+}
+
+impl Iterator for Postings<'_> {
+    type Item = u16;
+
+    fn next(&mut self) -> Option<u16> {
+        let mut v: u16 = 0;
+        let mut shift = 0;
+        loop {
+            let (&b, rest) = self.bytes.split_first()?;
+            self.bytes = rest;
+            v |= u16::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+            if b & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+        }
+        let r = match self.prev {
+            Some(p) => p.saturating_add(v).saturating_add(1),
+            None => v,
+        };
+        self.prev = Some(r);
+        Some(r)
+    }
 }
 
 /// Calls `f` with where each of `text`'s words starts and ends, words being cut at
@@ -199,7 +250,7 @@ impl Chunk {
             count[w as usize] += 1;
         }
         let mut at = 0;
-        chunk.post_ends = count
+        let list_ends: Vec<u32> = count
             .iter()
             .map(|&n| {
                 at += n;
@@ -207,22 +258,27 @@ impl Chunk {
             })
             .collect();
         // Where each word's next record goes: its start, moving on.
-        let mut next: Vec<u32> = chunk
-            .post_ends
-            .iter()
-            .zip(&count)
-            .map(|(&e, &n)| e - n)
-            .collect();
-        chunk.posts = vec![0; words.len()];
+        let mut next: Vec<u32> = list_ends.iter().zip(&count).map(|(&e, &n)| e - n).collect();
+        let mut lists = vec![0u16; words.len()];
         let mut start = 0;
         for (j, &end) in ends.iter().enumerate() {
             for &w in &words[start..end] {
                 let slot = &mut next[w as usize];
-                chunk.posts[*slot as usize] = j as u16;
+                lists[*slot as usize] = j as u16;
                 *slot += 1;
             }
             start = end;
         }
+        // Each list in ascending order (records were taken in order), written as gaps.
+        chunk.posts.reserve(words.len() + words.len() / 8);
+        chunk.post_ends.reserve(order.len());
+        let mut start = 0;
+        for &end in &list_ends {
+            encode_postings(&lists[start as usize..end as usize], &mut chunk.posts);
+            chunk.post_ends.push(to_u32(chunk.posts.len()));
+            start = end;
+        }
+        chunk.posts.shrink_to_fit();
         chunk.vocab.reserve(order.iter().map(|w| w.len() + 1).sum());
         chunk.starts.reserve(order.len());
         for w in order {
@@ -233,16 +289,17 @@ impl Chunk {
         chunk
     }
 
-    /// The records that have word `w`.
-    fn records_of(&self, w: usize) -> &[u16] {
-        let Some(&end) = self.post_ends.get(w) else {
-            return &[];
-        };
+    /// The records that have word `w`, in ascending order.
+    fn records_of(&self, w: usize) -> Postings<'_> {
+        let end = self.post_ends.get(w).map_or(0, |&e| e as usize);
         let start = w
             .checked_sub(1)
             .and_then(|p| self.post_ends.get(p))
             .map_or(0, |&s| s as usize);
-        self.posts.get(start..end as usize).unwrap_or(&[])
+        Postings {
+            bytes: self.posts.get(start..end).unwrap_or(&[]),
+            prev: None,
+        }
     }
 
     /// The records that have a word holding `word`: a bit per record.
@@ -256,7 +313,7 @@ impl Chunk {
             while id + 1 < self.starts.len() && self.starts[id + 1] as usize <= p {
                 id += 1;
             }
-            for &j in self.records_of(id) {
+            for j in self.records_of(id) {
                 if let Some(b) = bits.get_mut(usize::from(j) / 64) {
                     *b |= 1 << (j % 64);
                 }
@@ -402,11 +459,15 @@ impl Words {
         let j = j as u16;
         let mut posts = Vec::with_capacity(chunk.posts.len() + new.len());
         let mut post_ends = Vec::with_capacity(chunk.starts.len());
+        let mut list = Vec::new();
         for (w, &here) in has.iter().enumerate() {
-            posts.extend(chunk.records_of(w).iter().filter(|&&r| r != j));
+            list.clear();
+            list.extend(chunk.records_of(w).filter(|&r| r != j));
             if here {
-                posts.push(j);
+                let at = list.partition_point(|&r| r < j);
+                list.insert(at, j);
             }
+            encode_postings(&list, &mut posts);
             post_ends.push(to_u32(posts.len()));
         }
         chunk.posts = posts;
@@ -478,6 +539,39 @@ mod tests {
         let f = Finder::new(word.to_lowercase().as_bytes()).into_owned();
         let h = w.hits(&f);
         (0..w.len()).filter(|&i| w.has(i, &h)).collect()
+    }
+
+    #[test]
+    fn a_words_records_read_back_as_written_and_common_words_take_a_byte_a_record() {
+        let lists: [&[u16]; 6] = [
+            &[],
+            &[0],
+            &[127, 128, 255, 256, 16_383, 16_384, 16_512, u16::MAX],
+            &[5, 6, 7, 8, 200],
+            &[4095],
+            &[0, 1, 2, 3],
+        ];
+        let mut bytes = Vec::new();
+        let mut ends = Vec::new();
+        for list in lists {
+            encode_postings(list, &mut bytes);
+            ends.push(bytes.len());
+        }
+        let mut start = 0;
+        for (list, end) in lists.iter().zip(ends) {
+            let back: Vec<u16> = Postings {
+                bytes: &bytes[start..end],
+                prev: None,
+            }
+            .collect();
+            assert_eq!(back, *list);
+            start = end;
+        }
+        // A word in every record of a chunk: one byte each, not two.
+        let every: Vec<u16> = (0..4096).collect();
+        let mut out = Vec::new();
+        encode_postings(&every, &mut out);
+        assert_eq!(out.len(), 4096);
     }
 
     #[test]
