@@ -5,9 +5,10 @@
 //! reaches the document.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use egui::{Color32, RichText, Ui};
 
@@ -47,8 +48,11 @@ pub struct Pickers {
     dates: Vec<(String, String)>,
     /// The words the event picker searched for last, and whether each event (by number)
     /// has them: found again when the search changes, not in every frame the list is open.
-    event_hits: Mutex<Option<(Vec<String>, Vec<bool>)>>,
+    event_hits: Mutex<Option<EventHits>>,
 }
+
+/// The words of an event search, and whether each event (by number) has them all.
+type EventHits = (Vec<String>, Arc<Vec<bool>>);
 
 /// What a picker chooses among: a list made for it, or the dataset's events (listed through
 /// [`Pickers`]' order of them, not copied).
@@ -273,29 +277,29 @@ impl Pickers {
         Some(event_label(self.event_date(k).0, e))
     }
 
-    /// Whether event number `k` holds every word of a search (lower case).
-    fn event_hit(&self, ds: &Dataset, k: usize, words: &[String]) -> bool {
-        if words.is_empty() {
-            return true;
-        }
+    /// Whether each event (by number) holds every word of a search (lower case).
+    fn event_hits(&self, ds: &Dataset, words: &[String]) -> Arc<Vec<bool>> {
         let mut memo = self
             .event_hits
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let hits = match &mut *memo {
-            Some((w, hits)) if w.as_slice() == words && hits.len() == ds.events.len() => hits,
-            memo => {
-                // In dataset order: the events and their titles are read as they lie in memory.
-                let hits = ds
-                    .events
-                    .iter()
-                    .enumerate()
-                    .map(|(k, e)| event_matches(e, self.event_date(k).1, words))
-                    .collect();
-                &mut memo.insert((words.to_vec(), hits)).1
+        match &*memo {
+            Some((w, hits)) if w.as_slice() == words && hits.len() == ds.events.len() => {
+                hits.clone()
             }
-        };
-        hits.get(k).copied().unwrap_or(false)
+            _ => {
+                // In dataset order: the events and their titles are read as they lie in memory.
+                let hits: Arc<Vec<bool>> = Arc::new(
+                    ds.events
+                        .iter()
+                        .enumerate()
+                        .map(|(k, e)| event_matches(e, self.event_date(k).1, words))
+                        .collect(),
+                );
+                *memo = Some((words.to_vec(), hits.clone()));
+                hits
+            }
+        }
     }
 
     /// The number of the event with id `id` (the first, if two have it).
@@ -835,11 +839,22 @@ impl Form<'_> {
             ),
             Items::Events => (
                 pickers.event_order.len(),
-                Box::new(move |i, words| {
-                    pickers
-                        .event(ds, i)
-                        .is_some_and(|(k, _)| pickers.event_hit(ds, k, words))
-                }),
+                {
+                    // The picker asks with the same words throughout a frame: the events'
+                    // flags are fetched once a frame (and found once per change of words).
+                    let hits: RefCell<Option<Arc<Vec<bool>>>> = RefCell::new(None);
+                    Box::new(move |i, words| {
+                        let Some(&k) = pickers.event_order.get(i) else {
+                            return false;
+                        };
+                        if words.is_empty() {
+                            return true;
+                        }
+                        let mut hits = hits.borrow_mut();
+                        let hits = hits.get_or_insert_with(|| pickers.event_hits(ds, words));
+                        hits.get(k as usize).copied().unwrap_or(false)
+                    })
+                },
                 Box::new(move |i| {
                     let e = pickers.event(ds, i);
                     Entry {
@@ -1686,6 +1701,29 @@ mod tests {
         assert!(contains_folded("Войска КНДР под Курском", "кндр"));
         assert!(!contains_folded("Войска КНДР", "kndr"));
         assert!(contains_folded("anything", ""));
+    }
+
+    /// The event picker's flags are found again when the words change, and for the events
+    /// the dataset has now.
+    #[test]
+    fn the_event_pickers_search_follows_its_words_and_the_dataset() {
+        let mut ds = Dataset::default();
+        for (id, title) in [("ev-a", "Kursk offensive"), ("ev-b", "Talks in Ankara")] {
+            ds.events
+                .push(Event::new(id, DateText::new("2024-12"), title, "battle"));
+        }
+        let p = Pickers::build(&ds);
+        let words = |w: &str| vec![w.to_string()];
+        assert_eq!(*p.event_hits(&ds, &words("kursk")), vec![true, false]);
+        assert_eq!(*p.event_hits(&ds, &words("ankara")), vec![false, true]);
+        assert_eq!(*p.event_hits(&ds, &words("kursk")), vec![true, false]);
+        ds.events.push(Event::new(
+            "ev-c",
+            DateText::new("2025"),
+            "Kursk again",
+            "battle",
+        ));
+        assert_eq!(*p.event_hits(&ds, &words("kursk")), vec![true, false, true]);
     }
 
     /// The event picker finds what a search of its old lower-case text ("date — title id")
