@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crosscheck::model::edit::{AnyRecord, Edit, Target, record_at};
-use crosscheck::model::{Dataset, Kind};
+use crosscheck::model::{Dataset, Finding, Kind, Severity};
 use crosscheck::store::cache::Cache;
 use crosscheck::store::{OnConflict, Progress, Store};
 
@@ -153,6 +153,68 @@ fn a_hand_edit_that_keeps_size_and_modification_time_is_still_seen() {
     assert_eq!(fs::metadata(&path).expect("meta").len(), bytes.len() as u64);
     let from_cache = cached(&dir, &cache);
     assert_eq!(from_cache, fresh(&dir));
+}
+
+/// The checks' findings of a dataset opened again unchanged are those kept from the last open
+/// (a finding planted among the kept ones comes back); after an edit on disk, or with the kept
+/// file garbage, they are found again — and are then those a check without cache finds.
+#[test]
+fn the_checks_of_an_unchanged_dataset_are_kept_and_found_again_after_an_edit() {
+    let (tmp, dir) = generated(13);
+    let base = tmp.path().join("cache");
+    let cache = Cache::for_dataset(&base, &dir);
+    let open = || Store::load_cached(&dir, &Progress::default(), Some(&cache)).expect("load");
+    let truth = || Store::load(&dir).expect("load").check();
+    assert_eq!(open().check(), truth());
+    let planted = Finding {
+        severity: Severity::Error,
+        at: None,
+        record: Some((Kind::Claim, "nobody".into())),
+        message: "planted in the kept findings".into(),
+        related: None,
+        field: Some("best"),
+    };
+    let loaded = open();
+    let key = loaded.checks_key().expect("a key");
+    cache.put_checks(key, std::slice::from_ref(&planted));
+    assert_eq!(open().check(), vec![planted.clone()]);
+    // A file edited: the key changes, the checks run again.
+    let rel = record_files(&dir)
+        .into_iter()
+        .find(|r| r.starts_with("claims"))
+        .expect("a claims file");
+    let path = dir.join(&rel);
+    let text = fs::read_to_string(&path).expect("read");
+    fs::write(&path, text.replacen("best: ", "best: 1", 1)).expect("write");
+    let edited = open();
+    assert_ne!(edited.checks_key(), Some(key));
+    let found = edited.check();
+    assert!(!found.contains(&planted));
+    assert_eq!(found, truth());
+    // Kept findings that are garbage: ignored.
+    let kept = walk_files(&base)
+        .into_iter()
+        .find(|p| p.ends_with("checks.msgpack"))
+        .expect("the kept findings");
+    fs::write(&kept, b"crosscheck parse cache\n\x93garbage").expect("write");
+    assert_eq!(open().check(), truth());
+}
+
+/// Every file under `dir`.
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).expect("read_dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
 
 #[test]

@@ -8,7 +8,6 @@ use std::sync::atomic::Ordering;
 
 use crate::model::filter::SearchIndex;
 use crate::model::order::Counts;
-use crate::model::validate::validate;
 use crate::model::{Finding, Tally, defaults};
 use crate::store::{self, Loaded, Progress, Store, StoreError};
 use crate::ui::dialogs::OpeningStatus;
@@ -38,12 +37,7 @@ impl Opened {
         let ds = &loaded.dataset;
         let (index, (counts, findings)) = rayon::join(
             || SearchIndex::build(ds),
-            || {
-                (
-                    Counts::build(ds),
-                    validate(ds, loaded.store.manifest_loaded()),
-                )
-            },
+            || (Counts::build(ds), loaded.validate()),
         );
         let tags = ds.event_tags();
         let claimants = super::derived::claimant_choices(ds);

@@ -15,7 +15,9 @@ use super::value::thousands;
 use super::{Claim, Dataset, Kind, Rank, Scope, Sym};
 
 /// How serious a finding is: errors make `check` fail, warnings only with `--strict`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     Error,
     Warning,

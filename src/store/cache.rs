@@ -18,6 +18,11 @@
 //! Only files that parse cleanly are cached: no merge conflict, no comment, no figure that is
 //! not a count. Each record's line and column (its `Origin`, never serialized) are kept
 //! beside it.
+//!
+//! Beside the entries, the checks' findings of the dataset as last opened ([`Cache::get_checks`]):
+//! used only for the very same files (every path and content hash) read by the very same
+//! program (its version, and its executable's size and modification time — another build may
+//! check differently); anything else, and they are found again.
 
 use std::path::{Path, PathBuf};
 
@@ -25,7 +30,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::model::ids::fnv;
-use crate::model::{Kind, Origin, Record};
+use crate::model::sym::Sym;
+use crate::model::{Finding, Kind, Origin, Record, Severity};
 
 thread_local! {
     /// The entry this thread is reading (see `store::with_file_read`; the record file it is
@@ -40,6 +46,59 @@ pub const CACHE_DIR_VARIABLE: &str = "CROSSCHECK_CACHE_DIR";
 const MAGIC: &[u8] = b"crosscheck parse cache\n";
 /// Bumped whenever what an entry holds changes shape.
 const FORMAT: u32 = 3;
+
+/// The file of a dataset's cache folder that keeps the checks' findings.
+const CHECKS: &str = "checks.msgpack";
+
+/// What the checks' file starts with, after [`MAGIC`]: it is of this format and version, and
+/// for the dataset and program that make `key`.
+#[derive(Serialize, Deserialize, PartialEq)]
+struct ChecksHeader {
+    format: u32,
+    version: String,
+    key: u64,
+}
+
+/// A finding as the checks' file keeps it (a place as file, line and column).
+#[derive(Serialize, Deserialize)]
+struct KeptFinding {
+    severity: Severity,
+    at: Option<(u32, u32, u32)>,
+    record: Option<(Kind, String)>,
+    message: String,
+    related: Option<(u32, u32, u32)>,
+    field: Option<String>,
+}
+
+impl From<&Finding> for KeptFinding {
+    fn from(f: &Finding) -> KeptFinding {
+        let place = |o: Option<Origin>| o.map(|o| (o.file, o.line, o.col));
+        KeptFinding {
+            severity: f.severity,
+            at: place(f.at),
+            record: f.record.clone(),
+            message: f.message.clone(),
+            related: place(f.related),
+            field: f.field.map(str::to_string),
+        }
+    }
+}
+
+impl From<KeptFinding> for Finding {
+    fn from(k: KeptFinding) -> Finding {
+        let place =
+            |p: Option<(u32, u32, u32)>| p.map(|(file, line, col)| Origin { file, line, col });
+        Finding {
+            severity: k.severity,
+            at: place(k.at),
+            record: k.record,
+            message: k.message,
+            related: place(k.related),
+            // The names of fields, a handful: interned for the `'static` a finding holds.
+            field: k.field.map(|f| Sym::new(&f).as_str()),
+        }
+    }
+}
 
 /// The caches of one dataset.
 #[derive(Debug, Clone)]
@@ -209,6 +268,41 @@ impl Cache {
                 });
         if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
             write_unsynced(&self.dir, &self.entry_path(rel), &out).ok();
+        }
+    }
+}
+
+impl Cache {
+    fn checks_header(key: u64) -> ChecksHeader {
+        ChecksHeader {
+            format: FORMAT,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            key,
+        }
+    }
+
+    /// The checks' findings kept for the dataset and program that make `key` (see
+    /// `Loaded::checks_key`); `None` when none fit to use are kept.
+    pub fn get_checks(&self, key: u64) -> Option<Vec<Finding>> {
+        let bytes = std::fs::read(self.dir.join(CHECKS)).ok()?;
+        let body = bytes.strip_prefix(MAGIC)?;
+        let mut de = rmp_serde::Deserializer::from_read_ref(body);
+        if ChecksHeader::deserialize(&mut de).ok()? != Cache::checks_header(key) {
+            return None;
+        }
+        let kept: Vec<KeptFinding> = Deserialize::deserialize(&mut de).ok()?;
+        Some(kept.into_iter().map(Finding::from).collect())
+    }
+
+    /// Keeps the checks' findings for `key`. Failing is harmless (they are found again next
+    /// time), so it is not reported.
+    pub fn put_checks(&self, key: u64, findings: &[Finding]) {
+        let kept: Vec<KeptFinding> = findings.iter().map(KeptFinding::from).collect();
+        let mut out = MAGIC.to_vec();
+        let encoded = rmp_serde::encode::write_named(&mut out, &Cache::checks_header(key))
+            .and_then(|()| rmp_serde::encode::write_named(&mut out, &kept));
+        if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
+            write_unsynced(&self.dir, &self.dir.join(CHECKS), &out).ok();
         }
     }
 }

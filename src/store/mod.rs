@@ -46,7 +46,7 @@ pub const SAMPLE_DATASET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/dprk
 pub const MANIFEST: &str = "dataset.ron";
 
 /// What a file of the dataset holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileRole {
     Manifest,
     Records(Kind),
@@ -189,6 +189,8 @@ pub struct Loaded {
     pub dataset: Dataset,
     /// Problems found while reading (files that do not parse, stray files).
     pub load_findings: Vec<Finding>,
+    /// The parse cache it was read through, which also keeps the checks' findings.
+    pub cache: Option<cache::Cache>,
 }
 
 impl Loaded {
@@ -196,9 +198,43 @@ impl Loaded {
     /// pointing at that field's own line.
     pub fn check(&self) -> Vec<Finding> {
         let mut all = self.load_findings.clone();
-        all.extend(validate(&self.dataset, self.store.manifest_loaded()));
+        all.extend(self.validate());
         self.store.locate_fields(&mut all);
         all
+    }
+
+    /// The validation rules' findings: as kept in the cache when the same program last
+    /// checked these very files (half a second at a million claims), else found and kept.
+    pub fn validate(&self) -> Vec<Finding> {
+        let key = self.cache.as_ref().zip(self.checks_key());
+        if let Some(kept) = key.and_then(|(cache, key)| cache.get_checks(key)) {
+            return kept;
+        }
+        let found = validate(&self.dataset, self.store.manifest_loaded());
+        if let Some((cache, key)) = key {
+            cache.put_checks(key, &found);
+        }
+        found
+    }
+
+    /// What the checks' findings depend on, hashed: every file's path, role and content hash,
+    /// whether the manifest was read, and the program (its version, its executable's size and
+    /// modification time: another build may check differently). `None` when a file has no
+    /// hash or the executable cannot be looked at: the checks then run.
+    pub fn checks_key(&self) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let exe = fs::metadata(std::env::current_exe().ok()?).ok()?;
+        let mut h = rustc_hash::FxHasher::default();
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        exe.len().hash(&mut h);
+        exe.modified().ok()?.hash(&mut h);
+        self.store.manifest_loaded().hash(&mut h);
+        for f in &self.store.files {
+            f.rel.hash(&mut h);
+            f.role.hash(&mut h);
+            f.disk_hash?.hash(&mut h);
+        }
+        Some(h.finish())
     }
 }
 
@@ -947,6 +983,7 @@ impl Store {
             store,
             dataset,
             load_findings,
+            cache: cache.cloned(),
         })
     }
 
