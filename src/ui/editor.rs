@@ -11,6 +11,7 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use egui::{Color32, RichText, Ui};
+use rayon::prelude::*;
 
 use super::actions::Action;
 use super::picker::{Entry, Picked, contains_folded, picker};
@@ -288,10 +289,11 @@ impl Pickers {
                 hits.clone()
             }
             _ => {
-                // In dataset order: the events and their titles are read as they lie in memory.
+                // In dataset order (the events and their titles are read as they lie in
+                // memory), on every core.
                 let hits: Arc<Vec<bool>> = Arc::new(
                     ds.events
-                        .iter()
+                        .par_iter()
                         .enumerate()
                         .map(|(k, e)| event_matches(e, self.event_date(k).1, words))
                         .collect(),
