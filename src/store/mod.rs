@@ -223,11 +223,16 @@ impl Loaded {
     /// hash or the executable cannot be looked at: the checks then run.
     pub fn checks_key(&self) -> Option<u64> {
         use std::hash::{Hash, Hasher};
-        let exe = fs::metadata(std::env::current_exe().ok()?).ok()?;
+        // Looked at once: a build put in place while this one runs is not taken for it.
+        static EXE: std::sync::LazyLock<Option<(u64, std::time::SystemTime)>> =
+            std::sync::LazyLock::new(|| {
+                let exe = fs::metadata(std::env::current_exe().ok()?).ok()?;
+                Some((exe.len(), exe.modified().ok()?))
+            });
+        let exe = (*EXE)?;
         let mut h = rustc_hash::FxHasher::default();
         env!("CARGO_PKG_VERSION").hash(&mut h);
-        exe.len().hash(&mut h);
-        exe.modified().ok()?.hash(&mut h);
+        exe.hash(&mut h);
         self.store.manifest_loaded().hash(&mut h);
         for f in &self.store.files {
             f.rel.hash(&mut h);
