@@ -175,7 +175,7 @@ fn the_checks_of_an_unchanged_dataset_are_kept_and_found_again_after_an_edit() {
         field: Some("best"),
     };
     let loaded = open();
-    let key = loaded.checks_key().expect("a key");
+    let key = loaded.derived_key().expect("a key");
     cache.put_checks(key, std::slice::from_ref(&planted));
     assert_eq!(open().check(), vec![planted.clone()]);
     // A file edited: the key changes, the checks run again.
@@ -187,7 +187,7 @@ fn the_checks_of_an_unchanged_dataset_are_kept_and_found_again_after_an_edit() {
     let text = fs::read_to_string(&path).expect("read");
     fs::write(&path, text.replacen("best: ", "best: 1", 1)).expect("write");
     let edited = open();
-    assert_ne!(edited.checks_key(), Some(key));
+    assert_ne!(edited.derived_key(), Some(key));
     let found = edited.check();
     assert!(!found.contains(&planted));
     assert_eq!(found, truth());
@@ -198,6 +198,39 @@ fn the_checks_of_an_unchanged_dataset_are_kept_and_found_again_after_an_edit() {
         .expect("the kept findings");
     fs::write(&kept, b"crosscheck parse cache\n\x93garbage").expect("write");
     assert_eq!(open().check(), truth());
+}
+
+/// Opening keeps the search's words of claims and events; opened again unchanged they are
+/// read back whole and fit the dataset; a kept file that is garbage, or of other files, is
+/// not used.
+#[test]
+fn the_search_words_are_kept_for_the_same_files_and_nothing_else() {
+    let (tmp, dir) = generated(17);
+    let base = tmp.path().join("cache");
+    let cache = Cache::for_dataset(&base, &dir);
+    let open = || Store::load_cached(&dir, &Progress::default(), Some(&cache)).expect("load");
+    let loaded = open();
+    let key = loaded.derived_key().expect("a key");
+    assert!(cache.get_words(key).is_none());
+    let ds = loaded.dataset.clone();
+    crosscheck::app::Opened::prepare(loaded);
+    let kept = cache.get_words(key).expect("kept on the first open");
+    assert!(kept.fits(&ds));
+    // The words an index built from them holds are those of a new index.
+    let index = crosscheck::model::filter::SearchIndex::build(&ds);
+    assert_eq!(kept.claims, index.claims);
+    assert_eq!(kept.events, index.events);
+    // Not for another key (other files, another build).
+    assert!(cache.get_words(key ^ 1).is_none());
+    // Garbage: not used.
+    let path = walk_files(&base)
+        .into_iter()
+        .find(|p| p.ends_with("words.msgpack"))
+        .expect("the kept words");
+    let mut bytes = fs::read(&path).expect("read");
+    bytes.truncate(bytes.len() / 2);
+    fs::write(&path, &bytes).expect("write");
+    assert!(cache.get_words(key).is_none());
 }
 
 /// Every file under `dir`.

@@ -21,8 +21,9 @@ use rustc_hash::FxHashMap;
 /// Records per chunk as built; a chunk records are inserted into splits at twice this.
 const CHUNK: usize = 4096;
 
-/// The words of one kind's records.
-#[derive(Debug, Clone)]
+/// The words of one kind's records (kept in the parse cache between opens: see
+/// [`Words::fits`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Words {
     chunks: Vec<Chunk>,
     len: usize,
@@ -40,7 +41,7 @@ impl Default for Words {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Chunk {
     /// The number of the chunk's first record.
     first: usize,
@@ -348,6 +349,29 @@ impl Words {
         }
     }
 
+    /// Whether these words can be those of `records` records: the chunks follow each other
+    /// from the first record to the last, and each one's lists stay inside it. Words read
+    /// back from a cache are used only when this holds (a search never reads out of bounds
+    /// anyway; this keeps a damaged entry from giving wrong hits).
+    pub fn fits(&self, records: usize) -> bool {
+        let mut next = 0;
+        let chunks_fit = self.chunks.iter().all(|c| {
+            let vocab = c.vocab.len();
+            let fits = c.first == next
+                && (1..=usize::from(u16::MAX) + 1).contains(&c.records)
+                && c.starts.len() == c.post_ends.len()
+                && c.starts.windows(2).all(|w| w[0] < w[1])
+                && c.starts.last().is_none_or(|&s| (s as usize) < vocab)
+                && c.post_ends.windows(2).all(|w| w[0] <= w[1])
+                && c.post_ends
+                    .last()
+                    .is_none_or(|&e| e as usize == c.posts.len());
+            next += c.records;
+            fits
+        });
+        chunks_fit && next == records && self.len == records && self.size > 0
+    }
+
     /// The chunk holding record `i`, if any.
     fn chunk_of(&self, i: usize) -> Option<usize> {
         let c = self.chunks.partition_point(|c| c.first + c.records <= i);
@@ -572,6 +596,31 @@ mod tests {
         let mut out = Vec::new();
         encode_postings(&every, &mut out);
         assert_eq!(out.len(), 4096);
+    }
+
+    #[test]
+    fn words_fit_their_records_and_damaged_ones_do_not() {
+        let texts: Vec<String> = (0..50)
+            .map(|i| format!("record {i} word{}", i % 7))
+            .collect();
+        let w = Words::build_in(8, texts.len(), |i, s| s.push_str(&texts[i]));
+        assert!(w.chunks.len() > 2);
+        assert!(w.fits(50));
+        assert!(!w.fits(49));
+        let damaged = |f: &dyn Fn(&mut Words)| {
+            let mut d = w.clone();
+            f(&mut d);
+            d.fits(50)
+        };
+        assert!(!damaged(&|d| d.chunks[1].first += 1));
+        assert!(!damaged(&|d| d.chunks[2].records = 0));
+        assert!(!damaged(&|d| d.chunks[0].starts.reverse()));
+        assert!(!damaged(&|d| {
+            d.chunks[0].posts.pop();
+        }));
+        assert!(!damaged(&|d| d.chunks[1].vocab.clear()));
+        assert!(!damaged(&|d| d.chunks.remove(1).records = 0));
+        assert!(damaged(&|_| {}));
     }
 
     #[test]

@@ -19,16 +19,18 @@
 //! not a count. Each record's line and column (its `Origin`, never serialized) are kept
 //! beside it.
 //!
-//! Beside the entries, the checks' findings of the dataset as last opened ([`Cache::get_checks`]):
-//! used only for the very same files (every path and content hash) read by the very same
-//! program (its version, and its executable's size and modification time — another build may
-//! check differently); anything else, and they are found again.
+//! Beside the entries, what was derived from the dataset as last opened — the checks'
+//! findings ([`Cache::get_checks`]) and the words of the claims and events the search looks in
+//! ([`Cache::get_words`]): used only for the very same files (every path and content hash)
+//! read by the very same program (its version, and its executable's size and modification
+//! time — another build may derive differently); anything else, and they are derived again.
 
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::model::filter::{KeptWords, KeptWordsOf};
 use crate::model::ids::fnv;
 use crate::model::sym::Sym;
 use crate::model::{Finding, Kind, Origin, Record, Severity};
@@ -49,13 +51,16 @@ const FORMAT: u32 = 3;
 
 /// The file of a dataset's cache folder that keeps the checks' findings.
 const CHECKS: &str = "checks.msgpack";
+/// The file of a dataset's cache folder that keeps the search's words of claims and events.
+const WORDS: &str = "words.msgpack";
 
-/// What the checks' file starts with, after [`MAGIC`]: it is of this format and version, and
-/// for the dataset and program that make `key`.
+/// What a file of derived results starts with, after [`MAGIC`]: it is of this format and
+/// version, holds this (`what`), and is for the dataset and program that make `key`.
 #[derive(Serialize, Deserialize, PartialEq)]
-struct ChecksHeader {
+struct DerivedHeader {
     format: u32,
     version: String,
+    what: String,
     key: u64,
 }
 
@@ -273,37 +278,59 @@ impl Cache {
 }
 
 impl Cache {
-    fn checks_header(key: u64) -> ChecksHeader {
-        ChecksHeader {
+    fn derived_header(file: &str, key: u64) -> DerivedHeader {
+        DerivedHeader {
             format: FORMAT,
             version: env!("CARGO_PKG_VERSION").to_string(),
+            what: file.to_string(),
             key,
         }
     }
 
-    /// The checks' findings kept for the dataset and program that make `key` (see
-    /// `Loaded::checks_key`); `None` when none fit to use are kept.
-    pub fn get_checks(&self, key: u64) -> Option<Vec<Finding>> {
-        let bytes = std::fs::read(self.dir.join(CHECKS)).ok()?;
+    /// What file `file` of the cache folder keeps for `key`, if it is that and decodes.
+    fn get_derived<T: DeserializeOwned>(&self, file: &str, key: u64) -> Option<T> {
+        let bytes = std::fs::read(self.dir.join(file)).ok()?;
         let body = bytes.strip_prefix(MAGIC)?;
         let mut de = rmp_serde::Deserializer::from_read_ref(body);
-        if ChecksHeader::deserialize(&mut de).ok()? != Cache::checks_header(key) {
+        if DerivedHeader::deserialize(&mut de).ok()? != Cache::derived_header(file, key) {
             return None;
         }
-        let kept: Vec<KeptFinding> = Deserialize::deserialize(&mut de).ok()?;
+        Deserialize::deserialize(&mut de).ok()
+    }
+
+    /// Keeps `value` in file `file` of the cache folder for `key`. Failing is harmless (it is
+    /// derived again next time), so it is not reported.
+    fn put_derived<T: Serialize>(&self, file: &str, key: u64, value: &T) {
+        let mut out = MAGIC.to_vec();
+        let encoded = rmp_serde::encode::write_named(&mut out, &Cache::derived_header(file, key))
+            .and_then(|()| rmp_serde::encode::write(&mut out, value));
+        if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
+            write_unsynced(&self.dir, &self.dir.join(file), &out).ok();
+        }
+    }
+
+    /// The checks' findings kept for the dataset and program that make `key` (see
+    /// `Loaded::derived_key`); `None` when none fit to use are kept.
+    pub fn get_checks(&self, key: u64) -> Option<Vec<Finding>> {
+        let kept: Vec<KeptFinding> = self.get_derived(CHECKS, key)?;
         Some(kept.into_iter().map(Finding::from).collect())
     }
 
-    /// Keeps the checks' findings for `key`. Failing is harmless (they are found again next
-    /// time), so it is not reported.
+    /// Keeps the checks' findings for `key`.
     pub fn put_checks(&self, key: u64, findings: &[Finding]) {
         let kept: Vec<KeptFinding> = findings.iter().map(KeptFinding::from).collect();
-        let mut out = MAGIC.to_vec();
-        let encoded = rmp_serde::encode::write_named(&mut out, &Cache::checks_header(key))
-            .and_then(|()| rmp_serde::encode::write_named(&mut out, &kept));
-        if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
-            write_unsynced(&self.dir, &self.dir.join(CHECKS), &out).ok();
-        }
+        self.put_derived(CHECKS, key, &kept);
+    }
+
+    /// The search's words of claims and events kept for `key`, if they are whole: the caller
+    /// checks they fit the dataset ([`KeptWords::fit`]).
+    pub fn get_words(&self, key: u64) -> Option<KeptWords> {
+        self.get_derived(WORDS, key)
+    }
+
+    /// Keeps the search's words of claims and events for `key`.
+    pub fn put_words(&self, key: u64, words: &KeptWordsOf<'_>) {
+        self.put_derived(WORDS, key, words);
     }
 }
 

@@ -206,7 +206,7 @@ impl Loaded {
     /// The validation rules' findings: as kept in the cache when the same program last
     /// checked these very files (half a second at a million claims), else found and kept.
     pub fn validate(&self) -> Vec<Finding> {
-        let key = self.cache.as_ref().zip(self.checks_key());
+        let key = self.cache.as_ref().zip(self.derived_key());
         if let Some(kept) = key.and_then(|(cache, key)| cache.get_checks(key)) {
             return kept;
         }
@@ -217,11 +217,11 @@ impl Loaded {
         found
     }
 
-    /// What the checks' findings depend on, hashed: every file's path, role and content hash,
-    /// whether the manifest was read, and the program (its version, its executable's size and
-    /// modification time: another build may check differently). `None` when a file has no
-    /// hash or the executable cannot be looked at: the checks then run.
-    pub fn checks_key(&self) -> Option<u64> {
+    /// What the checks' findings and the search's words depend on, hashed: every file's path,
+    /// role and content hash, whether the manifest was read, and the program (its version, its
+    /// executable's size and modification time: another build may derive differently). `None`
+    /// when a file has no hash or the executable cannot be looked at: they are derived then.
+    pub fn derived_key(&self) -> Option<u64> {
         use std::hash::{Hash, Hasher};
         // Looked at once: a build put in place while this one runs is not taken for it.
         static EXE: std::sync::LazyLock<Option<(u64, std::time::SystemTime)>> =
