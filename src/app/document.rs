@@ -19,7 +19,7 @@ use super::derived::SmallChange;
 pub struct Document {
     pub store: Store,
     /// Shared with the worker that derives the view; changed only when no worker holds it
-    /// (see [`App::settle`]), so changing it never copies it.
+    /// (see `App::settle`), so changing it never copies it.
     pub dataset: Arc<Dataset>,
     pub history: History,
     /// Problems found while reading (files that did not parse).

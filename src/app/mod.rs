@@ -1,7 +1,7 @@
 //! The eframe application. It owns the open document and wires the rooms together, one file
 //! per role:
 //!
-//! - `document.rs` — the document, its history and the one place it changes ([`App::apply`]);
+//! - `document.rs` — the document, its history and the one place it changes (`App::apply`);
 //! - `commands.rs` — the one dispatcher of every [`Command`] ([`App::handle`]);
 //! - `derived.rs` — what the lists, plot and checks derive from the document;
 //! - `disk.rs` — the watch of the dataset folder, and changes on disk merged in;

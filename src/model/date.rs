@@ -453,7 +453,7 @@ impl PartialDate {
 
 impl Serialize for DateText {
     /// The plain string in the files (RON) and exports (JSON), which are read by people; in
-    /// a binary encoding the string and, for a valid date, its [`Bounds`].
+    /// a binary encoding the string and, for a valid date, its `Bounds`.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if s.is_human_readable() {
             s.serialize_str(self.text())

@@ -10,7 +10,7 @@
 //! whitespace-separated word of the text. Lowercasing is Unicode's (`str::to_lowercase`), so
 //! any script is found in any case.
 //!
-//! Each chunk of about [`CHUNK`] records has a vocabulary of its own, so that chunks are
+//! Each chunk of about `CHUNK` (4,096) records has a vocabulary of its own, so that chunks are
 //! built and searched in parallel, and a record is replaced, inserted or removed by building
 //! its chunk again without touching the others (the chunks after it only move by one).
 

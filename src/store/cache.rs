@@ -323,7 +323,7 @@ impl Cache {
     }
 
     /// The search's words of claims and events kept for `key`, if they are whole: the caller
-    /// checks they fit the dataset ([`KeptWords::fit`]).
+    /// checks they fit the dataset ([`KeptWords::fits`]).
     pub fn get_words(&self, key: u64) -> Option<KeptWords> {
         self.get_derived(WORDS, key)
     }

@@ -189,7 +189,8 @@ pub struct Loaded {
     pub dataset: Dataset,
     /// Problems found while reading (files that do not parse, stray files).
     pub load_findings: Vec<Finding>,
-    /// The parse cache it was read through, which also keeps the checks' findings.
+    /// The parse cache it was read through, which also keeps what is derived from the files
+    /// (the checks' findings, the search's words: see [`Loaded::derived_key`]).
     pub cache: Option<cache::Cache>,
 }
 
