@@ -187,6 +187,9 @@ impl App {
         // What the loading thread derived already: nothing is rebuilt on the UI thread.
         self.derived = Derived::opened(index, counts, findings, tags, claimants);
         self.selected = None;
+        if let Some(doc) = &self.doc {
+            self.prefs.plot.fit_to(&doc.dataset);
+        }
         self.watch_dataset();
         self.look_for_journal();
         self.prefs.recent.retain(|p| *p != path);

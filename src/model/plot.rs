@@ -53,6 +53,22 @@ pub fn troop_metrics(ds: &Dataset) -> Vec<String> {
         .collect()
 }
 
+impl PlotPrefs {
+    /// Makes the Casualties tab's metric one that `ds` has: the one chosen for another
+    /// dataset may not be among this one's, and the plot would stay empty. The default
+    /// (killed or wounded) when `ds` has it, else its first; unchanged when `ds` has none.
+    pub fn fit_to(&mut self, ds: &Dataset) {
+        let metrics = casualty_metrics(ds);
+        if metrics.contains(&self.casualty_metric) {
+            return;
+        }
+        let default = PlotPrefs::default().casualty_metric;
+        if let Some(m) = metrics.iter().find(|m| **m == default).or(metrics.first()) {
+            self.casualty_metric = m.clone();
+        }
+    }
+}
+
 /// The metrics the Casualties tab offers: every other metric.
 pub fn casualty_metrics(ds: &Dataset) -> Vec<String> {
     let troops = troop_metrics(ds);
@@ -81,5 +97,36 @@ pub fn plotted_metric(prefs: &PlotPrefs) -> &str {
     match prefs.tab {
         PlotTab::Casualties => &prefs.casualty_metric,
         _ => "troops_deployed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_casualty_metric_the_dataset_lacks_gives_way_to_one_it_has() {
+        let ds = crate::synth::generate(crate::synth::Size {
+            events: 10,
+            claims: 50,
+            seed: 2,
+        });
+        let offered = casualty_metrics(&ds);
+        assert!(!offered.is_empty());
+        let mut prefs = PlotPrefs {
+            casualty_metric: "not_in_this_dataset".into(),
+            ..PlotPrefs::default()
+        };
+        prefs.fit_to(&ds);
+        assert!(offered.contains(&prefs.casualty_metric));
+        // One it has stays.
+        let other = offered.last().cloned().unwrap_or_default();
+        prefs.casualty_metric = other.clone();
+        prefs.fit_to(&ds);
+        assert_eq!(prefs.casualty_metric, other);
+        // A dataset without metrics: unchanged.
+        prefs.casualty_metric = "kept".into();
+        prefs.fit_to(&Dataset::default());
+        assert_eq!(prefs.casualty_metric, "kept");
     }
 }
