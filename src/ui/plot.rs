@@ -53,6 +53,20 @@ fn day_label(x: f64, step: f64) -> String {
 
 /// A date tick's label, or none for a tick so near the plot's right (or left) edge that its
 /// label would be cut ("14 Jan 202"): its grid line stays.
+/// Where a label under a mark at `x` (screen) hangs from: centred below it, but reaching
+/// inward near an edge of the plot's `frame`, so that the frame does not cut it.
+fn label_anchor(x: f32, frame: egui::Rect) -> egui::Align2 {
+    /// About half the width of a sum's label ("1,200 + 3,400 (sum)").
+    const REACH: f32 = 80.0;
+    if x - frame.left() < REACH {
+        egui::Align2::LEFT_TOP
+    } else if frame.right() - x < REACH {
+        egui::Align2::RIGHT_TOP
+    } else {
+        egui::Align2::CENTER_TOP
+    }
+}
+
 fn edge_safe_label(mark: GridMark, range: &std::ops::RangeInclusive<f64>) -> String {
     let span = (range.end() - range.start()).max(1e-9);
     let from_end = (range.end() - mark.value) / span;
@@ -499,10 +513,13 @@ fn figures(
                         .filter_map(|c| c.value.figure())
                         .map(crate::model::value::thousands)
                         .collect();
-                    let at = {
+                    let (at, anchor) = {
                         let t = pui.transform();
                         let p = t.position_from_point(&PlotPoint::new(x, y));
-                        t.value_from_position(p + egui::vec2(0.0, radius + 6.0))
+                        (
+                            t.value_from_position(p + egui::vec2(0.0, radius + 6.0)),
+                            label_anchor(p.x, *t.frame()),
+                        )
                     };
                     pui.text(
                         egui_plot::Text::new(
@@ -512,7 +529,7 @@ fn figures(
                                 .color(c)
                                 .small(),
                         )
-                        .anchor(egui::Align2::CENTER_TOP)
+                        .anchor(anchor)
                         .allow_hover(false),
                     );
                     let (l, r, b, tp) = {
@@ -829,6 +846,14 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_near_an_edge_of_the_plot_reaches_inward() {
+        let frame = egui::Rect::from_min_max(egui::pos2(100.0, 0.0), egui::pos2(600.0, 400.0));
+        assert_eq!(label_anchor(120.0, frame), egui::Align2::LEFT_TOP);
+        assert_eq!(label_anchor(350.0, frame), egui::Align2::CENTER_TOP);
+        assert_eq!(label_anchor(590.0, frame), egui::Align2::RIGHT_TOP);
+    }
 
     #[test]
     fn claims_on_one_day_are_stacked_and_long_titles_cut() {
