@@ -36,20 +36,11 @@ fn cached(dir: &Path, cache: &Cache) -> Dataset {
 
 /// The record files of a dataset, relative to it.
 fn record_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for kind in Kind::ALL {
-        let mut stack = vec![dir.join(kind.folder())];
-        while let Some(d) = stack.pop() {
-            for e in fs::read_dir(&d).expect("read_dir") {
-                let p = e.expect("entry").path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else {
-                    out.push(p.strip_prefix(dir).expect("inside").to_path_buf());
-                }
-            }
-        }
-    }
+    let mut out: Vec<PathBuf> = Kind::ALL
+        .into_iter()
+        .flat_map(|kind| walk_files(&dir.join(kind.folder())))
+        .map(|p| p.strip_prefix(dir).expect("inside").to_path_buf())
+        .collect();
     out.sort();
     out
 }

@@ -40,8 +40,7 @@ impl Opened {
                 // The words of claims and events as kept for these very files, if they are.
                 let key = loaded.cache.as_ref().zip(loaded.derived_key());
                 let kept = key.and_then(|(cache, key)| cache.get_words(key));
-                let reused = kept.as_ref().is_some_and(|k| k.fits(ds));
-                let index = SearchIndex::build_reusing(ds, kept);
+                let (index, reused) = SearchIndex::build_reusing(ds, kept);
                 if let (false, Some((cache, key))) = (reused, key) {
                     cache.put_words(key, &index.kept_words());
                 }

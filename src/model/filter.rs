@@ -223,15 +223,17 @@ impl SearchIndex {
     }
 
     pub fn build(ds: &Dataset) -> SearchIndex {
-        SearchIndex::build_reusing(ds, None)
+        SearchIndex::build_reusing(ds, None).0
     }
 
     /// [`SearchIndex::build`], taking the words of claims and events from `kept` — most of
     /// the time it takes at a million claims — when they fit the dataset's numbers of
-    /// records. The caller vouches that they were made from this very dataset (the parse
-    /// cache keeps them for the same files read by the same program).
-    pub fn build_reusing(ds: &Dataset, kept: Option<KeptWords>) -> SearchIndex {
+    /// records; also says whether they were taken. The caller vouches that they were made
+    /// from this very dataset (the parse cache keeps them for the same files read by the
+    /// same program).
+    pub fn build_reusing(ds: &Dataset, kept: Option<KeptWords>) -> (SearchIndex, bool) {
         let kept = kept.filter(|k| k.fits(ds));
+        let reused = kept.is_some();
         let columns = Columns::build(ds);
         let by_id = actors_by_id(ds);
         let (claims, events, event_titles) = match kept {
@@ -252,7 +254,7 @@ impl SearchIndex {
             ..SearchIndex::default()
         };
         index.name_tables(ds);
-        index
+        (index, reused)
     }
 
     /// The words of claims and events, to keep (see [`SearchIndex::build_reusing`]); written
@@ -738,7 +740,8 @@ mod tests {
         assert_eq!(kept.claims, index.claims);
         assert_eq!(kept.events, index.events);
         assert_eq!(kept.event_titles, index.event_titles);
-        let reused = SearchIndex::build_reusing(&ds, Some(kept.clone()));
+        let (reused, taken) = SearchIndex::build_reusing(&ds, Some(kept.clone()));
+        assert!(taken);
         for w in ["forces", "c000", "2024", "zqxj", "ин"] {
             let f = Finder::new(w.as_bytes()).into_owned();
             let (a, b) = (index.claims.hits(&f), reused.claims.hits(&f));
@@ -750,7 +753,8 @@ mod tests {
         let mut other = ds.clone();
         other.claims.pop();
         assert!(!kept.fits(&other));
-        let built = SearchIndex::build_reusing(&other, Some(kept.clone()));
+        let (built, taken) = SearchIndex::build_reusing(&other, Some(kept.clone()));
+        assert!(!taken);
         assert_eq!(built.claims, SearchIndex::build(&other).claims);
     }
 
