@@ -205,16 +205,87 @@ impl From<Sym> for String {
     }
 }
 
+/// How this thread writes and reads `Sym`s at the moment (see [`numbered_writing`]).
+enum Book {
+    /// As their texts: the files, exports, journal.
+    Texts,
+    /// As numbers, handed out in order of first use.
+    Writing {
+        numbers: FxHashMap<usize, u32>,
+        names: Vec<Sym>,
+    },
+    /// As numbers into this table.
+    Reading(Vec<Sym>),
+}
+
+thread_local! {
+    static BOOK: std::cell::RefCell<Book> = const { std::cell::RefCell::new(Book::Texts) };
+}
+
+/// Puts this thread's book back as it was, even if the code run inside panics.
+struct Restore(Option<Book>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        if let Some(before) = self.0.take() {
+            BOOK.set(before);
+        }
+    }
+}
+
+/// Runs `f` with every `Sym` it serializes (on this thread) written as a number, and returns
+/// with its result the names in the order of their numbers — for the parse cache, which
+/// writes a file's names once before its records: reading a number back is an index into that
+/// table, where reading a text means hashing and comparing it with the interned names (an
+/// eighth of reopening a million claims).
+pub fn numbered_writing<T>(f: impl FnOnce() -> T) -> (T, Vec<Sym>) {
+    let before = BOOK.replace(Book::Writing {
+        numbers: FxHashMap::default(),
+        names: Vec::new(),
+    });
+    let mut restore = Restore(Some(before));
+    let out = f();
+    let book = BOOK.replace(restore.0.take().unwrap_or(Book::Texts));
+    let names = match book {
+        Book::Writing { names, .. } => names,
+        Book::Texts | Book::Reading(_) => Vec::new(),
+    };
+    (out, names)
+}
+
+/// Runs `f` with every `Sym` it deserializes (on this thread) read as a number into `names`,
+/// the table [`numbered_writing`] returned; a number outside it is an error of the reading.
+pub fn numbered_reading<T>(names: Vec<Sym>, f: impl FnOnce() -> T) -> T {
+    let _restore = Restore(Some(BOOK.replace(Book::Reading(names))));
+    f()
+}
+
 impl Serialize for Sym {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.0)
+        let number = BOOK.with_borrow_mut(|book| match book {
+            Book::Writing { numbers, names } => {
+                let next = u32::try_from(names.len()).ok()?;
+                let n = *numbers
+                    .entry(std::ptr::from_ref(self.0).addr())
+                    .or_insert(next);
+                if n == next {
+                    names.push(*self);
+                }
+                Some(n)
+            }
+            Book::Texts | Book::Reading(_) => None,
+        });
+        match number {
+            Some(n) => serializer.serialize_u32(n),
+            None => serializer.serialize_str(self.0),
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Sym {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Sym, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
             type Value = Sym;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a string")
@@ -223,7 +294,27 @@ impl<'de> Deserialize<'de> for Sym {
                 Ok(Sym::new(v))
             }
         }
-        deserializer.deserialize_str(Visitor)
+        struct Number;
+        impl serde::de::Visitor<'_> for Number {
+            type Value = Sym;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the number of a name")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Sym, E> {
+                BOOK.with_borrow(|book| match book {
+                    Book::Reading(names) => {
+                        usize::try_from(v).ok().and_then(|i| names.get(i).copied())
+                    }
+                    Book::Texts | Book::Writing { .. } => None,
+                })
+                .ok_or_else(|| E::custom(format!("no name numbered {v}")))
+            }
+        }
+        if BOOK.with_borrow(|book| matches!(book, Book::Reading(_))) {
+            deserializer.deserialize_u32(Number)
+        } else {
+            deserializer.deserialize_str(Text)
+        }
     }
 }
 
@@ -270,5 +361,30 @@ mod tests {
         let back: Sym = rmp_serde::from_slice(&bytes).unwrap();
         assert_eq!(back, s);
         assert!(ron::from_str::<Sym>("12").is_err());
+    }
+
+    #[test]
+    fn numbered_names_read_back_through_their_table_and_only_inside_it() {
+        let names = ["ru-mod", "ua-gs", "", "ru-mod", "Міноборони"].map(Sym::new);
+        let (bytes, table) = numbered_writing(|| rmp_serde::to_vec(&names).unwrap());
+        // Each name once, in the order of first use; the list holds numbers, not texts.
+        assert_eq!(table, ["ru-mod", "ua-gs", "", "Міноборони"].map(Sym::new));
+        assert!(!bytes.windows(6).any(|w| w == b"ru-mod"));
+        let back: [Sym; 5] =
+            numbered_reading(table.clone(), || rmp_serde::from_slice(&bytes)).expect("read");
+        assert_eq!(back, names);
+        // A table too short for the numbers: an error, not a wrong name.
+        let short = numbered_reading(table[..2].to_vec(), || {
+            rmp_serde::from_slice::<[Sym; 5]>(&bytes)
+        });
+        assert!(short.is_err());
+        // Outside, names are texts again, also after a panic inside.
+        let caught = std::panic::catch_unwind(|| numbered_writing(|| panic!("inside")));
+        assert!(caught.is_err());
+        assert_eq!(
+            rmp_serde::to_vec(&names[0]).unwrap(),
+            rmp_serde::to_vec("ru-mod").unwrap()
+        );
+        assert!(rmp_serde::from_slice::<Sym>(&bytes[1..]).is_err());
     }
 }

@@ -1,8 +1,10 @@
 //! A cache of parsed record files, so that a dataset opened again is not parsed again: one
 //! entry per RON file, outside the dataset and outside git (the platform's cache folder, one
 //! folder per dataset path), in MessagePack (`rmp-serde`) — the same serde types as the
-//! files, read by position: every field is written, empty or not (see `model::skip`), and a
-//! valid date keeps its parsed bounds beside its text (binary encodings only).
+//! files, read by position: every field is written, empty or not (see `model::skip`), a
+//! valid date keeps its parsed bounds beside its text (binary encodings only), and the names
+//! (claimants, metrics, sources: `Sym`) are written once per entry and numbered in its
+//! records (see `sym::numbered_writing`).
 //!
 //! The folders of datasets not opened for [`UNUSED_FOR`] are removed when any dataset is
 //! opened (temporary clones, datasets moved or deleted): the cache does not grow forever.
@@ -32,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::filter::{KeptWords, KeptWordsOf};
 use crate::model::ids::fnv;
-use crate::model::sym::Sym;
+use crate::model::sym::{self, Sym};
 use crate::model::{Finding, Kind, Origin, Record, Severity};
 
 thread_local! {
@@ -47,7 +49,12 @@ pub const CACHE_DIR_VARIABLE: &str = "CROSSCHECK_CACHE_DIR";
 /// Starts every entry: not a cache entry of ours otherwise.
 const MAGIC: &[u8] = b"crosscheck parse cache\n";
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 5;
+
+/// Fewer bytes than a record takes in an entry (every field is written): a list is reserved
+/// for at most the entry's size over this. Were a record smaller, its list would only grow
+/// as it is read.
+const MIN_ENTRY_BYTES: usize = 8;
 
 /// The file of a dataset's cache folder that keeps the checks' findings.
 const CHECKS: &str = "checks.msgpack";
@@ -213,6 +220,11 @@ impl Cache {
         }
     }
 
+    /// Whether an entry for file `rel` is kept (fit to use or not).
+    pub fn has_entry(&self, rel: &Path) -> bool {
+        self.entry_path(rel).is_file()
+    }
+
     /// The records of file `rel` (number `file` of the store's table) as cached for these
     /// bytes, with their positions; `None` when there is no entry fit to use.
     pub fn get<R: DeserializeOwned + Record>(
@@ -241,8 +253,18 @@ impl Cache {
         if header != Cache::header(rel, R::KIND, size, hash) {
             return None;
         }
-        let (mut records, at): (Vec<R>, Vec<(u32, u32)>) =
-            Deserialize::deserialize(&mut de).ok()?;
+        // The names the records use, each once; the records name them by number.
+        let names: Vec<&str> = Deserialize::deserialize(&mut de).ok()?;
+        let names = names.into_iter().map(Sym::new).collect();
+        // The records' list is made as long as it will be, not grown by copying: the count
+        // is trusted only as far as the entry's bytes could hold that many records.
+        let count: usize = Deserialize::deserialize(&mut de).ok()?;
+        let mut records: Vec<R> = Vec::with_capacity(count.min(body.len() / MIN_ENTRY_BYTES));
+        sym::numbered_reading(names, || {
+            Deserialize::deserialize_in_place(&mut de, &mut records)
+        })
+        .ok()?;
+        let at: Vec<(u32, u32)> = Deserialize::deserialize(&mut de).ok()?;
         if at.len() != records.len() {
             return None;
         }
@@ -262,15 +284,19 @@ impl Cache {
         // An entry is about half its file's size: reserved once, not grown by copying.
         let mut out = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + MAGIC.len());
         out.extend_from_slice(MAGIC);
-        // The header by name, the records by position (every field written: see
-        // `model::skip`).
+        // The header by name, then the names the records use, their count, the records by
+        // position (every field written: see `model::skip`) naming names by number, and
+        // their places in the file.
+        let (body, names) = sym::numbered_writing(|| {
+            crate::model::skip::with_all_fields(|| rmp_serde::to_vec(records))
+        });
+        let names: Vec<&str> = names.iter().map(Sym::as_str).collect();
         let encoded =
             rmp_serde::encode::write_named(&mut out, &Cache::header(rel, R::KIND, size, hash))
-                .and_then(|()| {
-                    crate::model::skip::with_all_fields(|| {
-                        rmp_serde::encode::write(&mut out, &(records, at))
-                    })
-                });
+                .and_then(|()| rmp_serde::encode::write(&mut out, &names))
+                .and_then(|()| rmp_serde::encode::write(&mut out, &records.len()))
+                .and_then(|()| body.map(|body| out.extend_from_slice(&body)))
+                .and_then(|()| rmp_serde::encode::write(&mut out, &at));
         if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
             write_unsynced(&self.dir, &self.entry_path(rel), &out).ok();
         }
