@@ -23,7 +23,7 @@ use std::fs;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use ron::extensions::Extensions;
@@ -247,22 +247,108 @@ impl Loaded {
 /// The hash of a file's content, indifferent to Windows line ends (`\r\n` counts as `\n`),
 /// so that a checkout with CRLF (git's `core.autocrlf`) is not "changed" nor "to reformat".
 fn hash(bytes: &[u8]) -> u64 {
-    // FxHash: several GB/s, where SipHash took 7 % of reopening a million claims. Not for
-    // adversaries — only to tell whether a file's bytes changed.
-    let mut h = rustc_hash::FxHasher::default();
-    if memchr::memmem::find(bytes, b"\r\n").is_some() {
-        let mut plain = Vec::with_capacity(bytes.len());
-        let mut rest = bytes;
-        while let Some(i) = memchr::memmem::find(rest, b"\r\n") {
-            plain.extend_from_slice(&rest[..i]);
-            rest = &rest[i + 1..];
-        }
-        plain.extend_from_slice(rest);
-        plain.hash(&mut h);
-    } else {
-        bytes.hash(&mut h);
+    let mut h = ContentHasher::default();
+    // A block at a time, so that looking for line ends and hashing read it from the
+    // processor's cache, not memory.
+    for piece in bytes.chunks(HASH_BLOCK) {
+        h.update(piece);
     }
     h.finish()
+}
+
+/// How many bytes [`ContentHasher`] hands the hasher at a time.
+const HASH_BLOCK: usize = 64 << 10;
+
+/// [`hash`] of bytes given in pieces (as a file is read): the content without the `\r` of
+/// each `\r\n` (also of one split between two pieces), hashed in blocks of [`HASH_BLOCK`]
+/// bytes and its length. The hasher is handed the same blocks however the bytes come and
+/// whatever their line ends; a block without `\r\n` is hashed where it lies, one with them is
+/// copied without their `\r`s.
+#[derive(Default)]
+struct ContentHasher {
+    // FxHash: several GB/s, where SipHash took 7 % of reopening a million claims. Not for
+    // adversaries — only to tell whether a file's bytes changed.
+    h: rustc_hash::FxHasher,
+    /// Content not hashed yet, less than a block.
+    block: Vec<u8>,
+    /// How many bytes of content so far.
+    len: usize,
+    /// The last piece ended with a `\r`, not taken yet: dropped if a `\n` follows.
+    cr: bool,
+}
+
+impl ContentHasher {
+    fn update(&mut self, mut piece: &[u8]) {
+        if piece.is_empty() {
+            return;
+        }
+        if std::mem::take(&mut self.cr) && piece.first() != Some(&b'\n') {
+            self.take(b"\r");
+        }
+        if let Some(rest) = piece.strip_suffix(b"\r") {
+            self.cr = true;
+            piece = rest;
+        }
+        let mut kept = 0;
+        for cr in memchr::memchr_iter(b'\r', piece) {
+            if piece.get(cr + 1) == Some(&b'\n') {
+                self.take(&piece[kept..cr]);
+                kept = cr + 1;
+            }
+        }
+        self.take(&piece[kept..]);
+    }
+
+    /// Takes `content` into the hash, block by block.
+    fn take(&mut self, mut content: &[u8]) {
+        self.len += content.len();
+        while !content.is_empty() {
+            if self.block.is_empty() && content.len() >= HASH_BLOCK {
+                self.h.write(&content[..HASH_BLOCK]);
+                content = &content[HASH_BLOCK..];
+                continue;
+            }
+            let n = (HASH_BLOCK - self.block.len()).min(content.len());
+            self.block.extend_from_slice(&content[..n]);
+            content = &content[n..];
+            if self.block.len() == HASH_BLOCK {
+                self.h.write(&self.block);
+                self.block.clear();
+            }
+        }
+    }
+
+    fn finish(mut self) -> u64 {
+        if self.cr {
+            self.take(b"\r");
+        }
+        if !self.block.is_empty() {
+            self.h.write(&self.block);
+        }
+        self.h.write_usize(self.len);
+        self.h.finish()
+    }
+}
+
+/// The size and [`hash`] of the file at `path`, read a little at a time: no buffer as large
+/// as the file, and what is read is hashed while it is still in the processor's cache.
+fn hash_file(path: &Path) -> io::Result<(u64, u64)> {
+    use std::io::Read as _;
+    let mut file = fs::File::open(path)?;
+    let mut buf = vec![0; 4 * HASH_BLOCK];
+    let mut h = ContentHasher::default();
+    let mut size = 0;
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        size += n as u64;
+        h.update(&buf[..n]);
+    }
+    Ok((size, h.finish()))
 }
 
 fn read_options() -> ron::Options {
@@ -373,7 +459,29 @@ fn parse_file(
     file: u32,
     cache: Option<&cache::Cache>,
 ) -> (ReadInfo, Result<ParsedFile, ParseFailure>) {
-    with_file_read(&FILE_BYTES, &root.join(rel), |bytes| {
+    let path = root.join(rel);
+    // With an entry in the cache, the file is first only hashed: when the entry has its
+    // records, that is all it is read for. Otherwise it is read whole and hashed again (it
+    // may have changed in between: the hash kept is that of the bytes parsed).
+    if let (Some(c), FileRole::Records(kind)) = (cache, role)
+        && c.has_entry(rel)
+        && let Ok((size, content_hash)) = hash_file(&path)
+    {
+        let hit = match kind {
+            Kind::Actor => c.get(rel, file, size, content_hash).map(Parsed::Actors),
+            Kind::Source => c.get(rel, file, size, content_hash).map(Parsed::Sources),
+            Kind::Event => c.get(rel, file, size, content_hash).map(Parsed::Events),
+            Kind::Claim => c.get(rel, file, size, content_hash).map(Parsed::Claims),
+        };
+        if let Some(p) = hit {
+            let info = ReadInfo {
+                hash: Some(content_hash),
+                comments: Vec::new(),
+            };
+            return (info, Ok((p, Vec::new())));
+        }
+    }
+    with_file_read(&FILE_BYTES, &path, |bytes| {
         parse_bytes(bytes, rel, role, file, cache)
     })
 }
@@ -402,18 +510,6 @@ fn parse_bytes(
         comments: Vec::new(),
     };
     let size = bytes.len() as u64;
-    // Parsed before, these very bytes: the cache has the records.
-    if let (Some(c), FileRole::Records(kind)) = (cache, role) {
-        let hit = match kind {
-            Kind::Actor => c.get(rel, file, size, content_hash).map(Parsed::Actors),
-            Kind::Source => c.get(rel, file, size, content_hash).map(Parsed::Sources),
-            Kind::Event => c.get(rel, file, size, content_hash).map(Parsed::Events),
-            Kind::Claim => c.get(rel, file, size, content_hash).map(Parsed::Claims),
-        };
-        if let Some(p) = hit {
-            return (h, Ok((p, Vec::new())));
-        }
-    }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -752,12 +848,13 @@ impl Store {
             .map(|f| fs::metadata(root.join(&f.rel)).map_or(0, |m| m.len()))
             .collect();
         progress.total.store(sizes.iter().sum(), Ordering::Relaxed);
-        // Files are read in batches, each batch in parallel and then moved into the dataset
-        // in file order (while the next batch is read), so that a batch's lists are freed
-        // (and their memory reused) soon after: the records are never all held twice, at
-        // most two batches besides the dataset. The dataset's lists are
-        // reserved from the files' sizes (generously: untouched reserved memory is not
-        // resident) and trimmed at the end.
+        // Each reading thread takes the next file not yet taken, in file order, and hands its
+        // records to this thread, which moves them into the dataset in file order as soon as
+        // the files before have been moved: a file's lists are freed (and their memory
+        // reused) soon after it is read, so the records are never all held twice — at most a
+        // few files' besides the dataset. No thread waits for a batch's slowest file. The
+        // dataset's lists are reserved from the files' sizes (generously: untouched reserved
+        // memory is not resident) and trimmed at the end.
         let mut dataset = Dataset::default();
         let bytes_of = |kind: Kind| -> usize {
             files
@@ -775,78 +872,86 @@ impl Store {
         dataset
             .events
             .reserve(bytes_of(Kind::Event) / MIN_RECORD_BYTES);
-        let batch = 4 * rayon::current_num_threads().max(1);
+        let threads = rayon::current_num_threads().max(1);
         let mut results = Vec::with_capacity(files.len());
         // Files whose numbers are not all counts: read, but not written.
         let mut held_files = Vec::new();
-        // A batch's records are moved into the dataset while the next batch is read (the
-        // move touches the dataset's fresh memory: on one core, while the others read).
-        let mut absorb = |parsed: Vec<(ReadInfo, Result<ParsedFile, Option<ParseFailure>>)>| {
-            for (h, r) in parsed {
-                let r = r.map(|(p, c)| {
-                    dataset.conflicts.extend(c);
-                    p
-                });
-                results.push((
-                    h,
-                    match r {
-                        Ok(Parsed::Actors(v)) => {
-                            dataset.actors.extend(v);
-                            Ok(None)
+        let mut absorb = |(h, r): (ReadInfo, Result<ParsedFile, Option<ParseFailure>>)| {
+            let r = r.map(|(p, c)| {
+                dataset.conflicts.extend(c);
+                p
+            });
+            results.push((
+                h,
+                match r {
+                    Ok(Parsed::Actors(v)) => {
+                        dataset.actors.extend(v);
+                        Ok(None)
+                    }
+                    Ok(Parsed::Sources(v)) => {
+                        dataset.sources.extend(v);
+                        Ok(None)
+                    }
+                    Ok(Parsed::Events(v)) => {
+                        dataset.events.extend(v);
+                        Ok(None)
+                    }
+                    Ok(Parsed::Claims(v)) => {
+                        if v.iter().any(|c| c.value.unread.is_some()) {
+                            held_files.push(results.len());
                         }
-                        Ok(Parsed::Sources(v)) => {
-                            dataset.sources.extend(v);
-                            Ok(None)
-                        }
-                        Ok(Parsed::Events(v)) => {
-                            dataset.events.extend(v);
-                            Ok(None)
-                        }
-                        Ok(Parsed::Claims(v)) => {
-                            if v.iter().any(|c| c.value.unread.is_some()) {
-                                held_files.push(results.len());
-                            }
-                            dataset.claims.extend(v);
-                            Ok(None)
-                        }
-                        Ok(Parsed::Manifest(m)) => Ok(Some(m)),
-                        Err(f) => Err(f),
-                    },
-                ));
-            }
+                        dataset.claims.extend(v);
+                        Ok(None)
+                    }
+                    Ok(Parsed::Manifest(m)) => Ok(Some(m)),
+                    Err(f) => Err(f),
+                },
+            ));
         };
-        let mut read = None;
-        for (b, chunk) in files.chunks(batch).enumerate() {
-            let previous = read.take();
-            let read_chunk = || -> Vec<_> {
-                chunk
-                    .par_iter()
-                    .enumerate()
-                    .map(|(k, f)| {
-                        let i = b * batch + k;
-                        if progress.cancel.load(Ordering::Relaxed) {
-                            return (ReadInfo::default(), Err(None));
+        let taken = AtomicUsize::new(0);
+        // Room for a file per reader besides the one each reads: a reader ahead waits.
+        let (send, receive) = std::sync::mpsc::sync_channel(threads);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let send = send.clone();
+                let (taken, files, sizes) = (&taken, &files, &sizes);
+                scope.spawn(move || {
+                    loop {
+                        let i = taken.fetch_add(1, Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        let read = if progress.cancel.load(Ordering::Relaxed) {
+                            (ReadInfo::default(), Err(None))
+                        } else {
+                            let (h, r) = parse_file(
+                                root,
+                                &f.rel,
+                                f.role,
+                                u32::try_from(i).unwrap_or(u32::MAX),
+                                cache,
+                            );
+                            progress.done.fetch_add(sizes[i], Ordering::Relaxed);
+                            (h, r.map_err(Some))
+                        };
+                        if send.send((i, read)).is_err() {
+                            break;
                         }
-                        let (h, r) = parse_file(
-                            root,
-                            &f.rel,
-                            f.role,
-                            u32::try_from(i).unwrap_or(u32::MAX),
-                            cache,
-                        );
-                        progress.done.fetch_add(sizes[i], Ordering::Relaxed);
-                        (h, r.map_err(Some))
-                    })
-                    .collect()
-            };
-            let (parsed, ()) = rayon::join(read_chunk, || previous.map_or((), &mut absorb));
-            if progress.cancel.load(Ordering::Relaxed) {
-                return Err(StoreError::Cancelled);
+                    }
+                });
             }
-            read = Some(parsed);
-        }
-        if let Some(last) = read {
-            absorb(last);
+            drop(send);
+            // Files read out of order wait here for those before them.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0;
+            for (i, read) in receive {
+                waiting.insert(i, read);
+                while let Some(read) = waiting.remove(&next) {
+                    absorb(read);
+                    next += 1;
+                }
+            }
+        });
+        if progress.cancel.load(Ordering::Relaxed) {
+            return Err(StoreError::Cancelled);
         }
         // Trimmed to what was read, with room for a few new records: a new record at a
         // full list would move the whole list (0.4 GB at a million claims; where the system's
@@ -1514,4 +1619,99 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
 /// Reads a dataset written by [`write_json`].
 pub fn read_json(text: &str) -> Result<Dataset, serde_json::Error> {
     serde_json::from_str(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the hash must be the hash of: the bytes without the `\r` of each `\r\n`.
+    fn without_crlf(bytes: &[u8]) -> Vec<u8> {
+        let mut plain = Vec::new();
+        for (i, &b) in bytes.iter().enumerate() {
+            if !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {
+                plain.push(b);
+            }
+        }
+        plain
+    }
+
+    #[test]
+    fn a_file_and_its_crlf_checkout_hash_alike_and_other_bytes_do_not() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        // Sizes around the block, line ends straddling its edge, lone `\r`s.
+        for size in [
+            0,
+            1,
+            2,
+            HASH_BLOCK - 1,
+            HASH_BLOCK,
+            HASH_BLOCK + 1,
+            3 * HASH_BLOCK + 5,
+        ] {
+            // LF text with lone `\r`s (none right before a `\n`: that would be a CRLF).
+            let mut text: Vec<u8> = (0..size)
+                .map(|_| match rng.u8(..40) {
+                    0 => b'\n',
+                    1 => b'\r',
+                    _ => b'a' + rng.u8(..26),
+                })
+                .collect();
+            for i in 1..text.len() {
+                if text[i] == b'\n' && text[i - 1] == b'\r' {
+                    text[i - 1] = b'r';
+                }
+            }
+            let crlf: Vec<u8> = text
+                .iter()
+                .flat_map(|&b| {
+                    if b == b'\n' {
+                        vec![b'\r', b'\n']
+                    } else {
+                        vec![b]
+                    }
+                })
+                .collect();
+            let lf = text.clone();
+            assert_eq!(without_crlf(&crlf), lf);
+            assert_eq!(hash(&crlf), hash(&lf), "size {size}");
+            // Lone `\r`s count.
+            if text.contains(&b'\r') {
+                let no_cr: Vec<u8> = text.iter().copied().filter(|&b| b != b'\r').collect();
+                assert_ne!(hash(&text), hash(&no_cr), "size {size}");
+            }
+            // Given in pieces of any size (a `\r\n` split between two, empty ones), as a file
+            // is read: the same hash.
+            let mut pieces = ContentHasher::default();
+            let mut rest = &crlf[..];
+            while !rest.is_empty() {
+                let n = rng.usize(..=rest.len().min(3 * HASH_BLOCK));
+                pieces.update(&rest[..n]);
+                rest = &rest[n..];
+            }
+            assert_eq!(pieces.finish(), hash(&lf), "size {size}");
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("claims.ron");
+            fs::write(&path, &crlf).expect("write");
+            assert_eq!(
+                hash_file(&path).expect("read"),
+                (crlf.len() as u64, hash(&lf))
+            );
+            // One byte changed, or a lone `\r` taken out: another hash.
+            if size > 0 {
+                let mut other = lf.clone();
+                let i = rng.usize(..other.len());
+                other[i] = other[i].wrapping_add(1);
+                assert_ne!(hash(&other), hash(&lf), "size {size}");
+            }
+        }
+        // A `\r\n` exactly on a block's edge.
+        let mut edge = vec![b'x'; HASH_BLOCK + 10];
+        edge[HASH_BLOCK - 1] = b'\r';
+        edge[HASH_BLOCK] = b'\n';
+        assert_eq!(hash(&edge), hash(&without_crlf(&edge)));
+        assert_ne!(hash(b"a\rb"), hash(b"ab"));
+        assert_ne!(hash(b"a\r"), hash(b"a"));
+        assert_ne!(hash(b"ab"), hash(b"ab\0"));
+    }
 }
