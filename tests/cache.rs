@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crosscheck::model::edit::{AnyRecord, Edit, Target, record_at};
+use crosscheck::model::filter::SearchIndex;
 use crosscheck::model::{Dataset, Finding, Kind, Severity};
 use crosscheck::store::cache::Cache;
 use crosscheck::store::{OnConflict, Progress, Store};
@@ -191,27 +192,69 @@ fn the_checks_of_an_unchanged_dataset_are_kept_and_found_again_after_an_edit() {
     assert_eq!(open().check(), truth());
 }
 
-/// Opening keeps the search's words of claims and events; opened again unchanged they are
-/// read back whole and fit the dataset; a kept file that is garbage, or of other files, is
-/// not used.
+/// The words of claims and events are kept on the first open, with where their records came
+/// from, and read back whole; after a claim file is edited on disk the next open takes what
+/// is still right and finds exactly what a new index finds; a kept file of another program,
+/// or that is garbage, is not used.
 #[test]
-fn the_search_words_are_kept_for_the_same_files_and_nothing_else() {
+fn the_search_words_are_kept_and_taken_for_the_files_unchanged() {
     let (tmp, dir) = generated(17);
     let base = tmp.path().join("cache");
     let cache = Cache::for_dataset(&base, &dir);
     let open = || Store::load_cached(&dir, &Progress::default(), Some(&cache)).expect("load");
     let loaded = open();
-    let key = loaded.derived_key().expect("a key");
+    let key = loaded.program_key().expect("a key");
+    let from = loaded.provenance().expect("every claim from a file");
+    assert!(from.claim_files.len() > 1, "{:?}", from.claim_files);
     assert!(cache.get_words(key).is_none());
     let ds = loaded.dataset.clone();
     crosscheck::app::Opened::prepare(loaded);
     let kept = cache.get_words(key).expect("kept on the first open");
-    assert!(kept.fits(&ds));
+    assert_eq!(kept.from, from);
     // The words an index built from them holds are those of a new index.
-    let index = crosscheck::model::filter::SearchIndex::build(&ds);
+    let index = SearchIndex::build(&ds);
     assert_eq!(kept.claims, index.claims);
     assert_eq!(kept.events, index.events);
-    // Not for another key (other files, another build).
+
+    // A claim file edited by hand: a word no claim had, and a claim gone.
+    let file = ds.claims[ds.claims.len() / 2]
+        .origin
+        .map(|o| o.file)
+        .expect("read from a file");
+    let loaded = open();
+    let path = loaded.store.path_of(file);
+    let text = fs::read_to_string(&path).expect("read");
+    let first_quote = text.find("quote: \"").expect("a quote") + "quote: \"".len();
+    let mut edited = text.clone();
+    edited.insert_str(first_quote, "zqxjfresh ");
+    let start = edited.rfind("\n    (").expect("a last claim");
+    let end = edited.rfind("\n    ),").expect("its end") + "\n    ),".len();
+    edited.replace_range(start..end, "");
+    fs::write(&path, &edited).expect("write");
+    let loaded = open();
+    let ds = loaded.dataset.clone();
+    assert_eq!(ds.claims.len() + 1, kept.claims.len());
+    let now = loaded.provenance().expect("every claim from a file");
+    assert_ne!(now, from);
+    let opened = crosscheck::app::Opened::prepare(loaded);
+    let fresh = SearchIndex::build(&ds);
+    for w in ["zqxjfresh", "forces", "c00", "2024", "ин", "killed"] {
+        let f = memchr::memmem::Finder::new(w.as_bytes());
+        let (a, b) = (opened.index().claims.hits(&f), fresh.claims.hits(&f));
+        let found: Vec<usize> = (0..ds.claims.len())
+            .filter(|&i| opened.index().claims.has(i, &a))
+            .collect();
+        let expected: Vec<usize> = (0..ds.claims.len())
+            .filter(|&i| fresh.claims.has(i, &b))
+            .collect();
+        assert_eq!(found, expected, "{w}");
+        if w == "zqxjfresh" {
+            assert_eq!(found.len(), 1);
+        }
+    }
+    // Kept again, now for the files as they are.
+    assert_eq!(cache.get_words(key).expect("kept").from, now);
+    // Not for another program.
     assert!(cache.get_words(key ^ 1).is_none());
     // Garbage: not used.
     let path = walk_files(&base)

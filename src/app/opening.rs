@@ -31,18 +31,27 @@ pub struct Opened {
 }
 
 impl Opened {
+    /// The search index built for the dataset.
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
     /// Validates and indexes a loaded dataset (on the loading thread). Public for the
     /// benchmarks, which time opening as the window does it.
     pub fn prepare(loaded: Loaded) -> Opened {
         let ds = &loaded.dataset;
         let (index, (counts, findings)) = rayon::join(
             || {
-                // The words of claims and events as kept for these very files, if they are.
-                let key = loaded.cache.as_ref().zip(loaded.derived_key());
+                // The words of claims and events as this program kept them, taken for the
+                // files unchanged since; kept again when any were not.
+                let Some(from) = loaded.provenance() else {
+                    return SearchIndex::build(ds);
+                };
+                let key = loaded.cache.as_ref().zip(loaded.program_key());
                 let kept = key.and_then(|(cache, key)| cache.get_words(key));
-                let (index, reused) = SearchIndex::build_reusing(ds, kept);
-                if let (false, Some((cache, key))) = (reused, key) {
-                    cache.put_words(key, &index.kept_words());
+                let (index, all_taken) = SearchIndex::build_reusing(ds, kept, &from);
+                if let (false, Some((cache, key))) = (all_taken, key) {
+                    cache.put_words(key, &index.kept_words(&from));
                 }
                 index
             },

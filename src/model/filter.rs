@@ -111,12 +111,13 @@ pub struct SearchIndex {
 }
 
 /// The words of claims and events — what building the index spends its time on — as the
-/// parse cache keeps them between opens.
+/// parse cache keeps them between opens, with where their records came from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KeptWords {
     pub claims: Words,
     pub events: Words,
     pub event_titles: Words,
+    pub from: Provenance,
 }
 
 /// [`KeptWords`] borrowed from an index, to be written.
@@ -125,14 +126,53 @@ pub struct KeptWordsOf<'a> {
     claims: &'a Words,
     events: &'a Words,
     event_titles: &'a Words,
+    from: &'a Provenance,
 }
 
-impl KeptWords {
-    /// Whether they can be the words of `ds`'s claims and events.
-    pub fn fits(&self, ds: &Dataset) -> bool {
-        self.claims.fits(ds.claims.len())
-            && self.events.fits(ds.events.len())
-            && self.event_titles.fits(ds.events.len())
+/// Where a dataset's records came from, as far as their words care — told by the store,
+/// which knows the files: each run of claims read from one file as a key of that file's path
+/// and content, and how many claims it holds (a claim's words are its own); and one key of
+/// every other file together (an event's words also hold the names of its actors).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Provenance {
+    pub claim_files: Vec<(u64, usize)>,
+    pub others: u64,
+}
+
+impl Provenance {
+    /// Where each of the claims `first..first + records` of the dataset these came from is
+    /// now, in a dataset that came from `now`: `Some(where they start)` when they all come
+    /// from files unchanged since and have moved together, else `None`.
+    fn claims_moved(&self, now: &Provenance) -> impl Fn(usize, usize) -> Option<usize> {
+        let mut was = Vec::with_capacity(self.claim_files.len());
+        let mut at = 0;
+        for &(key, n) in &self.claim_files {
+            was.push((at, key, n));
+            at += n;
+        }
+        let mut is: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
+        let mut at = 0;
+        for &(key, n) in &now.claim_files {
+            is.insert(key, (at, n));
+            at += n;
+        }
+        move |first, records| {
+            let end = first + records;
+            let runs = &was[was.partition_point(|&(start, _, n)| start + n <= first)..];
+            let mut moved_to = None;
+            for &(start, key, n) in runs.iter().take_while(|&&(start, _, _)| start < end) {
+                let &(start_now, n_now) = is.get(&key)?;
+                if n_now != n {
+                    return None;
+                }
+                let to = (first + start_now).checked_sub(start)?;
+                if moved_to.is_some_and(|m| m != to) {
+                    return None;
+                }
+                moved_to = Some(to);
+            }
+            moved_to
+        }
     }
 }
 
@@ -223,25 +263,58 @@ impl SearchIndex {
     }
 
     pub fn build(ds: &Dataset) -> SearchIndex {
-        SearchIndex::build_reusing(ds, None).0
+        SearchIndex::build_reusing(ds, None, &Provenance::default()).0
     }
 
-    /// [`SearchIndex::build`], taking the words of claims and events from `kept` — most of
-    /// the time it takes at a million claims — when they fit the dataset's numbers of
-    /// records; also says whether they were taken. The caller vouches that they were made
-    /// from this very dataset (the parse cache keeps them for the same files read by the
-    /// same program).
-    pub fn build_reusing(ds: &Dataset, kept: Option<KeptWords>) -> (SearchIndex, bool) {
-        let kept = kept.filter(|k| k.fits(ds));
-        let reused = kept.is_some();
+    /// [`SearchIndex::build`], taking from `kept` — words of claims and events made from the
+    /// records `kept.from` tells of — what is still right for `ds`, whose records came from
+    /// `now`: the events' words when no file but claims' changed, and the claims' words of
+    /// every claim file unchanged (building the words is most of the time building the index
+    /// takes at a million claims; after a hand edit of one file, only that file's claims are
+    /// read again). Also says whether everything was taken (else what is kept is out of
+    /// date). The caller vouches that `kept` was made by this program (the parse cache keeps
+    /// it per program) and that `now` is where `ds` came from.
+    pub fn build_reusing(
+        ds: &Dataset,
+        kept: Option<KeptWords>,
+        now: &Provenance,
+    ) -> (SearchIndex, bool) {
         let columns = Columns::build(ds);
         let by_id = actors_by_id(ds);
-        let (claims, events, event_titles) = match kept {
-            Some(k) => (k.claims, k.events, k.event_titles),
+        let claim_words = |i: usize, s: &mut String| claim_text(ds, i, s);
+        let event_words = |i: usize, s: &mut String| event_text(ds, &by_id, i, s);
+        let title_words = |i: usize, s: &mut String| push(s, &ds.events[i].title);
+        let (claims, events, event_titles, all_taken) = match kept {
+            Some(k) => {
+                let events_same = k.from.others == now.others
+                    && k.events.fits(ds.events.len())
+                    && k.event_titles.fits(ds.events.len());
+                let claims_same =
+                    k.from.claim_files == now.claim_files && k.claims.fits(ds.claims.len());
+                let told: usize = k.from.claim_files.iter().map(|&(_, n)| n).sum();
+                let claims = if claims_same {
+                    k.claims
+                } else if told == k.claims.len() {
+                    let moved = k.from.claims_moved(now);
+                    Words::reusing(k.claims, ds.claims.len(), moved, claim_words)
+                } else {
+                    Words::build(ds.claims.len(), claim_words)
+                };
+                let (events, titles) = if events_same {
+                    (k.events, k.event_titles)
+                } else {
+                    (
+                        Words::build(ds.events.len(), event_words),
+                        Words::build(ds.events.len(), title_words),
+                    )
+                };
+                (claims, events, titles, claims_same && events_same)
+            }
             None => (
-                Words::build(ds.claims.len(), |i, s| claim_text(ds, i, s)),
-                Words::build(ds.events.len(), |i, s| event_text(ds, &by_id, i, s)),
-                Words::build(ds.events.len(), |i, s| push(s, &ds.events[i].title)),
+                Words::build(ds.claims.len(), claim_words),
+                Words::build(ds.events.len(), event_words),
+                Words::build(ds.events.len(), title_words),
+                false,
             ),
         };
         let mut index = SearchIndex {
@@ -254,16 +327,17 @@ impl SearchIndex {
             ..SearchIndex::default()
         };
         index.name_tables(ds);
-        (index, reused)
+        (index, all_taken)
     }
 
-    /// The words of claims and events, to keep (see [`SearchIndex::build_reusing`]); written
-    /// as [`KeptWords`] is read.
-    pub fn kept_words(&self) -> KeptWordsOf<'_> {
+    /// The words of claims and events, to keep with where their records came from (see
+    /// [`SearchIndex::build_reusing`]); written as [`KeptWords`] is read.
+    pub fn kept_words<'a>(&'a self, from: &'a Provenance) -> KeptWordsOf<'a> {
         KeptWordsOf {
             claims: &self.claims,
             events: &self.events,
             event_titles: &self.event_titles,
+            from,
         }
     }
 
@@ -724,38 +798,66 @@ mod tests {
     }
 
     /// The words of claims and events written as the parse cache writes them and read back
-    /// are those built; an index built from them finds what a new one finds; words of
-    /// another dataset (other numbers of records) are not used.
+    /// are those built, and an index built from them finds what a new one finds; after one
+    /// "file" of claims changed (and another file of events), what is taken from them still
+    /// finds exactly what a new index finds.
     #[test]
-    fn kept_words_read_back_as_built_and_words_that_do_not_fit_are_not_used() {
+    fn kept_words_read_back_as_built_and_only_what_is_still_right_is_taken() {
         let ds = crate::synth::generate(crate::synth::Size {
             events: 300,
-            claims: 9_000,
+            claims: 13_000,
             seed: 5,
         });
+        // Four files: three of a chunk's size (4,096 claims) each, and the rest.
+        let from = Provenance {
+            claim_files: vec![(100, 4_096), (101, 4_096), (102, 4_096), (103, 712)],
+            others: 1,
+        };
         let index = SearchIndex::build(&ds);
-        let bytes = rmp_serde::to_vec(&index.kept_words()).expect("encode");
+        let bytes = rmp_serde::to_vec(&index.kept_words(&from)).expect("encode");
         let kept: KeptWords = rmp_serde::from_slice(&bytes).expect("decode");
-        assert!(kept.fits(&ds));
         assert_eq!(kept.claims, index.claims);
         assert_eq!(kept.events, index.events);
         assert_eq!(kept.event_titles, index.event_titles);
-        let (reused, taken) = SearchIndex::build_reusing(&ds, Some(kept.clone()));
-        assert!(taken);
-        for w in ["forces", "c000", "2024", "zqxj", "ин"] {
-            let f = Finder::new(w.as_bytes()).into_owned();
-            let (a, b) = (index.claims.hits(&f), reused.claims.hits(&f));
-            assert!(
-                (0..ds.claims.len()).all(|i| index.claims.has(i, &a) == reused.claims.has(i, &b))
-            );
-        }
-        // Another dataset: one claim fewer. Its index is built, not taken from `kept`.
+        assert_eq!(kept.from, from);
+        let same = |a: &SearchIndex, b: &SearchIndex, ds: &Dataset, words: &[&str]| {
+            for w in words {
+                let f = Finder::new(w.as_bytes()).into_owned();
+                let (ha, hb) = (a.claims.hits(&f), b.claims.hits(&f));
+                let claims =
+                    (0..ds.claims.len()).all(|i| a.claims.has(i, &ha) == b.claims.has(i, &hb));
+                let (ea, eb) = (a.events.hits(&f), b.events.hits(&f));
+                let events =
+                    (0..ds.events.len()).all(|i| a.events.has(i, &ea) == b.events.has(i, &eb));
+                assert!(claims && events, "{w}");
+            }
+        };
+        let words = ["forces", "c000", "c0038", "2024", "zqxj", "ин", "fresh"];
+        let (taken, all) = SearchIndex::build_reusing(&ds, Some(kept.clone()), &from);
+        assert!(all);
+        same(&index, &taken, &ds, &words);
+
+        // The second file edited: a claim gone, others with new notes; the claims after it
+        // move back by one. And an event's title changed (another file than claims').
         let mut other = ds.clone();
-        other.claims.pop();
-        assert!(!kept.fits(&other));
-        let (built, taken) = SearchIndex::build_reusing(&other, Some(kept.clone()));
-        assert!(!taken);
-        assert_eq!(built.claims, SearchIndex::build(&other).claims);
+        other.claims.remove(5_000);
+        for c in &mut other.claims[4_096..4_106] {
+            c.notes = "fresh words".into();
+        }
+        other.events[7].title = "a zqxj title".into();
+        let mut now = from.clone();
+        now.claim_files[1] = (999, 4_095);
+        now.others = 2;
+        let fresh = SearchIndex::build(&other);
+        let (built, all) = SearchIndex::build_reusing(&other, Some(kept.clone()), &now);
+        assert!(!all);
+        same(&fresh, &built, &other, &words);
+        // Claims kept from a file said to be unchanged but not where they were (a lying
+        // count) are not taken.
+        let mut wrong = kept.clone();
+        wrong.from.claim_files[3].1 = 713;
+        let (built, _) = SearchIndex::build_reusing(&other, Some(wrong), &now);
+        same(&fresh, &built, &other, &words);
     }
 
     #[test]

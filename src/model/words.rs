@@ -349,6 +349,58 @@ impl Words {
         }
     }
 
+    /// The words of `n` records, taking the chunks of `old` that are still right: `moved`
+    /// says, for an old chunk's first record and number of records, where those very records
+    /// now start — `None` when any of them changed or is gone. The records no kept chunk
+    /// covers are built anew, `write` appending record `i`'s text as they now stand. `old` is
+    /// checked to be whole first (it may come from a cache); if it is not, all is built.
+    pub fn reusing(
+        old: Words,
+        n: usize,
+        moved: impl Fn(usize, usize) -> Option<usize>,
+        write: impl Fn(usize, &mut String) + Sync,
+    ) -> Words {
+        if !old.fits(old.len) {
+            return Words::build_in(old.size.max(1), n, write);
+        }
+        let size = old.size;
+        let mut kept = Vec::new();
+        // Records before this are covered: kept chunks must follow each other.
+        let mut covered = 0;
+        for mut c in old.chunks {
+            let Some(first) = moved(c.first, c.records) else {
+                continue;
+            };
+            if first >= covered && first + c.records <= n {
+                c.first = first;
+                covered = first + c.records;
+                kept.push(c);
+            }
+        }
+        // What no kept chunk covers, in chunks of at most `size` records, built in parallel.
+        let mut gaps = Vec::new();
+        let mut at = 0;
+        for (start, records) in kept.iter().map(|c| (c.first, c.records)).chain([(n, 0)]) {
+            while at < start {
+                let end = (at + size).min(start);
+                gaps.push(at..end);
+                at = end;
+            }
+            at = start + records;
+        }
+        let built: Vec<Chunk> = gaps
+            .into_par_iter()
+            .map(|ids| Chunk::build(ids, &write))
+            .collect();
+        let mut chunks: Vec<Chunk> = kept.into_iter().chain(built).collect();
+        chunks.sort_unstable_by_key(|c| c.first);
+        Words {
+            chunks,
+            len: n,
+            size,
+        }
+    }
+
     /// Whether these words can be those of `records` records: the chunks follow each other
     /// from the first record to the last, and each one's lists stay inside it. Words read
     /// back from a cache are used only when this holds (a search never reads out of bounds
@@ -563,6 +615,52 @@ mod tests {
         let f = Finder::new(word.to_lowercase().as_bytes()).into_owned();
         let h = w.hits(&f);
         (0..w.len()).filter(|&i| w.has(i, &h)).collect()
+    }
+
+    #[test]
+    fn words_kept_around_changed_records_find_what_words_built_anew_find() {
+        let old_texts: Vec<String> = (0..40)
+            .map(|i| format!("rec{i} common w{}", i % 7))
+            .collect();
+        let old = Words::build_in(4, 40, |i, s| s.push_str(&old_texts[i]));
+        // Records 10 to 13 replaced by six others: those after them move on by two.
+        let mut texts = old_texts[..10].to_vec();
+        texts.extend((0..6).map(|k| format!("fresh{k} common")));
+        texts.extend(old_texts[14..].iter().cloned());
+        let moved = |first: usize, records: usize| {
+            if first + records <= 10 {
+                Some(first)
+            } else if first >= 14 {
+                Some(first + 2)
+            } else {
+                None
+            }
+        };
+        let write = |i: usize, s: &mut String| s.push_str(&texts[i]);
+        let fresh = Words::build_in(4, texts.len(), write);
+        let kept = Words::reusing(old.clone(), texts.len(), moved, write);
+        let nothing_kept = Words::reusing(old.clone(), texts.len(), |_, _| None, write);
+        assert!(kept.fits(texts.len()) && nothing_kept.fits(texts.len()));
+        for word in [
+            "common", "fresh", "fresh3", "rec9", "rec13", "rec14", "rec39", "w3", "rec1", "gone",
+        ] {
+            assert_eq!(found(&kept, word), found(&fresh, word), "{word}");
+            assert_eq!(found(&nothing_kept, word), found(&fresh, word), "{word}");
+        }
+        // Eight of the ten chunks taken as they were (the two around the change built).
+        let taken = kept
+            .chunks
+            .iter()
+            .filter(|c| old.chunks.iter().any(|o| o.vocab == c.vocab))
+            .count();
+        assert_eq!(taken, 8);
+        // Damaged kept words are not taken at all.
+        let mut damaged = old.clone();
+        damaged.chunks[3].first += 1;
+        let rebuilt = Words::reusing(damaged, texts.len(), |f, _| Some(f), write);
+        assert!(rebuilt.fits(texts.len()));
+        assert_eq!(found(&rebuilt, "fresh3"), found(&fresh, "fresh3"));
+        assert_eq!(found(&rebuilt, "rec39"), found(&fresh, "rec39"));
     }
 
     #[test]

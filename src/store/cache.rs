@@ -21,11 +21,13 @@
 //! not a count. Each record's line and column (its `Origin`, never serialized) are kept
 //! beside it.
 //!
-//! Beside the entries, what was derived from the dataset as last opened — the checks'
-//! findings ([`Cache::get_checks`]) and the words of the claims and events the search looks in
-//! ([`Cache::get_words`]): used only for the very same files (every path and content hash)
-//! read by the very same program (its version, and its executable's size and modification
-//! time — another build may derive differently); anything else, and they are derived again.
+//! Beside the entries, what was derived from the dataset as last opened by the very same
+//! program (its version, and its executable's size and modification time — another build
+//! may derive differently): the checks' findings ([`Cache::get_checks`]), used only for the
+//! very same files (every path and content hash), else found again; and the words of the
+//! claims and events the search looks in ([`Cache::get_words`]), with where their records
+//! came from, so that the words of the claims of files unchanged since are taken and the
+//! rest built (`SearchIndex::build_reusing`).
 
 use std::path::{Path, PathBuf};
 
@@ -348,13 +350,13 @@ impl Cache {
         self.put_derived(CHECKS, key, &kept);
     }
 
-    /// The search's words of claims and events kept for `key`, if they are whole: the caller
-    /// checks they fit the dataset ([`KeptWords::fits`]).
+    /// The search's words of claims and events kept by the program `key`, if they decode: the
+    /// caller takes what still fits the dataset (`SearchIndex::build_reusing`).
     pub fn get_words(&self, key: u64) -> Option<KeptWords> {
         self.get_derived(WORDS, key)
     }
 
-    /// Keeps the search's words of claims and events for `key`.
+    /// Keeps the search's words of claims and events for the program `key`.
     pub fn put_words(&self, key: u64, words: &KeptWordsOf<'_>) {
         self.put_derived(WORDS, key, words);
     }

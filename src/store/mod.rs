@@ -32,6 +32,7 @@ use serde::de::DeserializeOwned;
 
 use crate::model::edit::AnyRecord;
 use crate::model::export::{CLAIMS_CSV_HEADER, claim_row};
+use crate::model::filter::Provenance;
 use crate::model::merge::{Conflict, Keyed, RecordConflict};
 use crate::model::validate::validate;
 use crate::model::{
@@ -190,7 +191,8 @@ pub struct Loaded {
     /// Problems found while reading (files that do not parse, stray files).
     pub load_findings: Vec<Finding>,
     /// The parse cache it was read through, which also keeps what is derived from the files
-    /// (the checks' findings, the search's words: see [`Loaded::derived_key`]).
+    /// (the checks' findings, the search's words: see [`Loaded::derived_key`] and
+    /// [`Loaded::provenance`]).
     pub cache: Option<cache::Cache>,
 }
 
@@ -218,12 +220,24 @@ impl Loaded {
         found
     }
 
-    /// What the checks' findings and the search's words depend on, hashed: every file's path,
-    /// role and content hash, whether the manifest was read, and the program (its version, its
-    /// executable's size and modification time: another build may derive differently). `None`
-    /// when a file has no hash or the executable cannot be looked at: they are derived then.
+    /// What the checks' findings depend on, hashed: every file's path, role and content hash,
+    /// whether the manifest was read, and the program ([`Loaded::program_key`]). `None` when a
+    /// file has no hash or the executable cannot be looked at: they are found again then.
     pub fn derived_key(&self) -> Option<u64> {
-        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        self.program_key()?.hash(&mut h);
+        self.store.manifest_loaded().hash(&mut h);
+        for f in &self.store.files {
+            f.rel.hash(&mut h);
+            f.role.hash(&mut h);
+            f.disk_hash?.hash(&mut h);
+        }
+        Some(h.finish())
+    }
+
+    /// The program, hashed: its version, and its executable's size and modification time
+    /// (another build may derive differently). `None` when the executable cannot be looked at.
+    pub fn program_key(&self) -> Option<u64> {
         // Looked at once: a build put in place while this one runs is not taken for it.
         static EXE: std::sync::LazyLock<Option<(u64, std::time::SystemTime)>> =
             std::sync::LazyLock::new(|| {
@@ -234,13 +248,42 @@ impl Loaded {
         let mut h = rustc_hash::FxHasher::default();
         env!("CARGO_PKG_VERSION").hash(&mut h);
         exe.hash(&mut h);
+        Some(h.finish())
+    }
+
+    /// Where the dataset's records came from, for the search's kept words: each run of
+    /// claims read from one file (its path and content hash, hashed) and how many, and the
+    /// other files together. `None` when a claim or a file cannot be placed (a record not
+    /// read from a file, a file with no hash): the words are then built and not kept.
+    pub fn provenance(&self) -> Option<Provenance> {
+        let mut claim_files: Vec<(u64, usize)> = Vec::new();
+        let mut last = None;
+        for c in &self.dataset.claims {
+            let file = c.origin?.file;
+            if last == Some(file) {
+                claim_files.last_mut()?.1 += 1;
+                continue;
+            }
+            let f = self.store.files.get(usize::try_from(file).ok()?)?;
+            let mut h = rustc_hash::FxHasher::default();
+            f.rel.hash(&mut h);
+            f.disk_hash?.hash(&mut h);
+            claim_files.push((h.finish(), 1));
+            last = Some(file);
+        }
+        let mut h = rustc_hash::FxHasher::default();
         self.store.manifest_loaded().hash(&mut h);
         for f in &self.store.files {
-            f.rel.hash(&mut h);
-            f.role.hash(&mut h);
-            f.disk_hash?.hash(&mut h);
+            if f.role != FileRole::Records(Kind::Claim) {
+                f.rel.hash(&mut h);
+                f.role.hash(&mut h);
+                f.disk_hash?.hash(&mut h);
+            }
         }
-        Some(h.finish())
+        Some(Provenance {
+            claim_files,
+            others: h.finish(),
+        })
     }
 }
 
