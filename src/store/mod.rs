@@ -1679,6 +1679,52 @@ mod tests {
         plain
     }
 
+    /// The reading threads hand files on in file order whatever order they finish in, and
+    /// stop reading once told to.
+    #[test]
+    fn files_read_on_several_threads_come_in_file_order_and_a_cancel_stops_the_reading() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("ds");
+        let ds = crate::synth::generate(crate::synth::Size {
+            events: 300,
+            claims: 4_000,
+            seed: 9,
+        });
+        create_with(&root, ds).expect("write");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("pool");
+        let loaded = pool
+            .install(|| Store::load_cached(&root, &Progress::default(), None))
+            .expect("load");
+        let files: Vec<u32> = loaded
+            .dataset
+            .claims
+            .iter()
+            .map(|c| c.origin.expect("read from a file").file)
+            .collect();
+        assert!(
+            files.windows(2).all(|w| w[0] <= w[1]),
+            "claims out of file order"
+        );
+        assert!(
+            files.last() > files.first(),
+            "one file only: nothing to order"
+        );
+        assert_eq!(loaded.dataset, Store::load(&root).expect("load").dataset);
+
+        let cancelled = Progress::default();
+        cancelled.cancel.store(true, Ordering::Relaxed);
+        let out = pool.install(|| Store::load_cached(&root, &cancelled, None));
+        assert!(matches!(out, Err(StoreError::Cancelled)));
+        assert_eq!(
+            cancelled.done.load(Ordering::Relaxed),
+            0,
+            "files read after the cancel"
+        );
+    }
+
     #[test]
     fn a_file_and_its_crlf_checkout_hash_alike_and_other_bytes_do_not() {
         let mut rng = fastrand::Rng::with_seed(7);
