@@ -4,9 +4,11 @@
 //! a million claims (filtering by claimant or metric, building plot series, the legend)
 //! compare integers here instead of following each claim's strings through memory.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::record::Name;
+use super::sym::Sym;
 use super::{Claim, Dataset, Rank};
 
 /// The claims' columns. Indices are those of `Dataset::claims`.
@@ -38,9 +40,11 @@ pub struct Columns {
 /// No relay.
 pub const NONE: u32 = u32::MAX;
 
-fn intern<'a>(table: &mut FxHashMap<&'a str, u32>, names: &mut Vec<String>, name: &'a str) -> u32 {
-    *table.entry(name).or_insert_with(|| {
-        names.push(name.to_string());
+/// The number of `name` among `names`, added when new; `table` finds it by the name's key
+/// (names are interned: no text is hashed or compared per claim).
+fn intern(table: &mut FxHashMap<usize, u32>, names: &mut Vec<String>, name: Sym) -> u32 {
+    *table.entry(name.key()).or_insert_with(|| {
+        names.push(name.as_str().to_owned());
         u32::try_from(names.len() - 1).unwrap_or(NONE)
     })
 }
@@ -62,33 +66,38 @@ impl Columns {
             claimant: Vec::with_capacity(n),
             via: Vec::with_capacity(n),
             subject: Vec::with_capacity(n),
-            event: Vec::with_capacity(n),
             deprecated: Vec::with_capacity(n),
             ..Columns::default()
         };
-        let events = event_positions(ds);
-        let mut metrics: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut claimants: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut metrics = FxHashMap::default();
+        let mut claimants = FxHashMap::default();
+        // In claim order: names are numbered as first seen.
         for claim in &ds.claims {
             c.metric
-                .push(intern(&mut metrics, &mut c.metrics, &claim.metric));
+                .push(intern(&mut metrics, &mut c.metrics, claim.metric));
             c.claimant
-                .push(intern(&mut claimants, &mut c.claimants, &claim.claimant));
-            c.via.push(match &claim.via {
+                .push(intern(&mut claimants, &mut c.claimants, claim.claimant));
+            c.via.push(match claim.via {
                 Some(v) => intern(&mut claimants, &mut c.claimants, v),
                 None => NONE,
             });
             c.subject
-                .push(intern(&mut claimants, &mut c.claimants, &claim.subject));
+                .push(intern(&mut claimants, &mut c.claimants, claim.subject));
             c.deprecated.push(claim.rank == Rank::Deprecated);
-            c.event.push(
+        }
+        // Events are found by their id's text: on all cores.
+        let events = event_positions(ds);
+        c.event = ds
+            .claims
+            .par_iter()
+            .map(|claim| {
                 claim
                     .event
                     .as_deref()
                     .and_then(|e| events.get(e).copied())
-                    .unwrap_or(NONE),
-            );
-        }
+                    .unwrap_or(NONE)
+            })
+            .collect();
         for t in ds.claims.iter().filter_map(|x| x.supersedes.as_ref()) {
             *c.targets.entry(Name::from(&**t)).or_default() += 1;
         }
@@ -96,7 +105,7 @@ impl Columns {
             vec![false; n]
         } else {
             ds.claims
-                .iter()
+                .par_iter()
                 .map(|x| c.targets.contains_key(x.id.as_str()))
                 .collect()
         };

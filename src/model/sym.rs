@@ -71,6 +71,12 @@ impl Sym {
     pub fn as_str(&self) -> &'static str {
         self.0
     }
+
+    /// A number equal for equal names and different for different ones (where its one copy
+    /// lives): for maps that key names without hashing and comparing their text.
+    pub fn key(&self) -> usize {
+        std::ptr::from_ref(self.0).addr()
+    }
 }
 
 impl Default for Sym {
@@ -265,9 +271,7 @@ impl Serialize for Sym {
         let number = BOOK.with_borrow_mut(|book| match book {
             Book::Writing { numbers, names } => {
                 let next = u32::try_from(names.len()).ok()?;
-                let n = *numbers
-                    .entry(std::ptr::from_ref(self.0).addr())
-                    .or_insert(next);
+                let n = *numbers.entry(self.key()).or_insert(next);
                 if n == next {
                     names.push(*self);
                 }

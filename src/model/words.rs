@@ -53,6 +53,8 @@ struct Chunk {
     /// The records (numbered within the chunk) that have each word, word after word, each
     /// list in ascending order written as the gaps between its numbers, a byte for a gap
     /// under 128 (see [`Postings`]): most words are common, so most gaps take one byte.
+    /// Kept as one block of bytes (`serde_bytes`), not a list of numbers to read one by one.
+    #[serde(with = "serde_bytes")]
     posts: Vec<u8>,
     /// Where each word's records end in `posts` (in bytes).
     post_ends: Vec<u32>,
