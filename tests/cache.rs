@@ -329,6 +329,42 @@ fn stale_truncated_garbage_and_foreign_entries_are_ignored() {
     }
 }
 
+/// A file that was cached and then got a comment (files with comments are not cached: a
+/// cache hit would not report them) loses its entry, instead of keeping a stale one that
+/// every open would read and find stale again.
+#[test]
+fn a_file_no_longer_cached_loses_its_stale_entry() {
+    let (tmp, dir) = generated(13);
+    let cache = Cache::for_dataset(&tmp.path().join("cache"), &dir);
+    cached(&dir, &cache);
+    let files = record_files(&dir);
+    let claims = files
+        .iter()
+        .find(|r| r.starts_with("claims"))
+        .expect("a claim file");
+    assert!(cache.has_entry(claims));
+    let path = dir.join(claims);
+    let text = fs::read_to_string(&path).expect("read");
+    let (first, rest) = text.split_once('\n').expect("lines");
+    fs::write(
+        &path,
+        format!("{first}\n// checked against the report\n{rest}"),
+    )
+    .expect("write");
+    for _ in 0..2 {
+        let loaded = Store::load_cached(&dir, &Progress::default(), Some(&cache)).expect("load");
+        assert_eq!(loaded.dataset, fresh(&dir));
+        assert!(!cache.has_entry(claims), "a stale entry kept");
+        assert!(
+            loaded
+                .load_findings
+                .iter()
+                .any(|f| f.message.contains("comment")),
+            "the comment is still reported"
+        );
+    }
+}
+
 #[test]
 fn caches_of_datasets_not_opened_for_a_month_are_removed_and_nothing_else_is() {
     use crosscheck::store::cache::{LAST_USED, UNUSED_FOR};

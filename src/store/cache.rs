@@ -227,6 +227,12 @@ impl Cache {
         self.entry_path(rel).is_file()
     }
 
+    /// Removes the entry for file `rel`, if any (failing is harmless: at worst it is read
+    /// and found stale again).
+    pub fn forget(&self, rel: &Path) {
+        std::fs::remove_file(self.entry_path(rel)).ok();
+    }
+
     /// The records of file `rel` (number `file` of the store's table) as cached for these
     /// bytes, with their positions; `None` when there is no entry fit to use.
     pub fn get<R: DeserializeOwned + Record>(

@@ -523,6 +523,9 @@ fn parse_file(
             };
             return (info, Ok((p, Vec::new())));
         }
+        // Stale (or foreign): removed, so that a file that is no longer cached (it now has
+        // comments or conflicts) is not hashed twice on every open.
+        c.forget(rel);
     }
     with_file_read(&FILE_BYTES, &path, |bytes| {
         parse_bytes(bytes, rel, role, file, cache)
