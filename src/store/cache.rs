@@ -289,21 +289,22 @@ impl Cache {
             .iter()
             .map(|r| r.origin().map_or((0, 0), |o| (o.line, o.col)))
             .collect();
-        // An entry is about half its file's size: reserved once, not grown by copying.
-        let mut out = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + MAGIC.len());
-        out.extend_from_slice(MAGIC);
-        // The header by name, then the names the records use, their count, the records by
-        // position (every field written: see `model::skip`) naming names by number, and
-        // their places in the file.
-        let (body, names) = sym::numbered_writing(|| {
-            crate::model::skip::with_all_fields(|| rmp_serde::to_vec(records))
+        // The records by position (every field written: see `model::skip`), naming names by
+        // number. An entry is about half its file's size: reserved once, not grown by copying.
+        let mut body = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        let (written, names) = sym::numbered_writing(|| {
+            crate::model::skip::with_all_fields(|| rmp_serde::encode::write(&mut body, records))
         });
         let names: Vec<&str> = names.iter().map(Sym::as_str).collect();
+        // The header by name, then the names the records use, their count, the records, and
+        // their places in the file.
+        let mut out = Vec::with_capacity(MAGIC.len() + body.len() + 8 * at.len() + (64 << 10));
+        out.extend_from_slice(MAGIC);
         let encoded =
             rmp_serde::encode::write_named(&mut out, &Cache::header(rel, R::KIND, size, hash))
                 .and_then(|()| rmp_serde::encode::write(&mut out, &names))
                 .and_then(|()| rmp_serde::encode::write(&mut out, &records.len()))
-                .and_then(|()| body.map(|body| out.extend_from_slice(&body)))
+                .and_then(|()| written.map(|()| out.extend_from_slice(&body)))
                 .and_then(|()| rmp_serde::encode::write(&mut out, &at));
         if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
             write_unsynced(&self.dir, &self.entry_path(rel), &out).ok();

@@ -226,13 +226,20 @@ impl Loaded {
     pub fn derived_key(&self) -> Option<u64> {
         let mut h = rustc_hash::FxHasher::default();
         self.program_key()?.hash(&mut h);
-        self.store.manifest_loaded().hash(&mut h);
-        for f in &self.store.files {
-            f.rel.hash(&mut h);
-            f.role.hash(&mut h);
-            f.disk_hash?.hash(&mut h);
-        }
+        self.hash_files(&mut h, |_| true)?;
         Some(h.finish())
+    }
+
+    /// Hashes into `h` whether the manifest was read, and the path, role and content hash of
+    /// every file `which` takes; `None` when one of them has no hash.
+    fn hash_files(&self, h: &mut impl Hasher, which: impl Fn(&FileEntry) -> bool) -> Option<()> {
+        self.store.manifest_loaded().hash(h);
+        for f in self.store.files.iter().filter(|f| which(f)) {
+            f.rel.hash(h);
+            f.role.hash(h);
+            f.disk_hash?.hash(h);
+        }
+        Some(())
     }
 
     /// The program, hashed: its version, and its executable's size and modification time
@@ -272,14 +279,7 @@ impl Loaded {
             last = Some(file);
         }
         let mut h = rustc_hash::FxHasher::default();
-        self.store.manifest_loaded().hash(&mut h);
-        for f in &self.store.files {
-            if f.role != FileRole::Records(Kind::Claim) {
-                f.rel.hash(&mut h);
-                f.role.hash(&mut h);
-                f.disk_hash?.hash(&mut h);
-            }
-        }
+        self.hash_files(&mut h, |f| f.role != FileRole::Records(Kind::Claim))?;
         Some(Provenance {
             claim_files,
             others: h.finish(),
@@ -373,25 +373,31 @@ impl ContentHasher {
     }
 }
 
-/// The size and [`hash`] of the file at `path`, read a little at a time: no buffer as large
-/// as the file, and what is read is hashed while it is still in the processor's cache.
+/// The size and [`hash`] of the file at `path`, read a little at a time (into the buffer this
+/// thread keeps for the files it reads): what is read is hashed while it is still in the
+/// processor's cache.
 fn hash_file(path: &Path) -> io::Result<(u64, u64)> {
     use std::io::Read as _;
     let mut file = fs::File::open(path)?;
-    let mut buf = vec![0; 4 * HASH_BLOCK];
-    let mut h = ContentHasher::default();
-    let mut size = 0;
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        size += n as u64;
-        h.update(&buf[..n]);
-    }
-    Ok((size, h.finish()))
+    FILE_BYTES.with_borrow_mut(|buf| {
+        let piece = 4 * HASH_BLOCK;
+        if buf.len() < piece {
+            buf.resize(piece, 0);
+        }
+        let mut h = ContentHasher::default();
+        let mut size = 0;
+        loop {
+            let n = match file.read(&mut buf[..piece]) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            size += n as u64;
+            h.update(&buf[..n]);
+        }
+        Ok((size, h.finish()))
+    })
 }
 
 fn read_options() -> ron::Options {
