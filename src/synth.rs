@@ -475,7 +475,7 @@ pub fn generate(size: Size) -> Dataset {
             notes: if g.rng.bool() {
                 g.text(40, 200).into()
             } else {
-                Box::default()
+                crate::model::packed::Packed::default()
             },
             origin: None,
         };

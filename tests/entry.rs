@@ -270,7 +270,7 @@ fn a_claim_with_a_new_claimant_and_a_new_source_is_entered_from_the_keyboard_in_
         "North Korean troops suffer heavy losses in Kursk"
     );
     assert_eq!(
-        &*claim.sources[0].quote,
+        claim.sources[0].quote.text(),
         "At least 100 North Korean soldiers have been killed"
     );
     assert!(

@@ -140,9 +140,10 @@ fn an_acled_export_becomes_events_and_claims_by_acled() {
     assert_eq!(c.refers_to.as_ref().map(|d| d.text()), Some("2024-08-10"));
     assert_eq!(c.event.as_deref(), Some("acled-rus45001"));
     assert_eq!(c.sources[0].source, "acled-data");
-    assert_eq!(&*c.sources[0].locator, "RUS45001");
+    assert_eq!(c.sources[0].locator(), "RUS45001");
     assert!(
         c.notes
+            .text()
             .contains("Ministry of Defence of Russia; Ukrainska Pravda")
     );
 
@@ -347,6 +348,7 @@ fn a_ged_export_becomes_a_range_claim_by_ucdp_with_its_parts() {
     assert!(
         total
             .notes
+            .text()
             .contains("Original source: Ministry of Defence of Russia")
     );
     for (part, n) in [("a", 20), ("b", 15), ("civilians", 3), ("unknown", 0)] {
@@ -492,7 +494,7 @@ fn a_sheet_with_its_own_headers_is_mapped_and_names_are_matched_to_actors() {
     let nis: Vec<&Claim> = after
         .claims
         .iter()
-        .filter(|c| c.notes.contains("NIS says"))
+        .filter(|c| c.notes.text().contains("NIS says"))
         .collect();
     assert_eq!(nis.len(), 1);
     // The Hangul alias and the name found the sample's actors.
@@ -520,7 +522,7 @@ fn a_sheet_saved_with_semicolons_is_read_too() {
         after
             .claims
             .iter()
-            .any(|c| &*c.notes == "one; two" && c.value.best() == Some(12))
+            .any(|c| c.notes.text() == "one; two" && c.value.best() == Some(12))
     );
 }
 

@@ -169,7 +169,7 @@ fn unsaved_edits_of_a_killed_window_are_offered_and_restored_exactly() {
     let claims = &app.doc.as_ref().expect("doc").dataset.claims;
     let get = |id: &str| claims.iter().find(|c| c.id == id);
     assert_eq!(
-        &*get(NOTED).expect("noted").notes,
+        get(NOTED).expect("noted").notes.text(),
         "typed just before the crash"
     );
     assert_eq!(

@@ -108,7 +108,7 @@ fn a_citations_quote_translation_and_locator_are_typed_into_deleted_from_and_und
     let mut h = open(&ds, (1600.0, 1000.0));
     select_jcs_claim(&mut h);
     let id = "jcs-2024-12-23-killed-or-wounded";
-    let quote = claim(h.state(), id).sources[0].quote.clone();
+    let quote = claim(h.state(), id).sources[0].quote.text().into_owned();
     // The citation's fields are multiline; the cursor goes to the end of what they hold.
     let type_into = |h: &mut Harness<'static, App>, label: &str, text: &str| {
         h.get_by_role_and_label(Role::MultilineTextInput, label)
@@ -128,7 +128,7 @@ fn a_citations_quote_translation_and_locator_are_typed_into_deleted_from_and_und
     type_into(&mut h, "Quote (1)", " [sic]");
     let c = &claim(h.state(), id).sources[0];
     assert_eq!(
-        (&*c.locator, &*c.translation, &*c.quote),
+        (c.locator(), c.translation(), &*c.quote.text()),
         ("p. 3", "about 1,100 (JCS)", &*format!("{quote} [sic]"))
     );
     // Undone one field at a time, back to the claim as it was read.
@@ -137,7 +137,10 @@ fn a_citations_quote_translation_and_locator_are_typed_into_deleted_from_and_und
         h.run();
     }
     let c = &claim(h.state(), id).sources[0];
-    assert_eq!((&*c.locator, &*c.translation, &*c.quote), ("", "", &*quote));
+    assert_eq!(
+        (c.locator(), c.translation(), &*c.quote.text()),
+        ("", "", &*quote)
+    );
     assert!(!h.state().is_dirty());
 }
 

@@ -17,8 +17,8 @@ use chrono::{Datelike, NaiveDate};
 use super::{Builder, Coverage, Importer, Row, region};
 use crate::model::edit::AnyRecord;
 use crate::model::{
-    ActorKind, Citation, Claim, DateText, Event, GeoPrecision, Place, Qualifier, Scope, Sym, Value,
-    ids,
+    ActorKind, Citation, CitationExtra, Claim, DateText, Event, GeoPrecision, Place, Qualifier,
+    Scope, Sym, Value, ids,
 };
 
 /// The source every ACLED claim cites.
@@ -242,7 +242,7 @@ impl Importer for Acled {
         event.tags = tags;
         let cite = Citation {
             source: SOURCE_ID.into(),
-            locator: acled_id.as_str().into(),
+            extra: CitationExtra::new("", acled_id.as_str()),
             ..Citation::default()
         };
         event.sources = vec![cite.clone()];

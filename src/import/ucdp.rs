@@ -15,8 +15,8 @@
 use super::{Builder, Coverage, Importer, Row, region};
 use crate::model::edit::AnyRecord;
 use crate::model::{
-    ActorKind, Citation, Claim, DateText, Event, GeoPrecision, Place, Qualifier, Scope, Source,
-    Sym, Value, ids,
+    ActorKind, Citation, CitationExtra, Claim, DateText, Event, GeoPrecision, Place, Qualifier,
+    Scope, Source, Sym, Value, ids,
 };
 
 /// The source every UCDP claim cites (the dataset itself).
@@ -228,7 +228,7 @@ impl Importer for Ucdp {
         };
         let cite = Citation {
             source: SOURCE_ID.into(),
-            locator: format!("id {ged_id}").into(),
+            extra: CitationExtra::new("", format!("id {ged_id}")),
             ..Citation::default()
         };
         let mut notes = format!("Side A: {side_a}. Side B: {side_b}.");

@@ -695,9 +695,9 @@ mod tests {
             )
             .expect("type");
         }
-        assert_eq!(&*d.claims[0].notes, "note");
+        assert_eq!(d.claims[0].notes.text(), "note");
         h.undo(&mut d).expect("undo");
-        assert_eq!(&*d.claims[0].notes, "");
+        assert_eq!(d.claims[0].notes.text(), "");
         assert_eq!(d.claims.len(), 1);
     }
 }

@@ -62,11 +62,11 @@ pub fn claim_row(ds: &Dataset, c: &Claim) -> Vec<String> {
         .map(|a| a.name.clone())
         .unwrap_or_default();
     let source_ids: Vec<&str> = c.sources.iter().map(|s| s.source.as_str()).collect();
-    let quotes: Vec<&str> = c
+    let quotes: Vec<std::borrow::Cow<'_, str>> = c
         .sources
         .iter()
-        .map(|s| &*s.quote)
-        .filter(|q| !q.is_empty())
+        .filter(|s| !s.quote.is_empty())
+        .map(|s| s.quote.text())
         .collect();
     vec![
         c.id.to_string(),

@@ -181,10 +181,10 @@ fn claim_text(ds: &Dataset, i: usize, s: &mut String) {
     let c = &ds.claims[i];
     push(s, &c.id);
     for cit in &c.sources {
-        push(s, &cit.quote);
-        push(s, &cit.translation);
+        push(s, &cit.quote.text());
+        push(s, cit.translation());
     }
-    push(s, &c.notes);
+    push(s, &c.notes.text());
     push(s, &c.value.stated());
 }
 
@@ -223,7 +223,7 @@ fn event_text(ds: &Dataset, actors: &ActorsById<'_>, i: usize, s: &mut String) {
         actor_names(actors, a, s);
     }
     for cit in &e.sources {
-        push(s, &cit.quote);
+        push(s, &cit.quote.text());
     }
     push(s, &e.notes);
 }
@@ -778,7 +778,7 @@ mod tests {
                 }
                 for s in &c.sources {
                     texts.push(s.quote.to_string());
-                    texts.push(s.translation.to_string());
+                    texts.push(s.translation().to_string());
                 }
                 if let Some(e) = c
                     .event

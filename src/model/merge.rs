@@ -547,7 +547,7 @@ mod tests {
         theirs.value = Figure::new(Qualifier::Approx, 300);
         let m = merge(&[base], &[ours], &[theirs]).expect("merge");
         assert!(m.conflicts.is_empty());
-        assert_eq!(&*m.records[0].notes, "from the briefing");
+        assert_eq!(m.records[0].notes.text(), "from the briefing");
         assert_eq!(m.records[0].value, Figure::new(Qualifier::Approx, 300));
     }
 
@@ -567,7 +567,7 @@ mod tests {
         let r = c.resolve(Side::Theirs).expect("record");
         // The conflicting field from theirs, the others merged.
         assert_eq!(r.value.best(), Some(4000));
-        assert_eq!(&*r.notes, "ours");
+        assert_eq!(r.notes.text(), "ours");
         assert_eq!(r.credibility, Some(2));
         let r = c
             .resolve_fields(&|f| {

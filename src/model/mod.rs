@@ -11,6 +11,7 @@ pub mod filter;
 pub mod ids;
 pub mod merge;
 pub mod order;
+pub mod packed;
 pub mod plot;
 pub mod record;
 pub mod rename;
@@ -23,8 +24,8 @@ pub mod words;
 
 pub use date::{DateError, DateText, Day, PartialDate};
 pub use record::{
-    Actor, ActorKind, Citation, Claim, Event, FORMAT_VERSION, GeoPrecision, Manifest, Method,
-    Metric, Origin, Place, Rank, RankReason, Reliability, Scope, Source, Term,
+    Actor, ActorKind, Citation, CitationExtra, Claim, Event, FORMAT_VERSION, GeoPrecision,
+    Manifest, Method, Metric, Origin, Place, Rank, RankReason, Reliability, Scope, Source, Term,
 };
 pub use sym::Sym;
 pub use validate::{Finding, Severity, Tally};

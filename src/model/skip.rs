@@ -56,8 +56,7 @@ mod tests {
         let c = Citation {
             source: "src01".into(),
             quote: "q".into(),
-            translation: "".into(),
-            locator: "".into(),
+            extra: None,
         };
         let plain = ron::to_string(&c).expect("ron");
         assert!(!plain.contains("locator"), "{plain}");

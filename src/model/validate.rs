@@ -709,10 +709,10 @@ fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
     for (field, problem) in c.value.unread() {
         cx.push_at(Severity::Error, k, id, at, field, problem);
     }
-    cx.text(k, id, at, "notes", &c.notes);
+    cx.text(k, id, at, "notes", &c.notes.text());
     for s in &c.sources {
-        cx.text(k, id, at, "quote", &s.quote);
-        cx.text(k, id, at, "translation", &s.translation);
+        cx.text(k, id, at, "quote", &s.quote.text());
+        cx.text(k, id, at, "translation", s.translation());
     }
     if c.rank == Rank::Deprecated && c.rank_reason.is_none() {
         cx.push(

@@ -4,7 +4,8 @@
 //! files, read by position: every field is written, empty or not (see `model::skip`), a
 //! valid date keeps its parsed bounds beside its text (binary encodings only), and the names
 //! (claimants, metrics, sources: `Sym`) are written once per entry and numbered in its
-//! records (see `sym::numbered_writing`).
+//! records (see `sym::numbered_writing`). Quotes are kept packed, as they are held
+//! (`model::packed`), and read back only with the table they were packed with.
 //!
 //! The folders of datasets not opened for [`UNUSED_FOR`] are removed when any dataset is
 //! opened (temporary clones, datasets moved or deleted): the cache does not grow forever.
@@ -51,7 +52,7 @@ pub const CACHE_DIR_VARIABLE: &str = "CROSSCHECK_CACHE_DIR";
 /// Starts every entry: not a cache entry of ours otherwise.
 const MAGIC: &[u8] = b"crosscheck parse cache\n";
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// Fewer bytes than a record takes in an entry (every field is written): a list is reserved
 /// for at most the entry's size over this. Were a record smaller, its list would only grow
@@ -134,6 +135,8 @@ const TEMPORARY: &str = ".tmp";
 struct Header {
     format: u32,
     version: String,
+    /// The table quotes are packed with (`packed::fingerprint`).
+    packing: u64,
     rel: String,
     kind: Kind,
     size: u64,
@@ -215,6 +218,7 @@ impl Cache {
         Header {
             format: FORMAT,
             version: env!("CARGO_PKG_VERSION").to_string(),
+            packing: crate::model::packed::fingerprint(),
             rel: rel.to_string_lossy().into_owned(),
             kind,
             size,

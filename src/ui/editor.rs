@@ -17,6 +17,7 @@ use super::actions::Action;
 use super::picker::{Entry, Picked, contains_folded, picker};
 use super::{Command, actor_color, readable};
 use crate::model::edit::{AnyRecord, Change, Edit, Target, record_at};
+use crate::model::packed::Packed;
 use crate::model::{
     Actor, ActorKind, Citation, Claim, Dataset, DateText, Event, Finding, GeoPrecision, Kind,
     Method, PartialDate, Place, Qualifier, Rank, RankReason, Reliability, Scope, Source, Sym,
@@ -980,15 +981,20 @@ impl Form<'_> {
                             }
                         }
                     });
+                    let Citation { quote, extra, .. } = &mut *c;
+                    let extra = extra.get_or_insert_default();
+                    let mut quote = PackedText::new(quote);
+                    let mut translation = BoxedText(&mut extra.translation);
+                    let mut locator = BoxedText(&mut extra.locator);
                     for (name, text, rows) in [
-                        ("Quote", &mut c.quote, 3),
-                        ("Translation", &mut c.translation, 1),
-                        ("Locator", &mut c.locator, 1),
+                        ("Quote", &mut quote as &mut dyn egui::TextBuffer, 3),
+                        ("Translation", &mut translation, 1),
+                        ("Locator", &mut locator, 1),
                     ] {
                         let ql = ui.label(RichText::new(format!("{name} ({})", i + 1)).small());
                         let r = ui
                             .add(
-                                egui::TextEdit::multiline(&mut BoxedText(text))
+                                egui::TextEdit::multiline(text)
                                     .desired_rows(rows)
                                     .desired_width(self.width - 30.0),
                             )
@@ -997,6 +1003,7 @@ impl Form<'_> {
                             self.changed = Some(field);
                         }
                     }
+                    c.tidy();
                     // Last, so that Tab goes from the source to its quote first.
                     if ui
                         .small_button(format!("Remove source {}", i + 1))
@@ -1273,9 +1280,8 @@ fn linked_claims(ui: &mut Ui, ds: &Dataset, event: &str, out: &mut Vec<Command>)
     }
 }
 
-/// A boxed text (a citation's quote, translation or locator, a claim's notes — boxed to keep
-/// a million records small) edited in place: each edit makes it a `String` and boxes it
-/// again.
+/// A boxed text (a citation's translation or locator — boxed to keep a million records
+/// small) edited in place: each edit makes it a `String` and boxes it again.
 struct BoxedText<'a>(&'a mut Box<str>);
 
 impl BoxedText<'_> {
@@ -1306,6 +1312,48 @@ impl egui::TextBuffer for BoxedText<'_> {
 
     fn type_id(&self) -> std::any::TypeId {
         std::any::TypeId::of::<BoxedText<'static>>()
+    }
+}
+
+/// A packed text (a citation's quote, a claim's notes) edited: unpacked while it is shown, packed again after
+/// each edit.
+struct PackedText<'a> {
+    packed: &'a mut Packed,
+    text: String,
+}
+
+impl<'a> PackedText<'a> {
+    fn new(packed: &'a mut Packed) -> Self {
+        let text = packed.text().into_owned();
+        PackedText { packed, text }
+    }
+
+    fn edit<R>(&mut self, f: impl FnOnce(&mut String) -> R) -> R {
+        let r = f(&mut self.text);
+        *self.packed = Packed::new(&self.text);
+        r
+    }
+}
+
+impl egui::TextBuffer for PackedText<'_> {
+    fn is_mutable(&self) -> bool {
+        true
+    }
+
+    fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    fn insert_text(&mut self, text: &str, char_index: egui::text::CharIndex) -> usize {
+        self.edit(|s| s.insert_text(text, char_index))
+    }
+
+    fn delete_char_range(&mut self, char_range: std::ops::Range<egui::text::CharIndex>) {
+        self.edit(|s| s.delete_char_range(char_range));
+    }
+
+    fn type_id(&self) -> std::any::TypeId {
+        std::any::TypeId::of::<PackedText<'static>>()
     }
 }
 
@@ -1520,7 +1568,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
             (Some(Method::NamedCount), "count of confirmed names"),
         ],
     );
-    f.multiline(ui, "Notes", "notes", &mut BoxedText(&mut c.notes));
+    f.multiline(ui, "Notes", "notes", &mut PackedText::new(&mut c.notes));
 }
 
 fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {

@@ -317,8 +317,9 @@ fn tooltip(ui: &mut Ui, ds: &Dataset, m: &Mark) {
             ui.label(format!("source: {outlet}"));
         }
         if !cit.quote.is_empty() {
-            let q: String = cit.quote.chars().take(160).collect();
-            let more = if cit.quote.chars().count() > 160 {
+            let quote = cit.quote.text();
+            let q: String = quote.chars().take(160).collect();
+            let more = if quote.chars().count() > 160 {
                 "…"
             } else {
                 ""
@@ -832,7 +833,7 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
                             c.stated_on.display()
                         ));
                         if !c.notes.is_empty() {
-                            ui.label(&c.notes);
+                            ui.label(c.notes.text());
                         }
                     }
                 });

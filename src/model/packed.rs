@@ -1,0 +1,272 @@
+//! [`Packed`]: a long text held compressed in memory — a citation's quote. A million claims
+//! quote over a million times, and their quotes are the largest part of a dataset in memory
+//! (about 260 MB of the generated million-claim dataset's 0.8 GB).
+//!
+//! The text is compressed with FSST (`fsst-rs`: a table of up to 255 common byte strings of
+//! up to 8 bytes, each written as one byte; any other byte escaped). FSST is made for short
+//! strings read one at a time: a quote is unpacked alone, at gigabytes a second. The table is
+//! trained once per process, deterministically, on the English news reports the sample
+//! dataset was built from ([`CORPUS`]); English quotes take about 55–60 % of their size. A
+//! text that packing would not make smaller (other scripts, very short texts) is kept as it
+//! is, so no text takes more room than before.
+//!
+//! Packing is a function of the text alone: two `Packed` are equal exactly when their texts
+//! are, and comparing them compares bytes. Every text packed is unpacked once and compared
+//! before it is kept packed, so a fault of the compressor can cost room, never a character.
+//!
+//! The files hold the plain text (a `Packed` is written and read as a string by text formats);
+//! the parse cache keeps the packed bytes (binary formats), read back only as far as they are
+//! well-formed for this table, whose fingerprint ([`fingerprint`]) the cache's entries carry.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What the table is trained on: English news reporting about the subject of the sample
+/// dataset (the seed reports under `shared/seed`).
+const CORPUS: &str = include_str!("packing_corpus.txt");
+
+/// The first byte of a non-empty `Packed`: the text follows as it is.
+const PLAIN: u8 = 0;
+/// The first byte of a non-empty `Packed`: FSST codes follow.
+const FSST: u8 = 1;
+/// The code that says "the next byte as it is".
+const ESCAPE: u8 = 255;
+
+struct Codec {
+    compressor: fsst::Compressor,
+    fingerprint: u64,
+}
+
+static CODEC: LazyLock<Codec> = LazyLock::new(|| {
+    let lines: Vec<&[u8]> = CORPUS
+        .split_inclusive(['.', '\n'])
+        .map(str::as_bytes)
+        .collect();
+    let compressor = fsst::Compressor::train(&lines);
+    let mut table = Vec::new();
+    for (symbol, len) in compressor
+        .symbol_table()
+        .iter()
+        .zip(compressor.symbol_lengths())
+    {
+        table.extend_from_slice(&symbol.to_u64().to_le_bytes());
+        table.push(*len);
+    }
+    Codec {
+        fingerprint: super::ids::fnv(&table),
+        compressor,
+    }
+});
+
+/// Names the table texts are packed with: a parse cache entry packed with another table (of
+/// another build of `fsst-rs`) is not read.
+pub fn fingerprint() -> u64 {
+    CODEC.fingerprint
+}
+
+/// A text, compressed when that makes it smaller. Sixteen bytes, like a `Box<str>`; an empty
+/// text allocates nothing.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Packed(Box<[u8]>);
+
+impl Packed {
+    pub fn new(text: &str) -> Packed {
+        if text.is_empty() {
+            return Packed::default();
+        }
+        let codec = &*CODEC;
+        let codes = codec.compressor.compress(text.as_bytes());
+        if codes.len() < text.len()
+            && codec.compressor.decompressor().decompress(&codes) == text.as_bytes()
+        {
+            let mut bytes = Vec::with_capacity(codes.len() + 1);
+            bytes.push(FSST);
+            bytes.extend_from_slice(&codes);
+            return Packed(bytes.into_boxed_slice());
+        }
+        let mut bytes = Vec::with_capacity(text.len() + 1);
+        bytes.push(PLAIN);
+        bytes.extend_from_slice(text.as_bytes());
+        Packed(bytes.into_boxed_slice())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The text (borrowed when it is kept as it is).
+    pub fn text(&self) -> Cow<'_, str> {
+        match self.0.split_first() {
+            None => Cow::Borrowed(""),
+            Some((&PLAIN, text)) => String::from_utf8_lossy(text),
+            Some((_, codes)) => {
+                let bytes = CODEC.compressor.decompressor().decompress(codes);
+                // Packed from a `str`, or read from a cache entry only when well-formed: not
+                // UTF-8 only if the cache's bytes were damaged in a way that keeps its shape.
+                match String::from_utf8(bytes) {
+                    Ok(text) => Cow::Owned(text),
+                    Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                }
+            }
+        }
+    }
+
+    /// Bytes a cache entry held, taken only when they are what [`Packed::new`] makes with this
+    /// table: a tag, then UTF-8 or codes that name symbols of the table, every escape followed
+    /// by its byte.
+    fn from_kept(bytes: &[u8]) -> Option<Packed> {
+        match bytes.split_first() {
+            None => Some(Packed::default()),
+            Some((&PLAIN, text)) if !text.is_empty() => {
+                std::str::from_utf8(text).ok()?;
+                Some(Packed(bytes.into()))
+            }
+            Some((&FSST, codes)) if !codes.is_empty() => {
+                let symbols = CODEC.compressor.n_symbols();
+                let mut i = 0;
+                while i < codes.len() {
+                    match codes[i] {
+                        ESCAPE if i + 1 < codes.len() => i += 2,
+                        c if usize::from(c) < symbols => i += 1,
+                        _ => return None,
+                    }
+                }
+                Some(Packed(bytes.into()))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for Packed {
+    fn from(text: &str) -> Packed {
+        Packed::new(text)
+    }
+}
+
+impl From<String> for Packed {
+    fn from(text: String) -> Packed {
+        Packed::new(&text)
+    }
+}
+
+impl fmt::Display for Packed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl fmt::Debug for Packed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.text(), f)
+    }
+}
+
+impl Serialize for Packed {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(&self.text())
+        } else {
+            s.serialize_bytes(&self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Packed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Packed, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Packed;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Packed, E> {
+                Ok(Packed::new(v))
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Packed, E> {
+                Packed::from_kept(v).ok_or_else(|| E::custom("not a packed text of this table"))
+            }
+        }
+        if d.is_human_readable() {
+            d.deserialize_str(Visit)
+        } else {
+            d.deserialize_bytes(Visit)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_come_back_exactly_and_english_takes_less_room() {
+        let report = "According to Ukrainian intelligence, about 12,000 North Korean troops \
+                      were deployed to the Kursk region, including 500 officers.";
+        let texts = [
+            "",
+            "a",
+            report,
+            "Генштаб ЗСУ: бої в Курській області",
+            "북한군 약 12,000명",
+            "mixed: Курськ and 북한 and \u{0} and \u{10FFFF}",
+            &"ÿÿÿ".repeat(50),
+        ];
+        for text in texts {
+            let p = Packed::new(text);
+            assert_eq!(p.text(), text);
+            assert_eq!(p.is_empty(), text.is_empty());
+            assert!(p.0.len() <= text.len() + 1, "{text:?} took more room");
+            assert_eq!(p, Packed::new(text), "packing is a function of the text");
+            let ron = ron::to_string(&p).expect("ron");
+            assert_eq!(
+                ron,
+                ron::to_string(text).expect("ron"),
+                "files hold the text"
+            );
+            assert_eq!(ron::from_str::<Packed>(&ron).expect("ron back"), p);
+            let bytes = rmp_serde::to_vec(&p).expect("encode");
+            assert_eq!(rmp_serde::from_slice::<Packed>(&bytes).expect("decode"), p);
+        }
+        let p = Packed::new(report);
+        assert_eq!(p.0[0], FSST);
+        assert!(
+            p.0.len() * 10 < report.len() * 8,
+            "{} of {}",
+            p.0.len(),
+            report.len()
+        );
+        assert_ne!(Packed::new("killed"), Packed::new("wounded"));
+    }
+
+    #[test]
+    fn kept_bytes_are_taken_only_when_well_formed() {
+        let good = Packed::new("North Korean troops were deployed to the Kursk region.");
+        assert_eq!(Packed::from_kept(&good.0), Some(good.clone()));
+        let mut escape_at_end = good.0.to_vec();
+        escape_at_end.push(ESCAPE);
+        let symbols = CODEC.compressor.n_symbols();
+        assert!(
+            symbols < 255,
+            "the test needs a code the table does not use"
+        );
+        let unknown_code = vec![FSST, symbols as u8];
+        let bad_tag = vec![7, b'a'];
+        let not_utf8 = vec![PLAIN, 0xff, 0xfe];
+        for bad in [
+            escape_at_end,
+            unknown_code,
+            bad_tag,
+            not_utf8,
+            vec![FSST],
+            vec![PLAIN],
+        ] {
+            assert_eq!(Packed::from_kept(&bad), None, "{bad:?}");
+            let bytes = rmp_serde::to_vec(&serde_bytes::Bytes::new(&bad)).expect("encode");
+            assert!(rmp_serde::from_slice::<Packed>(&bytes).is_err());
+        }
+    }
+}
