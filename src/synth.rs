@@ -386,7 +386,7 @@ pub fn generate(size: Size) -> Dataset {
             id: format!("e{i:07}"),
             date: DateText::new(&g.date_around(day)),
             title: format!("{} near {place}", ty.replace('_', " ")),
-            description: g.text(40, 160),
+            description: g.text(40, 160).into(),
             place: Some(Place {
                 name: place,
                 country: "UA".into(),

@@ -92,6 +92,7 @@ fn an_acled_export_becomes_events_and_claims_by_acled() {
     assert!(
         sudzha
             .description
+            .text()
             .contains("\nThe Russian MoD claimed \"up to 12\"")
     );
     let place = sudzha.place.as_ref().expect("place");

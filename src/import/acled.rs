@@ -199,7 +199,7 @@ impl Importer for Acled {
             (true, true) => what.clone(),
         };
         let mut event = Event::new(&event_id, DateText::new(&date), &title, &type_id);
-        event.description = row.get("notes").to_string();
+        event.description = row.get("notes").into();
         let mut actors = Vec::new();
         for (name, inter) in [("actor1", "inter1"), ("actor2", "inter2")] {
             let kind = inter_kind(row.get(inter));

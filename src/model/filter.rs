@@ -209,7 +209,7 @@ fn event_text(ds: &Dataset, actors: &ActorsById<'_>, i: usize, s: &mut String) {
     let e = &ds.events[i];
     push(s, &e.id);
     push(s, &e.title);
-    push(s, &e.description);
+    push(s, &e.description.text());
     if let Some(p) = &e.place {
         push(s, &p.name);
         push(s, &p.region);

@@ -1,6 +1,7 @@
-//! [`Packed`]: a long text held compressed in memory — a citation's quote. A million claims
-//! quote over a million times, and their quotes are the largest part of a dataset in memory
-//! (about 260 MB of the generated million-claim dataset's 0.8 GB).
+//! [`Packed`]: a long text held compressed in memory — a citation's quote, a claim's notes, an
+//! event's description. A million claims quote over a million times, and their quotes are the
+//! largest part of a dataset in memory (about 260 MB of the generated million-claim dataset's
+//! 0.8 GB; the notes another 60 MB).
 //!
 //! The text is compressed with FSST (`fsst-rs`: a table of up to 255 common byte strings of
 //! up to 8 bytes, each written as one byte; any other byte escaped). FSST is made for short
@@ -69,7 +70,8 @@ pub fn fingerprint() -> u64 {
 
 /// A text, compressed when that makes it smaller. Sixteen bytes, like a `Box<str>`; an empty
 /// text allocates nothing.
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Not ordered: the order of packed bytes is not the order of the texts.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Packed(Box<[u8]>);
 
 impl Packed {

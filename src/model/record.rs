@@ -452,8 +452,9 @@ pub struct Event {
     pub id: String,
     pub date: DateText,
     pub title: String,
-    #[serde(default, skip_serializing_if = "super::skip::empty")]
-    pub description: String,
+    /// Held compressed, like a quote.
+    #[serde(default, skip_serializing_if = "super::skip::default")]
+    pub description: Packed,
     #[serde(default, skip_serializing_if = "super::skip::none")]
     pub place: Option<Place>,
     pub event_type: Sym,
@@ -633,7 +634,7 @@ impl Event {
             id: id.into(),
             date,
             title: title.into(),
-            description: String::new(),
+            description: Packed::default(),
             place: None,
             event_type: event_type.into(),
             tags: Vec::new(),

@@ -472,7 +472,13 @@ pub fn validate_unless(
     for e in ds.events.iter().take_while(|_| go()) {
         cx.date(Kind::Event, &e.id, e.origin, "date", &e.date);
         cx.text(Kind::Event, &e.id, e.origin, "title", &e.title);
-        cx.text(Kind::Event, &e.id, e.origin, "description", &e.description);
+        cx.text(
+            Kind::Event,
+            &e.id,
+            e.origin,
+            "description",
+            &e.description.text(),
+        );
         cx.text(Kind::Event, &e.id, e.origin, "notes", &e.notes);
         if cx.vocabulary_known {
             let known = cx.event_types.contains(e.event_type.as_str());

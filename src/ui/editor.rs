@@ -1583,7 +1583,12 @@ fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
         .map(|t| (t.id.clone(), t.name.clone(), None))
         .collect();
     f.pick_required(ui, "Event type", "event_type", &mut e.event_type, &types);
-    f.multiline(ui, "Description", "description", &mut e.description);
+    f.multiline(
+        ui,
+        "Description",
+        "description",
+        &mut PackedText::new(&mut e.description),
+    );
     let mut place = e.place.clone().unwrap_or_default();
     f.text(ui, "Place", "place.name", &mut place.name);
     f.text(ui, "Region", "place.region", &mut place.region);

@@ -820,7 +820,7 @@ fn timeline(ui: &mut Ui, view: &PlotView<'_>, out: &mut Vec<Command>) {
                         ui.strong(&e.title);
                         ui.label(e.date.display());
                         if !e.description.is_empty() {
-                            ui.label(&e.description);
+                            ui.label(e.description.text());
                         }
                     }
                     _ => {
