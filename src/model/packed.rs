@@ -80,14 +80,12 @@ impl Packed {
             return Packed::default();
         }
         let codec = &*CODEC;
-        let codes = codec.compressor.compress(text.as_bytes());
+        let mut codes = codec.compressor.compress(text.as_bytes());
         if codes.len() < text.len()
             && codec.compressor.decompressor().decompress(&codes) == text.as_bytes()
         {
-            let mut bytes = Vec::with_capacity(codes.len() + 1);
-            bytes.push(FSST);
-            bytes.extend_from_slice(&codes);
-            return Packed(bytes.into_boxed_slice());
+            codes.insert(0, FSST);
+            return Packed(codes.into_boxed_slice());
         }
         let mut bytes = Vec::with_capacity(text.len() + 1);
         bytes.push(PLAIN);
@@ -244,6 +242,55 @@ mod tests {
         assert_ne!(Packed::new("killed"), Packed::new("wounded"));
     }
 
+    /// Random texts of every kind — English words, other scripts, control characters, any
+    /// char — come back exactly, through the files' and the cache's encodings too.
+    #[test]
+    fn any_text_comes_back_exactly_and_never_takes_more_room() {
+        let words = [
+            "troops",
+            "killed",
+            "according",
+            "Kursk",
+            "12,000",
+            "the",
+            " ",
+            ".",
+            "\n",
+            "\t",
+            "Курськ",
+            "북한군",
+            "🇺🇦",
+            "\u{0}",
+            "\r\n",
+            "\"",
+            "\\",
+            "é",
+            "ß",
+        ];
+        let mut rng = fastrand::Rng::with_seed(52052);
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..rng.usize(0..80) {
+                if rng.u8(..8) == 0 {
+                    text.push(rng.char(..));
+                } else {
+                    text.push_str(words[rng.usize(..words.len())]);
+                }
+            }
+            let p = Packed::new(&text);
+            assert_eq!(p.text(), text);
+            assert!(p.0.len() <= text.len() + 1);
+            assert_eq!(p, Packed::new(&text));
+            let bytes = rmp_serde::to_vec(&p).expect("encode");
+            assert_eq!(rmp_serde::from_slice::<Packed>(&bytes).expect("decode"), p);
+            let ron = ron::to_string(&p).expect("ron");
+            assert_eq!(
+                ron::from_str::<Packed>(&ron).expect("ron back").text(),
+                text
+            );
+        }
+    }
+
     #[test]
     fn kept_bytes_are_taken_only_when_well_formed() {
         let good = Packed::new("North Korean troops were deployed to the Kursk region.");
@@ -270,5 +317,9 @@ mod tests {
             let bytes = rmp_serde::to_vec(&serde_bytes::Bytes::new(&bad)).expect("encode");
             assert!(rmp_serde::from_slice::<Packed>(&bytes).is_err());
         }
+        // Well-formed codes of a damaged entry that do not make UTF-8: shown with a
+        // replacement character, never a panic or a `str` that is not UTF-8.
+        let damaged = Packed::from_kept(&[FSST, ESCAPE, 0xff]).expect("well-formed");
+        assert_eq!(damaged.text(), "\u{FFFD}");
     }
 }
