@@ -125,11 +125,15 @@ fn a_citations_quote_translation_and_locator_are_typed_into_deleted_from_and_und
     h.key_press(Key::Backspace);
     h.run();
     type_into(&mut h, "Translation (1)", "about 1,100 (JCS)");
-    type_into(&mut h, "Quote (1)", " [sic]");
+    type_into(&mut h, "Quote (1)", " [sic] — Курськ 북한군");
     let c = &claim(h.state(), id).sources[0];
     assert_eq!(
         (c.locator(), c.translation(), &*c.quote.text()),
-        ("p. 3", "about 1,100 (JCS)", &*format!("{quote} [sic]"))
+        (
+            "p. 3",
+            "about 1,100 (JCS)",
+            &*format!("{quote} [sic] — Курськ 북한군")
+        )
     );
     // Undone one field at a time, back to the claim as it was read.
     for _ in 0..3 {
@@ -142,6 +146,48 @@ fn a_citations_quote_translation_and_locator_are_typed_into_deleted_from_and_und
         ("", "", &*quote)
     );
     assert!(!h.state().is_dirty());
+}
+
+/// Quotes are held packed in memory (`model::packed`): what is typed into one is written to
+/// its file as the plain text, on the quote's own line, and nothing else changes.
+#[test]
+fn a_quote_typed_into_is_saved_as_plain_text_on_its_line() {
+    let (_tmp, ds) = sample_copy();
+    let before = snapshot(&ds);
+    let mut h = open(&ds, (1600.0, 1000.0));
+    select_jcs_claim(&mut h);
+    h.get_by_role_and_label(Role::MultilineTextInput, "Quote (1)")
+        .focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::End);
+    h.run();
+    h.get_by_role_and_label(Role::MultilineTextInput, "Quote (1)")
+        .type_text(" — «Курськ», 북한군");
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert!(!h.state().is_dirty());
+    let rel = Path::new("claims/2024.ron");
+    let after = snapshot(&ds);
+    let old = String::from_utf8(before[rel].clone()).expect("utf8");
+    let new = String::from_utf8(after[rel].clone()).expect("utf8");
+    let diff: Vec<(&str, &str)> = old
+        .lines()
+        .zip(new.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        diff,
+        vec![(
+            "                quote: \"about 1,100\",",
+            "                quote: \"about 1,100 — «Курськ», 북한군\","
+        )]
+    );
+    for (other, bytes) in &before {
+        if other != rel {
+            assert_eq!(&after[other], bytes, "{} changed", other.display());
+        }
+    }
 }
 
 #[test]
