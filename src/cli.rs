@@ -204,7 +204,6 @@ fn err(line: &str) {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    crate::memory::keep_large_blocks_apart();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

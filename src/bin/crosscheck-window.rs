@@ -6,7 +6,6 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    crosscheck::memory::keep_large_blocks_apart();
     let dir = std::env::args_os().nth(1).map(std::path::PathBuf::from);
     match crosscheck::app::run(dir) {
         Ok(()) => ExitCode::SUCCESS,
