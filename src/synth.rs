@@ -388,7 +388,7 @@ pub fn generate(size: Size) -> Dataset {
             title: format!("{} near {place}", ty.replace('_', " ")),
             description: g.text(40, 160).into(),
             place: Some(Place {
-                name: place,
+                name: place.into(),
                 country: "UA".into(),
                 ..Place::default()
             }),

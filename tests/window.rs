@@ -907,6 +907,56 @@ fn an_event_lists_its_claims_and_a_click_goes_to_one() {
     );
 }
 
+/// A place's name, region and country are held interned (`Sym`): typed like any text, undone,
+/// and saved as the text typed.
+#[test]
+fn an_events_place_is_typed_into_undone_and_saved() {
+    let (_tmp, ds) = sample_copy();
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.get_by_label("Events (8)").click();
+    h.run();
+    h.get_by_label("First DPRK soldiers reach the front in the Kursk region")
+        .click();
+    h.run();
+    let place = |h: &Harness<'static, App>| {
+        let app = h.state();
+        let sel = app.selected.expect("selected");
+        let p = app.doc.as_ref().expect("doc").dataset.events[sel.index]
+            .place
+            .clone()
+            .expect("place");
+        (
+            p.name.to_string(),
+            p.region.to_string(),
+            p.country.to_string(),
+        )
+    };
+    let before = place(&h);
+    assert_eq!(before.0, "Kursk region");
+    replace_text(&mut h, "Place", "Sudzha, Курська обл.");
+    assert_eq!(
+        place(&h),
+        (
+            "Sudzha, Курська обл.".into(),
+            "Kursk Oblast".into(),
+            "RU".into()
+        )
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(place(&h), before);
+    assert!(!h.state().is_dirty());
+    replace_text(&mut h, "Country", "UA");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    let text = std::fs::read_to_string(ds.join("events/2024.ron")).expect("read");
+    assert!(text.contains("            country: \"UA\",\n"), "{text}");
+    assert!(
+        text.contains("            name: \"Kursk region\",\n"),
+        "{text}"
+    );
+}
+
 #[test]
 fn every_record_of_the_sample_opens_in_the_editor_cleanly() {
     // The harness fails on a missing glyph and on widgets that clash (egui then paints a

@@ -222,9 +222,9 @@ impl Importer for Acled {
         let region = region(&admin1, &admin2);
         if !location.is_empty() || !region.is_empty() || !country.is_empty() || lat.is_some() {
             event.place = Some(Place {
-                name: location,
-                region,
-                country,
+                name: location.into(),
+                region: region.into(),
+                country: country.into(),
                 coordinates: lat.zip(lon),
                 precision: geo_precision(&geo),
             });

@@ -526,9 +526,9 @@ impl Coverage {
             .filter(|e| e.id.starts_with(prefix) && !b.seen(&e.id))
             .filter(|e| e.date.valid().is_some_and(|d| d.overlaps(from, to)))
             .filter(|e| {
-                e.place
-                    .as_ref()
-                    .is_none_or(|p| p.country.is_empty() || self.countries.contains(&p.country))
+                e.place.as_ref().is_none_or(|p| {
+                    p.country.is_empty() || self.countries.contains(p.country.as_str())
+                })
             })
             .map(|e| (e.id.clone(), e.title.clone()))
             .collect()

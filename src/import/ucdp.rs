@@ -182,9 +182,9 @@ impl Importer for Ucdp {
         let region = region(&adm1, &adm2);
         if !place_name.is_empty() || !region.is_empty() || !country.is_empty() || lat.is_some() {
             event.place = Some(Place {
-                name: place_name,
-                region,
-                country,
+                name: place_name.into(),
+                region: region.into(),
+                country: country.into(),
                 coordinates: lat.zip(lon),
                 precision: where_precision(row.get("where_prec")),
             });

@@ -432,13 +432,15 @@ pub enum GeoPrecision {
 /// Where an event happened.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Place {
+    /// Interned, like the other names a dataset repeats: a few thousand settlements, regions
+    /// and countries across 200,000 events.
     #[serde(default, skip_serializing_if = "super::skip::empty")]
-    pub name: String,
+    pub name: Sym,
     #[serde(default, skip_serializing_if = "super::skip::empty")]
-    pub region: String,
+    pub region: Sym,
     /// ISO 3166 alpha-2 code or name.
     #[serde(default, skip_serializing_if = "super::skip::empty")]
-    pub country: String,
+    pub country: Sym,
     /// Latitude and longitude in degrees.
     #[serde(default, skip_serializing_if = "super::skip::none")]
     pub coordinates: Option<(f64, f64)>,

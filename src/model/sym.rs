@@ -1,6 +1,6 @@
 //! [`Sym`]: an interned name — a claim's claimant, subject, relay and metric, a citation's
-//! source, an event's type, tags and actors — stored once for the whole process and eight
-//! bytes wherever it is used.
+//! source, an event's type, tags, actors and place (name, region, country) — stored once for
+//! the whole process and eight bytes wherever it is used.
 //!
 //! These fields hold a small vocabulary (a dataset has hundreds of actors, a dozen metrics)
 //! repeated across a million records: as inline strings they took 24 bytes each, as

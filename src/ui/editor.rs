@@ -542,6 +542,16 @@ impl Form<'_> {
         ui.end_row();
     }
 
+    /// A free-text name held interned (a place's name, region, country): typed as text,
+    /// interned again when it changed.
+    fn sym_text(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut Sym) {
+        let mut text = value.as_str().to_owned();
+        self.text(ui, label, field, &mut text);
+        if text != value.as_str() {
+            *value = Sym::new(&text);
+        }
+    }
+
     /// A web address, with a button that opens it in the browser — only `http(s)` ones
     /// (a `file:` or `javascript:` address is kept, never opened).
     fn link(&mut self, ui: &mut Ui, label: &str, field: &'static str, value: &mut String) {
@@ -1590,9 +1600,9 @@ fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
         &mut PackedText::new(&mut e.description),
     );
     let mut place = e.place.clone().unwrap_or_default();
-    f.text(ui, "Place", "place.name", &mut place.name);
-    f.text(ui, "Region", "place.region", &mut place.region);
-    f.text(ui, "Country", "place.country", &mut place.country);
+    f.sym_text(ui, "Place", "place.name", &mut place.name);
+    f.sym_text(ui, "Region", "place.region", &mut place.region);
+    f.sym_text(ui, "Country", "place.country", &mut place.country);
     let mut lat = place.coordinates.map(|c| c.0);
     let mut lon = place.coordinates.map(|c| c.1);
     f.number(ui, "Latitude", "place.lat", &mut lat, "a number");
