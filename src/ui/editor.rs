@@ -993,9 +993,9 @@ impl Form<'_> {
                     });
                     let Citation { quote, extra, .. } = &mut *c;
                     let extra = extra.get_or_insert_default();
-                    let mut quote = PackedText::new(quote);
-                    let mut translation = BoxedText(&mut extra.translation);
-                    let mut locator = BoxedText(&mut extra.locator);
+                    let mut quote = Edited::new(quote);
+                    let mut translation = Edited::new(&mut extra.translation);
+                    let mut locator = Edited::new(&mut extra.locator);
                     for (name, text, rows) in [
                         ("Quote", &mut quote as &mut dyn egui::TextBuffer, 3),
                         ("Translation", &mut translation, 1),
@@ -1290,62 +1290,55 @@ fn linked_claims(ui: &mut Ui, ds: &Dataset, event: &str, out: &mut Vec<Command>)
     }
 }
 
-/// A boxed text (a citation's translation or locator — boxed to keep a million records
-/// small) edited in place: each edit makes it a `String` and boxes it again.
-struct BoxedText<'a>(&'a mut Box<str>);
+/// A text a record holds in a compact form — boxed without spare room (a citation's
+/// translation or locator) or packed (a quote, a claim's notes, an event's description) —
+/// to keep a million records small.
+trait Compact {
+    fn text(&self) -> Cow<'_, str>;
+    fn store(&mut self, text: &str);
+}
 
-impl BoxedText<'_> {
-    fn edit<R>(&mut self, f: impl FnOnce(&mut String) -> R) -> R {
-        let mut text = String::from(std::mem::take(self.0));
-        let r = f(&mut text);
-        *self.0 = text.into_boxed_str();
-        r
+impl Compact for Box<str> {
+    fn text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+
+    fn store(&mut self, text: &str) {
+        *self = text.into();
     }
 }
 
-impl egui::TextBuffer for BoxedText<'_> {
-    fn is_mutable(&self) -> bool {
-        true
+impl Compact for Packed {
+    fn text(&self) -> Cow<'_, str> {
+        Packed::text(self)
     }
 
-    fn as_str(&self) -> &str {
-        self.0
-    }
-
-    fn insert_text(&mut self, text: &str, char_index: egui::text::CharIndex) -> usize {
-        self.edit(|s| s.insert_text(text, char_index))
-    }
-
-    fn delete_char_range(&mut self, char_range: std::ops::Range<egui::text::CharIndex>) {
-        self.edit(|s| s.delete_char_range(char_range));
-    }
-
-    fn type_id(&self) -> std::any::TypeId {
-        std::any::TypeId::of::<BoxedText<'static>>()
+    fn store(&mut self, text: &str) {
+        *self = Packed::new(text);
     }
 }
 
-/// A packed text (a citation's quote, a claim's notes) edited: unpacked while it is shown, packed again after
+/// A compact text edited as a `String`: copied out while it is shown, stored again after
 /// each edit.
-struct PackedText<'a> {
-    packed: &'a mut Packed,
+struct Edited<'a, T: Compact> {
+    held: &'a mut T,
     text: String,
 }
 
-impl<'a> PackedText<'a> {
-    fn new(packed: &'a mut Packed) -> Self {
-        let text = packed.text().into_owned();
-        PackedText { packed, text }
+impl<'a, T: Compact> Edited<'a, T> {
+    fn new(held: &'a mut T) -> Self {
+        let text = held.text().into_owned();
+        Edited { held, text }
     }
 
     fn edit<R>(&mut self, f: impl FnOnce(&mut String) -> R) -> R {
         let r = f(&mut self.text);
-        *self.packed = Packed::new(&self.text);
+        self.held.store(&self.text);
         r
     }
 }
 
-impl egui::TextBuffer for PackedText<'_> {
+impl<T: Compact + 'static> egui::TextBuffer for Edited<'_, T> {
     fn is_mutable(&self) -> bool {
         true
     }
@@ -1363,7 +1356,7 @@ impl egui::TextBuffer for PackedText<'_> {
     }
 
     fn type_id(&self) -> std::any::TypeId {
-        std::any::TypeId::of::<PackedText<'static>>()
+        std::any::TypeId::of::<Edited<'static, T>>()
     }
 }
 
@@ -1578,7 +1571,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
             (Some(Method::NamedCount), "count of confirmed names"),
         ],
     );
-    f.multiline(ui, "Notes", "notes", &mut PackedText::new(&mut c.notes));
+    f.multiline(ui, "Notes", "notes", &mut Edited::new(&mut c.notes));
 }
 
 fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
@@ -1597,7 +1590,7 @@ fn event_form(ui: &mut Ui, f: &mut Form<'_>, e: &mut Event, dark: bool) {
         ui,
         "Description",
         "description",
-        &mut PackedText::new(&mut e.description),
+        &mut Edited::new(&mut e.description),
     );
     let mut place = e.place.clone().unwrap_or_default();
     f.sym_text(ui, "Place", "place.name", &mut place.name);
