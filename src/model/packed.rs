@@ -81,12 +81,16 @@ impl Packed {
             return Packed::default();
         }
         let codec = &*CODEC;
-        let mut codes = codec.compressor.compress(text.as_bytes());
+        let codes = codec.compressor.compress(text.as_bytes());
         if codes.len() < text.len()
             && codec.compressor.decompressor().decompress(&codes) == text.as_bytes()
         {
-            codes.insert(0, FSST);
-            return Packed(codes.into_boxed_slice());
+            // Copied into a block of its exact size: shrinking the compressor's (twice the
+            // text's size) would leave a hole beside every text of a million.
+            let mut bytes = Vec::with_capacity(codes.len() + 1);
+            bytes.push(FSST);
+            bytes.extend_from_slice(&codes);
+            return Packed(bytes.into_boxed_slice());
         }
         let mut bytes = Vec::with_capacity(text.len() + 1);
         bytes.push(PLAIN);
