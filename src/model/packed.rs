@@ -71,8 +71,9 @@ pub fn fingerprint() -> u64 {
 
 /// A text, compressed when that makes it smaller. Sixteen bytes, like a `Box<str>`; an empty
 /// text allocates nothing.
+///
 /// Not ordered: the order of packed bytes is not the order of the texts.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Packed(Box<[u8]>);
 
 impl Packed {

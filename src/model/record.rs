@@ -271,12 +271,8 @@ impl Citation {
         self.extra.as_ref().map_or("", |e| &e.locator)
     }
 
-    /// The translation and the locator to edit in place; [`Citation::tidy`] after.
-    pub fn extra_mut(&mut self) -> &mut CitationExtra {
-        self.extra.get_or_insert_default()
-    }
-
-    /// Drops the box of the translation and locator when both were emptied.
+    /// Drops the box of the translation and locator when both were emptied (the editor boxes
+    /// them to edit them in place).
     pub fn tidy(&mut self) {
         if self
             .extra
@@ -756,9 +752,9 @@ mod tests {
             ..Citation::default()
         };
         let plain = c.clone();
-        c.extra_mut().locator = "p. 3".into();
+        c.extra.get_or_insert_default().locator = "p. 3".into();
         assert_ne!(c, plain);
-        c.extra_mut().locator = "".into();
+        c.extra.get_or_insert_default().locator = "".into();
         assert_eq!(c, plain);
         c.tidy();
         assert!(c.extra.is_none());
