@@ -13,6 +13,7 @@ pub mod conflicts;
 pub mod disk;
 pub mod git;
 pub mod journal;
+mod quick;
 pub mod sample;
 pub mod text;
 pub mod watch;
@@ -438,7 +439,11 @@ fn parse_records<T: DeserializeOwned + Record>(
     text: &str,
     file: u32,
 ) -> Result<Vec<T>, ParseFailure> {
-    let mut records: Vec<T> = read_options().from_str(text).map_err(ron_failure)?;
+    // The form Crosscheck writes is read quickly; anything else (and every error) by `ron`.
+    let mut records: Vec<T> = match quick::from_str(text) {
+        Some(records) => records,
+        None => read_options().from_str(text).map_err(ron_failure)?,
+    };
     // The list grew by doubling while it was read: give the slack back now, not after every
     // file of a large dataset has been read.
     records.shrink_to_fit();
