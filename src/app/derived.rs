@@ -323,6 +323,17 @@ impl App {
         self.settle();
     }
 
+    /// Waits until no background task runs; the next frame takes their results. For tests of
+    /// a window with nothing left to do, however slow the machine.
+    pub fn wait_for_tasks(&mut self) {
+        self.tasks.wait_until_none_run();
+    }
+
+    /// Whether a background task runs.
+    pub fn runs_tasks(&self) -> bool {
+        self.tasks.any_running()
+    }
+
     /// The editor's picker lists as they stand (built while a record is selected).
     pub fn pickers(&self) -> &Pickers {
         &self.derived.pickers

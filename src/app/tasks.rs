@@ -172,6 +172,21 @@ impl Tasks {
             .map(|(id, _)| *id)
     }
 
+    /// Whether any task runs.
+    pub fn any_running(&self) -> bool {
+        !self.running.is_empty()
+    }
+
+    /// Waits until no task runs. Their results are handed out next by
+    /// [`Tasks::next_finished`], as if they had just come in.
+    pub fn wait_until_none_run(&mut self) {
+        while let Some(&id) = self.running.keys().next() {
+            if let Some(done) = self.wait_for(id) {
+                self.backlog.push_back((id, done));
+            }
+        }
+    }
+
     /// The next finished task, without waiting.
     pub fn next_finished(&mut self) -> Option<Finished> {
         if let Some((id, done)) = self.backlog.pop_front() {
