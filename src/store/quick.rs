@@ -266,10 +266,35 @@ impl<'a> Reader<'a> {
         text.parse().map_err(|_| Declined)
     }
 
+    /// Whether another item of a list, tuple or struct follows, taking the comma before it
+    /// (unless it is the first); `false` at `close`, which is left for [`Reader::close`].
+    fn more(&mut self, first: bool, close: u8) -> Result<bool> {
+        if !first && !self.eat(b',') {
+            return if self.peek() == Some(close) {
+                Ok(false)
+            } else {
+                Err(Declined)
+            };
+        }
+        Ok(self.peek() != Some(close))
+    }
+
     /// The end of a list or struct: a comma may stand before `close`.
     fn close(&mut self, close: u8) -> Result<()> {
         self.eat(b',');
         self.expect(close)
+    }
+
+    /// A list (`[...]`) or a tuple (`(...)`) of elements separated by commas.
+    fn elements<V: Visitor<'a>>(&mut self, open: u8, close: u8, visitor: V) -> Result<V::Value> {
+        self.expect(open)?;
+        let value = visitor.visit_seq(Elements {
+            r: self,
+            close,
+            first: true,
+        })?;
+        self.close(close)?;
+        Ok(value)
     }
 }
 
@@ -284,14 +309,7 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
     type Error = Declined;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        if !self.first && !self.r.eat(b',') {
-            return if self.r.peek() == Some(self.close) {
-                Ok(None)
-            } else {
-                Err(Declined)
-            };
-        }
-        if self.r.peek() == Some(self.close) {
+        if !self.r.more(self.first, self.close)? {
             return Ok(None);
         }
         self.first = false;
@@ -309,14 +327,7 @@ impl<'de> de::MapAccess<'de> for Fields<'_, 'de> {
     type Error = Declined;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        if !self.first && !self.r.eat(b',') {
-            return if self.r.peek() == Some(b')') {
-                Ok(None)
-            } else {
-                Err(Declined)
-            };
-        }
-        if self.r.peek() == Some(b')') {
+        if !self.r.more(self.first, b')')? {
             // `()` for a whole struct is left to `ron`.
             return if self.first { Err(Declined) } else { Ok(None) };
         }
@@ -458,25 +469,11 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.expect(b'[')?;
-        let value = visitor.visit_seq(Elements {
-            r: &mut *self,
-            close: b']',
-            first: true,
-        })?;
-        self.close(b']')?;
-        Ok(value)
+        self.elements(b'[', b']', visitor)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
-        self.expect(b'(')?;
-        let value = visitor.visit_seq(Elements {
-            r: &mut *self,
-            close: b')',
-            first: true,
-        })?;
-        self.close(b')')?;
-        Ok(value)
+        self.elements(b'(', b')', visitor)
     }
 
     /// `(name: value, ...)`, without the struct's name before it (with one, `ron` reads it).
