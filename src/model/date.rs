@@ -376,10 +376,10 @@ impl DateText {
                 const { std::cell::RefCell::new(Vec::new()) };
         }
         // Kept only for texts that are their own trimmed form, so a hit's text is the text.
-        let slot = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        }) as usize
-            % SLOTS;
+        let slot = {
+            use std::hash::BuildHasher as _;
+            rustc_hash::FxBuildHasher.hash_one(text) as usize % SLOTS
+        };
         let hit = RECENT.with_borrow(|recent| {
             recent
                 .get(slot)
