@@ -40,6 +40,31 @@ const ESCAPE: u8 = 255;
 struct Codec {
     compressor: fsst::Compressor,
     fingerprint: u64,
+    /// The codes whose symbols hold a NUL byte, and whether there are any (none, for a table
+    /// trained on English).
+    nul_codes: [bool; 256],
+    nul_symbols: bool,
+}
+
+impl Codec {
+    /// Whether `codes` give a NUL: an escaped NUL, or a code whose symbol holds one.
+    fn holds_nul_slowly(&self, codes: &[u8]) -> bool {
+        let mut i = 0;
+        while let Some(&c) = codes.get(i) {
+            if c == ESCAPE {
+                if codes.get(i + 1) == Some(&0) {
+                    return true;
+                }
+                i += 2;
+            } else {
+                if self.nul_codes[usize::from(c)] {
+                    return true;
+                }
+                i += 1;
+            }
+        }
+        false
+    }
 }
 
 static CODEC: LazyLock<Codec> = LazyLock::new(|| {
@@ -47,21 +72,84 @@ static CODEC: LazyLock<Codec> = LazyLock::new(|| {
         .split_inclusive(['.', '\n'])
         .map(str::as_bytes)
         .collect();
-    let compressor = fsst::Compressor::train(&lines);
-    let mut table = Vec::new();
-    for (symbol, len) in compressor
-        .symbol_table()
-        .iter()
-        .zip(compressor.symbol_lengths())
-    {
-        table.extend_from_slice(&symbol.to_u64().to_le_bytes());
-        table.push(*len);
-    }
-    Codec {
-        fingerprint: super::ids::fnv(&table),
-        compressor,
-    }
+    Codec::new(fsst::Compressor::train(&lines))
 });
+
+impl Codec {
+    fn new(compressor: fsst::Compressor) -> Codec {
+        let mut table = Vec::new();
+        let mut nul_codes = [false; 256];
+        for ((symbol, &len), nul) in compressor
+            .symbol_table()
+            .iter()
+            .zip(compressor.symbol_lengths())
+            .zip(&mut nul_codes)
+        {
+            let bytes = symbol.to_u64().to_le_bytes();
+            table.extend_from_slice(&bytes);
+            table.push(len);
+            *nul = bytes[..usize::from(len).min(8)].contains(&0);
+        }
+        Codec {
+            fingerprint: super::ids::fnv(&table),
+            compressor,
+            nul_symbols: nul_codes.contains(&true),
+            nul_codes,
+        }
+    }
+}
+
+/// A thread's buffers for packing: the codes of a text and, to check them, the text they
+/// give back. Kept, so that packing a million texts does not allocate two blocks for each.
+#[derive(Default)]
+struct Scratch {
+    codes: Vec<u8>,
+    ends: Vec<u64>,
+    unpacked: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    /// `text` (not empty) packed when that makes it smaller and gives it back exactly.
+    fn pack(&mut self, text: &str) -> Packed {
+        let codec = &*CODEC;
+        self.codes.clear();
+        self.ends.clear();
+        codec.compressor.compress_bulk_into::<1>(
+            &[text.as_bytes()],
+            &mut self.codes,
+            &mut self.ends,
+        );
+        if self.codes.len() < text.len() && self.gives_back(text.as_bytes()) {
+            // A block of its exact size: the compressor's output would leave room beside it.
+            let mut bytes = Vec::with_capacity(self.codes.len() + 1);
+            bytes.push(FSST);
+            bytes.extend_from_slice(&self.codes);
+            return Packed(bytes.into_boxed_slice());
+        }
+        let mut bytes = Vec::with_capacity(text.len() + 1);
+        bytes.push(PLAIN);
+        bytes.extend_from_slice(text.as_bytes());
+        Packed(bytes.into_boxed_slice())
+    }
+
+    /// Whether the codes in `self.codes` unpack to `text`.
+    fn gives_back(&mut self, text: &[u8]) -> bool {
+        let decompressor = CODEC.compressor.decompressor();
+        self.unpacked.clear();
+        self.unpacked
+            .reserve(decompressor.max_decompression_capacity(&self.codes) + 7);
+        let n = decompressor.decompress_into(&self.codes, self.unpacked.spare_capacity_mut());
+        // SAFETY: `decompress_into` wrote the first `n` bytes of the spare room it was given
+        // (its contract; `fsst::Decompressor::decompress` does the same), and `n` is within
+        // the room reserved above, or it would have panicked.
+        unsafe { self.unpacked.set_len(n) };
+        self.unpacked == text
+    }
+}
 
 /// Names the table texts are packed with: a parse cache entry packed with another table (of
 /// another build of `fsst-rs`) is not read.
@@ -81,22 +169,7 @@ impl Packed {
         if text.is_empty() {
             return Packed::default();
         }
-        let codec = &*CODEC;
-        let codes = codec.compressor.compress(text.as_bytes());
-        if codes.len() < text.len()
-            && codec.compressor.decompressor().decompress(&codes) == text.as_bytes()
-        {
-            // Copied into a block of its exact size: shrinking the compressor's (twice the
-            // text's size) would leave a hole beside every text of a million.
-            let mut bytes = Vec::with_capacity(codes.len() + 1);
-            bytes.push(FSST);
-            bytes.extend_from_slice(&codes);
-            return Packed(bytes.into_boxed_slice());
-        }
-        let mut bytes = Vec::with_capacity(text.len() + 1);
-        bytes.push(PLAIN);
-        bytes.extend_from_slice(text.as_bytes());
-        Packed(bytes.into_boxed_slice())
+        SCRATCH.with_borrow_mut(|scratch| scratch.pack(text))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -116,6 +189,32 @@ impl Packed {
                     Ok(text) => Cow::Owned(text),
                     Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
                 }
+            }
+        }
+    }
+
+    /// Whether the text holds a NUL character, answered without unpacking it: a NUL is an
+    /// escaped byte or part of a symbol that holds one.
+    pub fn holds_nul(&self) -> bool {
+        match self.0.split_first() {
+            None => false,
+            Some((&PLAIN, text)) => memchr::memchr(0, text).is_some(),
+            Some((_, codes)) => {
+                let codec = &*CODEC;
+                if codec.nul_symbols {
+                    return codec.holds_nul_slowly(codes);
+                }
+                // No symbol holds a NUL: only an escaped NUL is one. Every other code is one
+                // byte, so the escapes are found by a search and their bytes follow them.
+                let mut from = 0;
+                while let Some(at) = codes.get(from..).and_then(|c| memchr::memchr(ESCAPE, c)) {
+                    let escape = from + at;
+                    if codes.get(escape + 1) == Some(&0) {
+                        return true;
+                    }
+                    from = escape + 2;
+                }
+                false
             }
         }
     }
@@ -261,6 +360,27 @@ mod tests {
     /// Random texts of every kind — English words, other scripts, control characters, any
     /// char — come back exactly, through the files' and the cache's encodings too.
     #[test]
+    fn a_nul_in_a_symbol_is_found_too() {
+        // The English table has no symbol with a NUL in it; a table that has one.
+        let mut builder = fsst::CompressorBuilder::new();
+        builder.insert(fsst::Symbol::from_slice(&[0, b'a', 0, 0, 0, 0, 0, 0]), 2);
+        builder.insert(fsst::Symbol::from_slice(&[b'b', b'c', 0, 0, 0, 0, 0, 0]), 2);
+        let codec = Codec::new(builder.build());
+        assert!(codec.nul_symbols);
+        for (text, nul) in [
+            (&b"bcbc"[..], false),
+            (b"bc\0abc", true),
+            (b"xyz", false),
+            (b"x\0", true),
+            (b"a", false),
+        ] {
+            let codes = codec.compressor.compress(text);
+            assert_eq!(codec.holds_nul_slowly(&codes), nul, "{text:?} as {codes:?}");
+        }
+        assert!(!CODEC.nul_symbols);
+    }
+
+    #[test]
     fn any_text_comes_back_exactly_and_never_takes_more_room() {
         let words = [
             "troops",
@@ -295,6 +415,7 @@ mod tests {
             }
             let p = Packed::new(&text);
             assert_eq!(p.text(), text);
+            assert_eq!(p.holds_nul(), text.contains('\0'), "{text:?}");
             assert!(p.0.len() <= text.len() + 1);
             assert_eq!(p, Packed::new(&text));
             let bytes = rmp_serde::to_vec(&p).expect("encode");

@@ -10,6 +10,7 @@ use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashSet};
 
 use super::date::{DateText, Day};
+use super::packed::Packed;
 use super::record::{FORMAT_VERSION, Origin, parse_color};
 use super::value::thousands;
 use super::{Claim, Dataset, Kind, Rank, Scope, Sym};
@@ -258,6 +259,24 @@ impl<'a> Known<'a> {
     }
 }
 
+/// A text that may hold a NUL character: a packed text answers without being unpacked (the
+/// checks look at every quote of a million claims).
+trait HoldsNul {
+    fn holds_nul(&self) -> bool;
+}
+
+impl HoldsNul for str {
+    fn holds_nul(&self) -> bool {
+        memchr::memchr(0, self.as_bytes()).is_some()
+    }
+}
+
+impl HoldsNul for Packed {
+    fn holds_nul(&self) -> bool {
+        Packed::holds_nul(self)
+    }
+}
+
 impl<'a> Ctx<'a> {
     fn push(&mut self, sev: Severity, kind: Kind, id: &str, at: Option<Origin>, msg: String) {
         self.out.push(Finding::new(sev, kind, id, at, msg));
@@ -279,8 +298,15 @@ impl<'a> Ctx<'a> {
 
     /// Text with a NUL character in it (pasted from a broken export, say): a warning, as it
     /// would reach every export unseen.
-    fn text(&mut self, kind: Kind, id: &str, at: Option<Origin>, field: &'static str, text: &str) {
-        if text.contains('\0') {
+    fn text(
+        &mut self,
+        kind: Kind,
+        id: &str,
+        at: Option<Origin>,
+        field: &'static str,
+        text: &(impl HoldsNul + ?Sized),
+    ) {
+        if text.holds_nul() {
             self.push_at(
                 Severity::Warning,
                 kind,
@@ -466,20 +492,14 @@ pub fn validate_unless(
         }
         cx.link(Kind::Source, &s.id, s.origin, "url", &s.url);
         cx.link(Kind::Source, &s.id, s.origin, "archive_url", &s.archive_url);
-        cx.text(Kind::Source, &s.id, s.origin, "title", &s.title);
-        cx.text(Kind::Source, &s.id, s.origin, "notes", &s.notes);
+        cx.text(Kind::Source, &s.id, s.origin, "title", s.title.as_str());
+        cx.text(Kind::Source, &s.id, s.origin, "notes", s.notes.as_str());
     }
     for e in ds.events.iter().take_while(|_| go()) {
         cx.date(Kind::Event, &e.id, e.origin, "date", &e.date);
-        cx.text(Kind::Event, &e.id, e.origin, "title", &e.title);
-        cx.text(
-            Kind::Event,
-            &e.id,
-            e.origin,
-            "description",
-            &e.description.text(),
-        );
-        cx.text(Kind::Event, &e.id, e.origin, "notes", &e.notes);
+        cx.text(Kind::Event, &e.id, e.origin, "title", e.title.as_str());
+        cx.text(Kind::Event, &e.id, e.origin, "description", &e.description);
+        cx.text(Kind::Event, &e.id, e.origin, "notes", e.notes.as_str());
         if cx.vocabulary_known {
             let known = cx.event_types.contains(e.event_type.as_str());
             cx.reference(
@@ -715,9 +735,9 @@ fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
     for (field, problem) in c.value.unread() {
         cx.push_at(Severity::Error, k, id, at, field, problem);
     }
-    cx.text(k, id, at, "notes", &c.notes.text());
+    cx.text(k, id, at, "notes", &c.notes);
     for s in &c.sources {
-        cx.text(k, id, at, "quote", &s.quote.text());
+        cx.text(k, id, at, "quote", &s.quote);
         cx.text(k, id, at, "translation", s.translation());
     }
     if c.rank == Rank::Deprecated && c.rank_reason.is_none() {
