@@ -439,15 +439,23 @@ fn parse_records<T: DeserializeOwned + Record>(
     text: &str,
     file: u32,
 ) -> Result<Vec<T>, ParseFailure> {
-    // The form Crosscheck writes is read quickly; anything else (and every error) by `ron`.
-    let mut records: Vec<T> = match quick::from_str(text) {
-        Some(records) => records,
-        None => read_options().from_str(text).map_err(ron_failure)?,
+    // The form Crosscheck writes is read quickly, which finds where each record's id stands
+    // on the way; anything else (and every error) is read by `ron`, and the ids searched for.
+    let (mut records, id_offsets): (Vec<T>, _) = match quick::from_str_with_ids(text) {
+        Some(read) => read,
+        None => (
+            read_options().from_str(text).map_err(ron_failure)?,
+            Vec::new(),
+        ),
     };
     // The list grew by doubling while it was read: give the slack back now, not after every
     // file of a large dataset has been read.
     records.shrink_to_fit();
-    let positions = text::locate_ids(text, records.iter().map(Record::id));
+    let positions = if id_offsets.len() == records.len() {
+        text::line_cols(text, id_offsets)
+    } else {
+        text::locate_ids(text, records.iter().map(Record::id))
+    };
     for (r, (line, col)) in records.iter_mut().zip(positions) {
         r.set_origin(Some(Origin { file, line, col }));
     }

@@ -44,20 +44,34 @@ type Result<T> = std::result::Result<T, Declined>;
 
 /// The value of `text` if it is in the form Crosscheck writes, or `None` when `ron` is to read
 /// it (whether or not it is valid RON).
+#[cfg(test)]
 pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
+    read(text).ok().map(|(value, _)| value)
+}
+
+/// As [`from_str`], with the byte offset of every `id` field of the structs that are elements
+/// of the outermost list (a file's records), in the order read: where the store says a record
+/// stands, found while reading rather than searched for afterwards.
+pub(crate) fn from_str_with_ids<T: DeserializeOwned>(text: &str) -> Option<(T, Vec<usize>)> {
     read(text).ok()
 }
 
-/// The value of `text`, or how far the reader got before it declined.
-fn read<T: DeserializeOwned>(text: &str) -> std::result::Result<T, usize> {
-    let mut r = Reader { text, pos: 0 };
+/// The value of `text` and its records' `id` offsets, or how far the reader got before it
+/// declined.
+fn read<T: DeserializeOwned>(text: &str) -> std::result::Result<(T, Vec<usize>), usize> {
+    let mut r = Reader {
+        text,
+        pos: 0,
+        depth: 0,
+        ids: Vec::new(),
+    };
     let value = r
         .attributes()
         .and_then(|()| T::deserialize(&mut r))
         .map_err(|Declined| r.pos)?;
     r.ws();
     if r.pos == text.len() {
-        Ok(value)
+        Ok((value, r.ids))
     } else {
         Err(r.pos)
     }
@@ -68,6 +82,10 @@ fn read<T: DeserializeOwned>(text: &str) -> std::result::Result<T, usize> {
 struct Reader<'a> {
     text: &'a str,
     pos: usize,
+    /// How many lists and structs the reader is inside.
+    depth: u32,
+    /// Where the `id` fields of structs at depth 2 (a list's elements) start.
+    ids: Vec<usize>,
 }
 
 fn is_name_start(b: u8) -> bool {
@@ -288,11 +306,13 @@ impl<'a> Reader<'a> {
     /// A list (`[...]`) or a tuple (`(...)`) of elements separated by commas.
     fn elements<V: Visitor<'a>>(&mut self, open: u8, close: u8, visitor: V) -> Result<V::Value> {
         self.expect(open)?;
+        self.depth += 1;
         let value = visitor.visit_seq(Elements {
             r: self,
             close,
             first: true,
         })?;
+        self.depth -= 1;
         self.close(close)?;
         Ok(value)
     }
@@ -333,6 +353,9 @@ impl<'de> de::MapAccess<'de> for Fields<'_, 'de> {
         }
         self.first = false;
         let name = self.r.name()?;
+        if self.r.depth == 2 && name == "id" {
+            self.r.ids.push(self.r.pos - name.len());
+        }
         self.r.expect(b':')?;
         seed.deserialize(de::value::BorrowedStrDeserializer::new(name))
             .map(Some)
@@ -484,10 +507,12 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         visitor: V,
     ) -> Result<V::Value> {
         self.expect(b'(')?;
+        self.depth += 1;
         let value = visitor.visit_map(Fields {
             r: &mut *self,
             first: true,
         })?;
+        self.depth -= 1;
         self.close(b')')?;
         Ok(value)
     }
@@ -546,9 +571,10 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
 
 #[cfg(test)]
 mod tests {
-    use super::from_str;
+    use super::{from_str, from_str_with_ids};
     use crate::model::packed::Packed;
-    use crate::model::{Actor, Claim, Event, Manifest, Source};
+    use crate::model::{Actor, Claim, Event, Manifest, Record, Source};
+    use crate::store::text::{line_cols, locate_ids};
     use serde::de::DeserializeOwned;
     use std::fmt::Debug;
 
@@ -624,12 +650,18 @@ mod tests {
     }
 
     /// Reads `text` as records of each kind: whatever the quick reader accepts, `ron` reads
-    /// the same. Returns how many kinds it accepted.
+    /// the same, and the records' ids stand where a search for them finds them. Returns how
+    /// many kinds it accepted.
     fn agrees(text: &str) -> usize {
-        fn one<T: DeserializeOwned + PartialEq + Debug>(text: &str) -> usize {
-            match from_str::<Vec<T>>(text) {
-                Some(quick) => {
+        fn one<T: DeserializeOwned + PartialEq + Debug + Record>(text: &str) -> usize {
+            match from_str_with_ids::<Vec<T>>(text) {
+                Some((quick, ids)) => {
                     assert_eq!(Some(&quick), by_ron::<Vec<T>>(text).as_ref(), "{text}");
+                    assert_eq!(
+                        line_cols(text, ids),
+                        locate_ids(text, quick.iter().map(Record::id)),
+                        "{text}"
+                    );
                     1
                 }
                 None => 0,

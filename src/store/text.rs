@@ -25,14 +25,27 @@ fn to_u32(n: usize) -> u32 {
 /// `id: "..."` field. Returns 1-based (line, column) pairs; an id that cannot be found (it is
 /// written with escapes, say) gets the position after the previous one.
 pub fn locate_ids<'a>(text: &str, ids: impl Iterator<Item = &'a str>) -> Vec<(u32, u32)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    let mut targets = Vec::new();
     let mut pos = 0usize;
-    let (mut line, mut line_start) = (1usize, 0usize);
     let mut needle = Vec::new();
     for id in ids {
         let found = find_id_field(text, pos, id, &mut needle);
-        let target = found.map_or(pos, |(at, _)| at.max(pos));
+        targets.push(found.map_or(pos, |(at, _)| at.max(pos)));
+        pos = found.map_or(pos, |(_, end)| end.max(pos));
+    }
+    line_cols(text, targets)
+}
+
+/// The 1-based (line, column) of each of `offsets`, byte offsets in the text that never go
+/// back: one walk through the text, however many there are.
+pub fn line_cols(text: &str, offsets: impl IntoIterator<Item = usize>) -> Vec<(u32, u32)> {
+    let bytes = text.as_bytes();
+    let offsets = offsets.into_iter();
+    let mut out = Vec::with_capacity(offsets.size_hint().0);
+    let mut pos = 0usize;
+    let (mut line, mut line_start) = (1usize, 0usize);
+    for target in offsets {
+        let target = target.clamp(pos, text.len());
         // Advance the line counter incrementally: the whole walk is linear in the file size.
         let passed = bytes.get(pos..target).unwrap_or_default();
         if let Some(last) = memchr::memrchr(b'\n', passed) {
@@ -44,7 +57,7 @@ pub fn locate_ids<'a>(text: &str, ids: impl Iterator<Item = &'a str>) -> Vec<(u3
             .map_or(target - line_start, |s| s.chars().count())
             + 1;
         out.push((to_u32(line), to_u32(col)));
-        pos = found.map_or(pos, |(_, end)| end.max(pos));
+        pos = target;
     }
     out
 }
@@ -191,6 +204,19 @@ mod tests {
         assert_eq!(field_position(t, 3, "best"), Some((5, 13)));
         assert_eq!(field_position(t, 3, "credibility"), None);
         assert_eq!(field_position(t, 9, "credibility"), Some((10, 9)));
+    }
+
+    #[test]
+    fn positions_in_one_walk_are_those_found_one_at_a_time() {
+        let t = "[\n  (id: \"é\"),\n\n  (notes: \"Курськ\", id: \"b\"),\r\n🇺🇦 (id: \"c\")]\n";
+        let offsets: Vec<usize> = t.match_indices("id").map(|(i, _)| i).collect();
+        assert_eq!(offsets.len(), 3);
+        let one_at_a_time: Vec<(u32, u32)> = offsets.iter().map(|&o| line_col(t, o)).collect();
+        assert_eq!(line_cols(t, offsets.iter().copied()), one_at_a_time);
+        assert_eq!(one_at_a_time[2], (5, 5));
+        // The same offset twice, and none.
+        assert_eq!(line_cols(t, [3, 3]), vec![(2, 2), (2, 2)]);
+        assert!(line_cols(t, []).is_empty());
     }
 
     #[test]
