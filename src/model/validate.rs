@@ -117,12 +117,27 @@ pub fn is_valid_id(id: &str) -> bool {
 /// The ids each kind of reference must be among, built once and shared by the threads that
 /// check the claims.
 struct Known<'a> {
-    actors: FxHashSet<&'a str>,
-    sources: FxHashSet<&'a str>,
+    actors: Names,
+    sources: Names,
     events: FxHashSet<&'a str>,
     claims: Claims<'a>,
     metrics: FxHashSet<&'a str>,
     event_types: FxHashSet<&'a str>,
+}
+
+/// The ids of actors or of sources, as the interned names (`Sym`) claims and events refer to
+/// them by: a look-up compares a number where a set of texts hashed and compared a text kept
+/// elsewhere in memory (four look-ups a claim, a million claims).
+struct Names(FxHashSet<usize>);
+
+impl Names {
+    fn of<'x>(ids: impl Iterator<Item = &'x str>) -> Names {
+        Names(ids.map(|id| Sym::new(id).key()).collect())
+    }
+
+    fn contains(&self, name: Sym) -> bool {
+        self.0.contains(&name.key())
+    }
 }
 
 /// Every record's id, first use of an id kept: what the duplicate-id check builds, kept to
@@ -174,11 +189,19 @@ impl<'a> FirstUse<'a> {
         self.at(place)
     }
 
-    /// Keeps `place` as the first use of its id.
-    fn insert(&mut self, id: &str, place: u32) {
+    /// The first record with the id of the record at `place`, if it is another; otherwise
+    /// keeps `place` as the first use of its id. One look-up for both (a million ids).
+    fn first_or_keep(&mut self, id: &str, place: u32) -> Option<Place<'a>> {
         let ds = self.ds;
         let rehash = |&p: &u32| Self::hash(place_of(ds, p).map_or("", |p| p.id));
-        self.places.insert_unique(Self::hash(id), place, rehash);
+        let same = |&p: &u32| place_of(ds, p).is_some_and(|p| p.id == id);
+        match self.places.entry(Self::hash(id), same, rehash) {
+            hashbrown::hash_table::Entry::Occupied(first) => place_of(ds, *first.get()),
+            hashbrown::hash_table::Entry::Vacant(free) => {
+                free.insert(place);
+                None
+            }
+        }
     }
 }
 
@@ -233,8 +256,8 @@ impl<'a> Claims<'a> {
 
 struct Ctx<'a> {
     out: Vec<Finding>,
-    actors: &'a FxHashSet<&'a str>,
-    sources: &'a FxHashSet<&'a str>,
+    actors: &'a Names,
+    sources: &'a Names,
     events: &'a FxHashSet<&'a str>,
     claims: &'a Claims<'a>,
     metrics: &'a FxHashSet<&'a str>,
@@ -415,8 +438,8 @@ pub fn validate_unless(
         return None;
     }
     let known = Known {
-        actors: ds.actors.iter().map(|a| a.id.as_str()).collect(),
-        sources: ds.sources.iter().map(|s| s.id.as_str()).collect(),
+        actors: Names::of(ds.actors.iter().map(|a| a.id.as_str())),
+        sources: Names::of(ds.sources.iter().map(|s| s.id.as_str())),
         events: ds.events.iter().map(|e| e.id.as_str()).collect(),
         claims: Claims {
             first,
@@ -449,7 +472,7 @@ pub fn validate_unless(
     }
     for a in &ds.actors {
         if let Some(p) = &a.part_of {
-            let known = cx.actors.contains(p.as_str());
+            let known = cx.actors.contains(Sym::new(p));
             cx.reference(Kind::Actor, &a.id, a.origin, "part_of", p, known, "actor");
         }
         if !a.color.is_empty() && parse_color(&a.color).is_none() {
@@ -513,11 +536,11 @@ pub fn validate_unless(
             );
         }
         for a in &e.actors {
-            let known = cx.actors.contains(a.as_str());
+            let known = cx.actors.contains(*a);
             cx.reference(Kind::Event, &e.id, e.origin, "actor", a, known, "actor");
         }
         for c in &e.sources {
-            let known = cx.sources.contains(c.source.as_str());
+            let known = cx.sources.contains(c.source);
             cx.reference(
                 Kind::Event,
                 &e.id,
@@ -648,19 +671,16 @@ fn check_ids<'a>(ds: &'a Dataset, stop: &AtomicBool) -> (Vec<Finding>, FirstUse<
                 ),
             ));
         }
-        match first.get(id) {
-            Some(other) => {
-                let mut f = Finding::new(
-                    Severity::Error,
-                    kind,
-                    id,
-                    origin,
-                    format!("duplicate id `{id}`: already used by {}", other.kind.noun()),
-                );
-                f.related = other.origin;
-                out.push(f);
-            }
-            None => first.insert(id, place),
+        if let Some(other) = first.first_or_keep(id, place) {
+            let mut f = Finding::new(
+                Severity::Error,
+                kind,
+                id,
+                origin,
+                format!("duplicate id `{id}`: already used by {}", other.kind.noun()),
+            );
+            f.related = other.origin;
+            out.push(f);
         }
     }
     (out, first)
@@ -672,12 +692,12 @@ fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
         let known = cx.metrics.contains(c.metric.as_str());
         cx.reference(k, id, at, "metric", &c.metric, known, "metric");
     }
-    let known = cx.actors.contains(c.subject.as_str());
+    let known = cx.actors.contains(c.subject);
     cx.reference(k, id, at, "subject", &c.subject, known, "actor");
-    let known = cx.actors.contains(c.claimant.as_str());
+    let known = cx.actors.contains(c.claimant);
     cx.reference(k, id, at, "claimant", &c.claimant, known, "actor");
     if let Some(via) = &c.via {
-        let known = cx.actors.contains(&**via);
+        let known = cx.actors.contains(*via);
         cx.reference(k, id, at, "via", via, known, "actor");
     }
     if let Some(ev) = &c.event {
@@ -685,7 +705,7 @@ fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
         cx.reference(k, id, at, "event", ev, known, "event");
     }
     for s in &c.sources {
-        let known = cx.sources.contains(s.source.as_str());
+        let known = cx.sources.contains(s.source);
         cx.reference(k, id, at, "source", &s.source, known, "source");
     }
     if c.sources.is_empty() {
