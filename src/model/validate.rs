@@ -121,13 +121,13 @@ struct Known<'a> {
     sources: Names,
     events: FxHashSet<&'a str>,
     claims: Claims<'a>,
-    metrics: FxHashSet<&'a str>,
-    event_types: FxHashSet<&'a str>,
+    metrics: Names,
+    event_types: Names,
 }
 
-/// The ids of actors or of sources, as the interned names (`Sym`) claims and events refer to
-/// them by: a look-up compares a number where a set of texts hashed and compared a text kept
-/// elsewhere in memory (four look-ups a claim, a million claims).
+/// The ids of actors, sources, metrics or event types, as the interned names (`Sym`) claims
+/// and events refer to them by: a look-up compares a number where a set of texts hashed and
+/// compared a text kept elsewhere in memory (several look-ups a claim, a million claims).
 struct Names(FxHashSet<usize>);
 
 impl Names {
@@ -260,8 +260,8 @@ struct Ctx<'a> {
     sources: &'a Names,
     events: &'a FxHashSet<&'a str>,
     claims: &'a Claims<'a>,
-    metrics: &'a FxHashSet<&'a str>,
-    event_types: &'a FxHashSet<&'a str>,
+    metrics: &'a Names,
+    event_types: &'a Names,
     /// False when the manifest could not be read: vocabulary references are then not checked.
     vocabulary_known: bool,
 }
@@ -445,13 +445,8 @@ pub fn validate_unless(
             first,
             all: &ds.claims,
         },
-        metrics: ds.manifest.metrics.iter().map(|m| m.id.as_str()).collect(),
-        event_types: ds
-            .manifest
-            .event_types
-            .iter()
-            .map(|t| t.id.as_str())
-            .collect(),
+        metrics: Names::of(ds.manifest.metrics.iter().map(|m| m.id.as_str())),
+        event_types: Names::of(ds.manifest.event_types.iter().map(|t| t.id.as_str())),
     };
     let mut cx = known.ctx(manifest_loaded);
     check_manifest(ds, &mut cx, manifest_loaded);
@@ -524,7 +519,7 @@ pub fn validate_unless(
         cx.text(Kind::Event, &e.id, e.origin, "description", &e.description);
         cx.text(Kind::Event, &e.id, e.origin, "notes", e.notes.as_str());
         if cx.vocabulary_known {
-            let known = cx.event_types.contains(e.event_type.as_str());
+            let known = cx.event_types.contains(e.event_type);
             cx.reference(
                 Kind::Event,
                 &e.id,
@@ -613,7 +608,7 @@ fn check_manifest(ds: &Dataset, cx: &mut Ctx<'_>, loaded: bool) {
                     at,
                     format!("metric `{}` names itself as a part", metric.id),
                 ));
-            } else if !cx.metrics.contains(part.as_str()) {
+            } else if !cx.metrics.contains(Sym::new(part)) {
                 cx.out.push(manifest_finding(
                     at,
                     format!(
@@ -689,7 +684,7 @@ fn check_ids<'a>(ds: &'a Dataset, stop: &AtomicBool) -> (Vec<Finding>, FirstUse<
 fn check_claim(c: &Claim, cx: &mut Ctx<'_>) {
     let (k, id, at) = (Kind::Claim, c.id.as_str(), c.origin);
     if cx.vocabulary_known {
-        let known = cx.metrics.contains(c.metric.as_str());
+        let known = cx.metrics.contains(c.metric);
         cx.reference(k, id, at, "metric", &c.metric, known, "metric");
     }
     let known = cx.actors.contains(c.subject);
@@ -932,17 +927,17 @@ fn check_sums(ds: &Dataset, stop: &AtomicBool) -> Vec<Finding> {
     let mut groups = SumGroups::new(&ds.claims);
     let mut sums: Vec<u32> = Vec::new();
     // Only claims of combined metrics and of their parts can disagree about a sum.
-    let relevant: FxHashSet<&str> = combined
-        .iter()
-        .flat_map(|m| std::iter::once(m.id.as_str()).chain(m.parts.iter().map(String::as_str)))
-        .collect();
+    let relevant =
+        Names::of(combined.iter().flat_map(|m| {
+            std::iter::once(m.id.as_str()).chain(m.parts.iter().map(String::as_str))
+        }));
     for (i, c) in ds
         .claims
         .iter()
         .enumerate()
         .take_while(|_| !stop.load(Ordering::Relaxed))
     {
-        if !relevant.contains(c.metric.as_str()) {
+        if !relevant.contains(c.metric) {
             continue;
         }
         let Some(key) = sum_key(c) else {
