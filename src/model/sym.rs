@@ -23,8 +23,55 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct Sym(&'static &'static str);
 
 /// The one copy of every text interned so far.
-static TABLE: LazyLock<Mutex<HashMap<&'static str, Sym>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+static TABLE: LazyLock<Mutex<Interned>> = LazyLock::new(|| {
+    Mutex::new(Interned {
+        names: HashMap::new(),
+        texts: Default::default(),
+        handles: Default::default(),
+    })
+});
+
+/// The interned names, and the room left in the blocks their texts and handles are kept in.
+/// Kept side by side rather than in a block each: reading a million records looks a name up
+/// for every field that holds one and compares its text, which then is nearby in memory
+/// (a name's own block lay anywhere among the records read so far).
+struct Interned {
+    names: HashMap<&'static str, Sym>,
+    texts: &'static mut [u8],
+    handles: &'static mut [&'static str],
+}
+
+/// How many bytes of texts, and how many handles, a block holds.
+const TEXT_BLOCK: usize = 64 << 10;
+const HANDLE_BLOCK: usize = 4 << 10;
+
+impl Interned {
+    /// A copy of `text` that lives as long as the process, and its handle.
+    fn keep(&mut self, text: &str) -> Sym {
+        let n = text.len();
+        if self.texts.len() < n {
+            self.texts = Box::leak(vec![0; TEXT_BLOCK.max(n)].into_boxed_slice());
+        }
+        let (copy, rest) = std::mem::take(&mut self.texts).split_at_mut(n);
+        self.texts = rest;
+        copy.copy_from_slice(text.as_bytes());
+        let copy: &'static [u8] = copy;
+        // The bytes of a `str`: always UTF-8.
+        let kept: &'static str =
+            std::str::from_utf8(copy).unwrap_or_else(|_| Box::leak(text.into()));
+        if self.handles.is_empty() {
+            self.handles = Box::leak(vec![""; HANDLE_BLOCK].into_boxed_slice());
+        }
+        match std::mem::take(&mut self.handles).split_first_mut() {
+            Some((handle, rest)) => {
+                self.handles = rest;
+                *handle = kept;
+                Sym(handle)
+            }
+            None => Sym(Box::leak(Box::new(kept))),
+        }
+    }
+}
 
 thread_local! {
     /// What this thread interned before: reading a million records on several threads
@@ -52,12 +99,11 @@ impl Sym {
                 // A panic elsewhere while the lock was held cannot leave the table
                 // half-changed: an insert either happened or did not.
                 let mut table = TABLE.lock().unwrap_or_else(PoisonError::into_inner);
-                match table.get(text) {
+                match table.names.get(text) {
                     Some(&s) => s,
                     None => {
-                        let leaked: &'static str = Box::leak(text.into());
-                        let s = Sym(Box::leak(Box::new(leaked)));
-                        table.insert(leaked, s);
+                        let s = table.keep(text);
+                        table.names.insert(s.0, s);
                         s
                     }
                 }
@@ -352,6 +398,30 @@ mod tests {
         map.insert(a, 7);
         assert_eq!(map.get("ru-mod"), Some(&7));
         assert_eq!(map.get("ru"), None);
+    }
+
+    #[test]
+    fn names_kept_side_by_side_are_each_their_own_text_across_blocks() {
+        // More texts and handles than one block holds, a text longer than a block, and
+        // texts of every length around the end of a block.
+        let mut rng = fastrand::Rng::with_seed(9);
+        let mut texts: Vec<String> = (0..2 * HANDLE_BLOCK)
+            .map(|i| {
+                let len = rng.usize(1..40);
+                format!("{i}-{}", "é".repeat(len))
+            })
+            .collect();
+        texts.push("x".repeat(TEXT_BLOCK + 7));
+        texts.push("after the long one".into());
+        let syms: Vec<Sym> = texts.iter().map(|t| Sym::new(t)).collect();
+        for (t, s) in texts.iter().zip(&syms) {
+            assert_eq!(s.as_str(), t);
+            assert_eq!(Sym::new(t), *s);
+        }
+        let mut keys: Vec<usize> = syms.iter().map(Sym::key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), texts.len(), "one handle per text");
     }
 
     #[test]
