@@ -99,12 +99,13 @@ impl Codec {
     }
 }
 
-/// A thread's buffers for packing: the codes of a text and, to check them, the text they
-/// give back. Kept, so that packing a million texts does not allocate two blocks for each.
+/// A thread's buffer for checking what it packs: the text the codes give back. Kept, so that
+/// packing a million texts does not allocate a block for each to compare. (The codes are
+/// written by `Compressor::compress`, which allocates: its buffer-reusing forms measured no
+/// faster for one text at a time — `compress_into` is `unsafe`, `compress_bulk_into` of one
+/// text a tenth slower.)
 #[derive(Default)]
 struct Scratch {
-    codes: Vec<u8>,
-    ends: Vec<u64>,
     unpacked: Vec<u8>,
 }
 
@@ -115,19 +116,13 @@ thread_local! {
 impl Scratch {
     /// `text` (not empty) packed when that makes it smaller and gives it back exactly.
     fn pack(&mut self, text: &str) -> Packed {
-        let codec = &*CODEC;
-        self.codes.clear();
-        self.ends.clear();
-        codec.compressor.compress_bulk_into::<1>(
-            &[text.as_bytes()],
-            &mut self.codes,
-            &mut self.ends,
-        );
-        if self.codes.len() < text.len() && self.gives_back(text.as_bytes()) {
-            // A block of its exact size: the compressor's output would leave room beside it.
-            let mut bytes = Vec::with_capacity(self.codes.len() + 1);
+        let codes = CODEC.compressor.compress(text.as_bytes());
+        if codes.len() < text.len() && self.gives_back(&codes, text.as_bytes()) {
+            // A block of its exact size: the compressor's (twice the text's size) would leave
+            // a hole beside every text of a million.
+            let mut bytes = Vec::with_capacity(codes.len() + 1);
             bytes.push(FSST);
-            bytes.extend_from_slice(&self.codes);
+            bytes.extend_from_slice(&codes);
             return Packed(bytes.into_boxed_slice());
         }
         let mut bytes = Vec::with_capacity(text.len() + 1);
@@ -136,13 +131,13 @@ impl Scratch {
         Packed(bytes.into_boxed_slice())
     }
 
-    /// Whether the codes in `self.codes` unpack to `text`.
-    fn gives_back(&mut self, text: &[u8]) -> bool {
+    /// Whether `codes` unpack to `text`.
+    fn gives_back(&mut self, codes: &[u8], text: &[u8]) -> bool {
         let decompressor = CODEC.compressor.decompressor();
         self.unpacked.clear();
         self.unpacked
-            .reserve(decompressor.max_decompression_capacity(&self.codes) + 7);
-        let n = decompressor.decompress_into(&self.codes, self.unpacked.spare_capacity_mut());
+            .reserve(decompressor.max_decompression_capacity(codes) + 7);
+        let n = decompressor.decompress_into(codes, self.unpacked.spare_capacity_mut());
         // SAFETY: `decompress_into` wrote the first `n` bytes of the spare room it was given
         // (its contract; `fsst::Decompressor::decompress` does the same), and `n` is within
         // the room reserved above, or it would have panicked.
