@@ -301,17 +301,18 @@ impl Cache {
         });
         let names: Vec<&str> = names.iter().map(Sym::as_str).collect();
         // The header by name, then the names the records use, their count, the records, and
-        // their places in the file.
-        let mut out = Vec::with_capacity(MAGIC.len() + body.len() + 8 * at.len() + (64 << 10));
-        out.extend_from_slice(MAGIC);
+        // their places in the file: written in three pieces, the records not copied again.
+        let mut head = Vec::with_capacity(MAGIC.len() + (64 << 10));
+        head.extend_from_slice(MAGIC);
+        let mut tail = Vec::with_capacity(8 * at.len() + 16);
         let encoded =
-            rmp_serde::encode::write_named(&mut out, &Cache::header(rel, R::KIND, size, hash))
-                .and_then(|()| rmp_serde::encode::write(&mut out, &names))
-                .and_then(|()| rmp_serde::encode::write(&mut out, &records.len()))
-                .and_then(|()| written.map(|()| out.extend_from_slice(&body)))
-                .and_then(|()| rmp_serde::encode::write(&mut out, &at));
+            rmp_serde::encode::write_named(&mut head, &Cache::header(rel, R::KIND, size, hash))
+                .and_then(|()| rmp_serde::encode::write(&mut head, &names))
+                .and_then(|()| rmp_serde::encode::write(&mut head, &records.len()))
+                .and(written)
+                .and_then(|()| rmp_serde::encode::write(&mut tail, &at));
         if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
-            write_unsynced(&self.dir, &self.entry_path(rel), &out).ok();
+            write_unsynced(&self.dir, &self.entry_path(rel), &[&head, &body, &tail]).ok();
         }
     }
 }
@@ -344,7 +345,7 @@ impl Cache {
         let encoded = rmp_serde::encode::write_named(&mut out, &Cache::derived_header(file, key))
             .and_then(|()| rmp_serde::encode::write(&mut out, value));
         if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
-            write_unsynced(&self.dir, &self.dir.join(file), &out).ok();
+            write_unsynced(&self.dir, &self.dir.join(file), &[&out]).ok();
         }
     }
 
@@ -373,15 +374,17 @@ impl Cache {
     }
 }
 
-/// Writes an entry under a temporary name and renames it into place, so that a reader never
+/// Writes an entry (its pieces, one after another) under a temporary name and renames it into place, so that a reader never
 /// sees half an entry — but without waiting for the disk (no `fsync`): an entry lost or cut
 /// short by a crash is only ignored (its header or its decoding fails) and rebuilt.
-fn write_unsynced(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_unsynced(dir: &Path, path: &Path, pieces: &[&[u8]]) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMPORARY)
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    for piece in pieces {
+        tmp.write_all(piece)?;
+    }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
