@@ -46,27 +46,6 @@ struct Codec {
     nul_symbols: bool,
 }
 
-impl Codec {
-    /// Whether `codes` give a NUL: an escaped NUL, or a code whose symbol holds one.
-    fn holds_nul_slowly(&self, codes: &[u8]) -> bool {
-        let mut i = 0;
-        while let Some(&c) = codes.get(i) {
-            if c == ESCAPE {
-                if codes.get(i + 1) == Some(&0) {
-                    return true;
-                }
-                i += 2;
-            } else {
-                if self.nul_codes[usize::from(c)] {
-                    return true;
-                }
-                i += 1;
-            }
-        }
-        false
-    }
-}
-
 static CODEC: LazyLock<Codec> = LazyLock::new(|| {
     let lines: Vec<&[u8]> = CORPUS
         .split_inclusive(['.', '\n'])
@@ -96,6 +75,25 @@ impl Codec {
             nul_symbols: nul_codes.contains(&true),
             nul_codes,
         }
+    }
+
+    /// Whether `codes` give a NUL: an escaped NUL, or a code whose symbol holds one.
+    fn holds_nul_slowly(&self, codes: &[u8]) -> bool {
+        let mut i = 0;
+        while let Some(&c) = codes.get(i) {
+            if c == ESCAPE {
+                if codes.get(i + 1) == Some(&0) {
+                    return true;
+                }
+                i += 2;
+            } else {
+                if self.nul_codes[usize::from(c)] {
+                    return true;
+                }
+                i += 1;
+            }
+        }
+        false
     }
 }
 
@@ -352,8 +350,6 @@ mod tests {
         assert_ne!(Packed::new("killed"), Packed::new("wounded"));
     }
 
-    /// Random texts of every kind — English words, other scripts, control characters, any
-    /// char — come back exactly, through the files' and the cache's encodings too.
     #[test]
     fn a_nul_in_a_symbol_is_found_too() {
         // The English table has no symbol with a NUL in it; a table that has one.
@@ -375,6 +371,8 @@ mod tests {
         assert!(!CODEC.nul_symbols);
     }
 
+    /// Random texts of every kind — English words, other scripts, control characters, any
+    /// char — come back exactly, through the files' and the cache's encodings too.
     #[test]
     fn any_text_comes_back_exactly_and_never_takes_more_room() {
         let words = [

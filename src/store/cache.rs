@@ -374,9 +374,10 @@ impl Cache {
     }
 }
 
-/// Writes an entry (its pieces, one after another) under a temporary name and renames it into place, so that a reader never
-/// sees half an entry — but without waiting for the disk (no `fsync`): an entry lost or cut
-/// short by a crash is only ignored (its header or its decoding fails) and rebuilt.
+/// Writes an entry (its pieces, one after another) under a temporary name and renames it
+/// into place, so that a reader never sees half an entry — but without waiting for the disk
+/// (no `fsync`): an entry lost or cut short by a crash is only ignored (its header or its
+/// decoding fails) and rebuilt.
 fn write_unsynced(dir: &Path, path: &Path, pieces: &[&[u8]]) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut tmp = tempfile::Builder::new()
