@@ -1576,3 +1576,71 @@ fn a_legend_of_hundreds_of_claimants_draws_the_entries_in_sight_and_scrolls_to_t
     h.run();
     assert_eq!(legend(&h), first);
 }
+
+#[test]
+fn a_busy_plot_is_drawn_from_one_mesh_while_the_list_scrolls_and_moved_while_it_pans() {
+    use crosscheck::ui::figure_mesh::FigureMesh;
+    use egui::{Event, PointerButton, Vec2};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let ds = tmp.path().join("busy");
+    let o = crate::common::run(&[
+        "gen",
+        ds.to_str().expect("path"),
+        "--claims",
+        "6000",
+        "--events",
+        "300",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", crate::common::stderr(&o));
+    let mut h = open(&ds, (1600.0, 1000.0));
+    h.state_mut().finish_deriving();
+    h.run();
+    let cache = FigureMesh::shared(&h.ctx);
+    let counts = || {
+        let c = cache.lock().expect("not poisoned");
+        (c.builds, c.moves)
+    };
+    let (builds, _) = counts();
+    assert!(builds >= 1, "the busy plot is drawn from the mesh");
+
+    // Scrolling the claims list redraws the plot from the same mesh.
+    let layout = h.state().layout();
+    let list = layout.lists.expect("the lists are shown").center();
+    let plot = layout.centre.expect("the plot is shown").center();
+    for _ in 0..4 {
+        h.event(Event::PointerMoved(list));
+        h.event(Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: Vec2::new(0.0, -200.0),
+            modifiers: Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        h.run_steps(2);
+    }
+    assert_eq!(counts().0, builds, "scrolling the list made the mesh again");
+
+    // Dragging the plot pans it: the mesh is moved, not made again.
+    h.event(Event::PointerMoved(plot));
+    h.event(Event::PointerButton {
+        pos: plot,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(2);
+    for i in 1..=4 {
+        h.event(Event::PointerMoved(plot + Vec2::new(-15.0 * i as f32, 0.0)));
+        h.run_steps(2);
+    }
+    h.event(Event::PointerButton {
+        pos: plot + Vec2::new(-60.0, 0.0),
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run_steps(2);
+    let (after, moves) = counts();
+    assert_eq!(after, builds, "panning made the mesh again");
+    assert!(moves >= 2, "the mesh followed the pan ({moves} moves)");
+}

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod conflicts;
 pub mod dialogs;
 pub mod editor;
+pub mod figure_mesh;
 pub mod filter_bar;
 pub mod lists;
 pub mod menu;

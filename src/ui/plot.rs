@@ -9,6 +9,7 @@ use egui_plot::{
     GridMark, Line, LineStyle, MarkerShape, Plot, PlotPoint, PlotPoints, Points, Polygon,
 };
 
+use super::figure_mesh::{FigureItem, FigureMesh};
 use super::{Command, actor_color, readable};
 use crate::chart::{count_ticks, date_ticks};
 use crate::model::edit::Target;
@@ -419,8 +420,25 @@ fn figures(
     // whiskers or arrow shafts; egui_plot's cost grows with the number of items.
     let total: usize = view.series.iter().map(|s| s.marks.len()).sum();
     let detailed = total <= 1_500;
+    // The batched figures come from a mesh kept between frames (see `figure_mesh`).
+    let figures = (!detailed).then(|| {
+        let cache = FigureMesh::shared(ui.ctx());
+        let colors: Vec<Color32> = view
+            .series
+            .iter()
+            .map(|s| readable(actors.color(&s.claimant), dark))
+            .collect();
+        cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .prepare(view.series, &colors, dark);
+        cache
+    });
     let response = plot.show(ui, |pui| {
-        for s in view.series {
+        if let Some(cache) = figures {
+            pui.add(FigureItem::new(cache));
+        }
+        for s in view.series.iter().filter(|_| detailed) {
             let base = readable(actors.color(&s.claimant), dark);
             if s.line.len() > 1 {
                 pui.line(
@@ -429,10 +447,6 @@ fn figures(
                         .width(1.5)
                         .allow_hover(false),
                 );
-            }
-            if !detailed {
-                batched(pui, s, base, dark);
-                continue;
             }
             for m in &s.marks {
                 let Some(y) = m.y else { continue };
@@ -590,72 +604,6 @@ fn figures(
                 index: m.claim,
             })));
         }
-    }
-}
-
-/// Draws a series' marks as one item per (shape, fill, fade), arrowheads included.
-fn batched(pui: &mut egui_plot::PlotUi<'_>, s: &Series, base: Color32, dark: bool) {
-    // (shape index, filled, faded) -> positions
-    let mut groups: std::collections::BTreeMap<(u8, bool, bool), Vec<[f64; 2]>> =
-        Default::default();
-    const SHAPES: [MarkerShape; 5] = [
-        MarkerShape::Circle,
-        MarkerShape::Diamond,
-        MarkerShape::Square,
-        MarkerShape::Up,
-        MarkerShape::Down,
-    ];
-    let t = *pui.transform();
-    for m in &s.marks {
-        let Some(y) = m.y else { continue };
-        let x = m.x();
-        let (shape, filled) = match (m.derived, m.kind) {
-            (true, _) => (2, false),
-            (_, MarkKind::Exact | MarkKind::Range) => (0, true),
-            (_, MarkKind::Approx) => (1, true),
-            (_, MarkKind::LowerBound | MarkKind::UpperBound) => (0, false),
-            (_, MarkKind::NoNumber) => continue,
-        };
-        groups
-            .entry((shape, filled, m.deprecated))
-            .or_default()
-            .push([x, y]);
-        if matches!(m.kind, MarkKind::LowerBound | MarkKind::UpperBound) {
-            let up = m.kind == MarkKind::LowerBound;
-            let p = t.position_from_point(&PlotPoint::new(x, y));
-            let tip = t.value_from_position(p + egui::vec2(0.0, if up { -10.0 } else { 10.0 }));
-            groups
-                .entry((if up { 3 } else { 4 }, true, m.deprecated))
-                .or_default()
-                .push([x, tip.y]);
-        }
-    }
-    for ((shape, filled, faded), points) in groups {
-        let color = if faded {
-            base.gamma_multiply(0.35)
-        } else {
-            base
-        };
-        pui.add(
-            Points::new("", points)
-                .shape(SHAPES[shape as usize])
-                .filled(filled)
-                .radius(if shape >= 3 { 3.5 } else { 4.0 })
-                .color(color)
-                .allow_hover(false),
-        );
-    }
-    if let Some(m) = s.marks.iter().find(|m| m.selected)
-        && let Some(y) = m.y
-    {
-        pui.add(
-            Points::new("", vec![[m.x(), y]])
-                .shape(MarkerShape::Circle)
-                .filled(false)
-                .radius(9.0)
-                .color(if dark { Color32::WHITE } else { Color32::BLACK })
-                .allow_hover(false),
-        );
     }
 }
 
