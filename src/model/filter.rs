@@ -178,7 +178,10 @@ impl Provenance {
 
 /// A claim's own searchable text.
 fn claim_text(ds: &Dataset, i: usize, s: &mut String) {
-    let c = &ds.claims[i];
+    claim_words(&ds.claims[i], s);
+}
+
+fn claim_words(c: &super::Claim, s: &mut String) {
     push(s, &c.id);
     for cit in &c.sources {
         push(s, &cit.quote.text());
@@ -206,7 +209,10 @@ fn actor_names(actors: &ActorsById<'_>, id: &str, s: &mut String) {
 }
 
 fn event_text(ds: &Dataset, actors: &ActorsById<'_>, i: usize, s: &mut String) {
-    let e = &ds.events[i];
+    event_words(&ds.events[i], actors, s);
+}
+
+fn event_words(e: &super::Event, actors: &ActorsById<'_>, s: &mut String) {
     push(s, &e.id);
     push(s, &e.title);
     push(s, &e.description.text());
@@ -229,7 +235,10 @@ fn event_text(ds: &Dataset, actors: &ActorsById<'_>, i: usize, s: &mut String) {
 }
 
 fn source_text(ds: &Dataset, i: usize, s: &mut String) {
-    let x = &ds.sources[i];
+    source_words(&ds.sources[i], s);
+}
+
+fn source_words(x: &super::Source, s: &mut String) {
     for f in [&x.id, &x.title, &x.outlet, &x.author, &x.url, &x.notes] {
         push(s, f);
     }
@@ -364,7 +373,8 @@ impl SearchIndex {
         use super::Kind;
         match (kind, old) {
             (Kind::Claim, AnyRecord::Claim(o)) => {
-                self.claims.replace(index, |i, s| claim_text(ds, i, s));
+                self.claims
+                    .replace_from(index, |s| claim_words(o, s), |i, s| claim_text(ds, i, s));
                 let Some(c) = ds.claims.get(index) else {
                     return;
                 };
@@ -378,16 +388,23 @@ impl SearchIndex {
             }
             (Kind::Event, AnyRecord::Event(o)) => {
                 let by_id = actors_by_id(ds);
-                self.events
-                    .replace(index, |i, s| event_text(ds, &by_id, i, s));
+                self.events.replace_from(
+                    index,
+                    |s| event_words(o, &by_id, s),
+                    |i, s| event_text(ds, &by_id, i, s),
+                );
                 self.event_titles
                     .replace(index, |i, s| push(s, &ds.events[i].title));
                 if ds.events.get(index).is_none_or(|e| e.id != o.id) {
                     self.columns.event = Columns::events(ds);
                 }
             }
-            (Kind::Source, _) => {
-                self.sources.replace(index, |i, s| source_text(ds, i, s));
+            (Kind::Source, AnyRecord::Source(o)) => {
+                self.sources.replace_from(
+                    index,
+                    |s| source_words(o, s),
+                    |i, s| source_text(ds, i, s),
+                );
             }
             (Kind::Actor, AnyRecord::Actor(o)) => {
                 let by_id = actors_by_id(ds);

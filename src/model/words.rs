@@ -150,6 +150,15 @@ fn word_ranges(text: &str, mut f: impl FnMut(usize, usize)) {
     }
 }
 
+/// `text`'s words, each once, in byte order.
+fn distinct_words(text: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    word_ranges(text, |s, e| words.push(text.get(s..e).unwrap_or("")));
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
 /// Appends the distinct numbers of `text`'s words, each numbered by `id` (given where the
 /// word starts and ends in `text`). `seen[n]` is the mark of the last record that had word
 /// `n`; `mark` is this record's.
@@ -293,6 +302,78 @@ impl Chunk {
     }
 
     /// The records that have word `w`, in ascending order.
+    /// The number of `word` in the vocabulary, if it is there.
+    fn find(&self, word: &str) -> Option<usize> {
+        let vocab = self.vocab.as_bytes();
+        let at = if vocab.starts_with(word.as_bytes()) && vocab.get(word.len()) == Some(&b'\n') {
+            0
+        } else {
+            let mut needle = Vec::with_capacity(word.len() + 2);
+            needle.push(b'\n');
+            needle.extend_from_slice(word.as_bytes());
+            needle.push(b'\n');
+            memchr::memmem::find(vocab, &needle)? + 1
+        };
+        let id = self
+            .starts
+            .partition_point(|&s| s as usize <= at)
+            .checked_sub(1)?;
+        (self.starts.get(id).is_some_and(|&s| s as usize == at)).then_some(id)
+    }
+
+    /// Adds `word` to the vocabulary, with no records yet: its number.
+    fn add_word(&mut self, word: &str) -> usize {
+        self.starts.push(to_u32(self.vocab.len()));
+        self.vocab.push_str(word);
+        self.vocab.push('\n');
+        let end = self.post_ends.last().copied().unwrap_or(0);
+        self.post_ends.push(end);
+        self.starts.len() - 1
+    }
+
+    /// Where word `w`'s records start in `posts`.
+    fn posts_start(&self, w: usize) -> usize {
+        w.checked_sub(1)
+            .and_then(|p| self.post_ends.get(p))
+            .map_or(0, |&s| s as usize)
+    }
+
+    /// Writes the lists of the words in `changes` (in ascending order) again, with record
+    /// `j` in or out of each as it says; the other words' lists are copied as they are.
+    fn relist(&mut self, j: u16, changes: &[(usize, bool)]) {
+        let mut posts = Vec::with_capacity(self.posts.len() + 3 * changes.len());
+        let mut ends = Vec::with_capacity(self.post_ends.len());
+        let mut list = Vec::new();
+        // Copies words `from..to`'s lists at once, their ends moved with them.
+        let copy = |from: usize, to: usize, posts: &mut Vec<u8>, ends: &mut Vec<u32>| {
+            let (a, b) = (self.posts_start(from), self.posts_start(to));
+            let shift = posts.len() as i64 - a as i64;
+            posts.extend_from_slice(self.posts.get(a..b).unwrap_or(&[]));
+            let moved = self.post_ends.get(from..to).unwrap_or(&[]);
+            ends.extend(
+                moved
+                    .iter()
+                    .map(|&e| to_u32((i64::from(e) + shift) as usize)),
+            );
+        };
+        let mut next = 0;
+        for &(w, has) in changes {
+            copy(next, w, &mut posts, &mut ends);
+            list.clear();
+            list.extend(self.records_of(w).filter(|&r| r != j));
+            if has {
+                let at = list.partition_point(|&r| r < j);
+                list.insert(at, j);
+            }
+            encode_postings(&list, &mut posts);
+            ends.push(to_u32(posts.len()));
+            next = w + 1;
+        }
+        copy(next, self.post_ends.len(), &mut posts, &mut ends);
+        self.posts = posts;
+        self.post_ends = ends;
+    }
+
     fn records_of(&self, w: usize) -> Postings<'_> {
         let end = self.post_ends.get(w).map_or(0, |&e| e as usize);
         let start = w
@@ -486,6 +567,51 @@ impl Words {
         }
         let records = self.chunks[c].records - 1;
         self.rebuild(c, records, write);
+    }
+
+    /// As [`Words::replace`], told the text the index holds for record `i` (`old` appends
+    /// it): only the lists of the words that came or went are written again, the chunk's
+    /// other lists copied as they are — a keystroke in a claim's notes costs the word it
+    /// changed, not its chunk of 4,096 records. When a word that went is not in the chunk's
+    /// vocabulary (the index never held the text `old` gives), the record is cut again as
+    /// [`Words::replace`] does.
+    pub fn replace_from(
+        &mut self,
+        i: usize,
+        old: impl Fn(&mut String),
+        write: impl Fn(usize, &mut String),
+    ) {
+        let Some(c) = self.chunk_of(i) else { return };
+        let (mut before, mut after) = (String::new(), String::new());
+        old(&mut before);
+        write(i, &mut after);
+        let (was, is) = (distinct_words(&before), distinct_words(&after));
+        let gone = was.iter().filter(|w| is.binary_search(w).is_err());
+        let came: Vec<&str> = is
+            .iter()
+            .filter(|w| was.binary_search(w).is_err())
+            .copied()
+            .collect();
+        // (word, whether record `i` has it now)
+        let mut changes = Vec::with_capacity(came.len() + 4);
+        for w in gone {
+            match self.chunks[c].find(w) {
+                Some(id) => changes.push((id, false)),
+                None => return self.replace(i, write),
+            }
+        }
+        let chunk = &mut self.chunks[c];
+        let Ok(j) = u16::try_from(i - chunk.first) else {
+            return self.replace(i, write);
+        };
+        for w in came {
+            let id = chunk.find(w).unwrap_or_else(|| chunk.add_word(w));
+            changes.push((id, true));
+        }
+        if !changes.is_empty() {
+            changes.sort_unstable();
+            chunk.relist(j, &changes);
+        }
     }
 
     /// Cuts record `i`'s text again (`write` appends it, lowercased): the one record's words
@@ -818,5 +944,47 @@ mod tests {
         assert_eq!(found(&w, "common").len(), 10_000 - 3);
         assert_eq!(found(&w, "rec9999"), Vec::<usize>::new());
         assert_eq!(found(&w, "rec9998"), vec![9_998]);
+    }
+
+    #[test]
+    fn records_replaced_word_by_word_are_found_as_a_scan_of_their_texts_finds_them() {
+        // Small chunks; each step rewrites one record's text, told its old text, with words
+        // kept, dropped, repeated, shared with other records and new to the chunk; every
+        // tenth step is told a wrong old text (falls back to cutting the record again).
+        let size = 64;
+        let vocabulary = ["alpha", "beta", "gamma", "delta", "ωμέγα", "x", "xx", "xxx"];
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut texts: Vec<String> = (0..300)
+            .map(|i| format!("r{i} {}", vocabulary[i % vocabulary.len()]))
+            .collect();
+        let mut w = Words::build_in(size, texts.len(), |i, s| s.push_str(&texts[i]));
+        for step in 0..2_000 {
+            let at = rng.usize(..texts.len());
+            let mut text = String::new();
+            for _ in 0..rng.usize(..5) {
+                if rng.u8(..4) == 0 {
+                    text.push_str(&format!("new{} ", rng.usize(..50)));
+                } else {
+                    text.push_str(vocabulary[rng.usize(..vocabulary.len())]);
+                    text.push(' ');
+                }
+            }
+            let old = if step % 10 == 9 {
+                "never indexed".to_string()
+            } else {
+                std::mem::take(&mut texts[at])
+            };
+            texts[at] = text;
+            w.replace_from(at, |s| s.push_str(&old), |i, s| s.push_str(&texts[i]));
+            if step % 50 == 0 || step == 1_999 {
+                let words = vocabulary.iter().map(|v| v.to_string());
+                for word in words.chain((0..50).map(|k| format!("new{k}"))) {
+                    let scan: Vec<usize> = (0..texts.len())
+                        .filter(|&i| texts[i].split_whitespace().any(|t| t.contains(&word)))
+                        .collect();
+                    assert_eq!(found(&w, &word), scan, "{word} after step {step}");
+                }
+            }
+        }
     }
 }
