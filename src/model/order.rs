@@ -104,8 +104,10 @@ impl Orders {
     }
 
     /// Follows one record's change: a removed record leaves every order of its kind (the
-    /// others keep their places, renumbered); a record inserted or replaced may belong
-    /// anywhere, so its kind's orders are computed again when next needed.
+    /// others keep their places, renumbered); a record replaced by one that sorts the same
+    /// by every column (a keystroke in a claim's notes or quote) keeps its place; a record
+    /// inserted, or replaced by one that may sort elsewhere, may belong anywhere, so its
+    /// kind's orders are computed again when next needed.
     pub fn follow(&mut self, ds: &Dataset, change: &super::edit::Change) {
         use super::edit::Change;
         // Actors and events can be sorted by their number of claims.
@@ -137,6 +139,7 @@ impl Orders {
                     }
                 }
             }
+            Change::Replaced(t, old) if sorts_alike(ds, *t, old) => {}
             Change::Inserted(t) | Change::Replaced(t, _) => self.clear_kind(t.kind),
         }
     }
@@ -161,6 +164,40 @@ impl Orders {
             .entry((kind, sort))
             .or_insert_with(|| full_order(ds, counts, kind, sort));
         restrict(full, shown, ds.count(kind))
+    }
+}
+
+/// Whether the record at `t` sorts as `old` did by every column of [`full_order`] (ties
+/// are broken by position, which a replaced record keeps).
+fn sorts_alike(ds: &Dataset, t: super::edit::Target, old: &AnyRecord) -> bool {
+    match (old, t.kind) {
+        (AnyRecord::Claim(o), Kind::Claim) => ds.claims.get(t.index).is_some_and(|c| {
+            let refers = |c: &super::Claim| c.refers_to.as_ref().map(|d| d.cmp_key());
+            c.claimant == o.claimant
+                && c.metric == o.metric
+                && c.value.figure() == o.value.figure()
+                && c.stated_on.cmp_key() == o.stated_on.cmp_key()
+                && refers(c) == refers(o)
+                && c.reliability == o.reliability
+                && c.credibility == o.credibility
+                && c.rank == o.rank
+        }),
+        (AnyRecord::Event(o), Kind::Event) => ds.events.get(t.index).is_some_and(|e| {
+            let place = |e: &super::Event| e.place.as_ref().map(|p| p.name.clone());
+            e.id == o.id
+                && e.date.cmp_key() == o.date.cmp_key()
+                && e.title == o.title
+                && e.event_type == o.event_type
+                && place(e) == place(o)
+        }),
+        (AnyRecord::Source(o), Kind::Source) => ds.sources.get(t.index).is_some_and(|x| {
+            let published = |x: &super::Source| x.published.as_ref().map(|d| d.cmp_key());
+            published(x) == published(o)
+                && x.title == o.title
+                && x.outlet == o.outlet
+                && x.language == o.language
+        }),
+        _ => false,
     }
 }
 
@@ -508,5 +545,62 @@ mod tests {
         assert!(!orders.has(Kind::Claim, by_name));
         let got = orders.sorted(&ds, &counts, Kind::Claim, by_name, &all);
         assert_eq!(got, naive(&ds, by_name, &all));
+    }
+
+    #[test]
+    fn a_replaced_claim_keeps_the_orders_only_when_it_sorts_the_same_by_every_column() {
+        use crate::model::edit::{Edit, changes};
+        use crate::model::{DateText, Qualifier, Rank, Value};
+        type Change = fn(&mut crate::model::Claim);
+        let edits: [(&str, Change, bool); 7] = [
+            ("notes", |c| c.notes = "typed into".into(), true),
+            (
+                "figure",
+                |c| c.value = Value::new(Qualifier::Exact, 7),
+                false,
+            ),
+            ("claimant", |c| c.claimant = "b".into(), false),
+            ("stated on", |c| c.stated_on = DateText::new("2022"), false),
+            (
+                "refers to",
+                |c| c.refers_to = Some(DateText::new("2021")),
+                false,
+            ),
+            ("rank", |c| c.rank = Rank::Deprecated, false),
+            ("metric", |c| c.metric = "wounded".into(), false),
+        ];
+        for (what, edit, kept) in edits {
+            let mut ds = ds();
+            let mut counts = Counts::build(&ds);
+            let mut orders = Orders::default();
+            let sorts: Vec<Sort> = (0..7)
+                .flat_map(|column| [false, true].map(|descending| Sort { column, descending }))
+                .collect();
+            for &sort in &sorts {
+                orders.sorted(&ds, &counts, Kind::Claim, sort, &[]);
+            }
+            let mut claim = ds.claims[4].clone();
+            edit(&mut claim);
+            let edit = Edit::Replace {
+                index: 4,
+                record: AnyRecord::Claim(claim),
+            };
+            let followed = changes(&ds, &edit).expect("one record");
+            edit.apply(&mut ds).expect("replace");
+            for change in &followed {
+                counts.follow(&ds, change);
+                orders.follow(&ds, change);
+            }
+            let all: Vec<usize> = (0..ds.claims.len()).collect();
+            for &sort in &sorts {
+                assert_eq!(orders.has(Kind::Claim, sort), kept, "{what}: {sort:?}");
+                let fresh: Vec<usize> = full_order(&ds, &counts, Kind::Claim, sort)
+                    .into_iter()
+                    .map(|i| i as usize)
+                    .collect();
+                let got = orders.sorted(&ds, &counts, Kind::Claim, sort, &all);
+                assert_eq!(got, fresh, "{what}: {sort:?}");
+            }
+        }
     }
 }
