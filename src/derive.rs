@@ -40,17 +40,18 @@ impl ViewKey {
     }
 }
 
-/// What the lists and the plot show.
-#[derive(Debug, Default)]
+/// What the lists and the plot show (cheap to clone: a worker deriving the next view is
+/// handed the whole of this one).
+#[derive(Debug, Default, Clone)]
 pub struct View {
     pub key: Option<ViewKey>,
     pub shown: Arc<Shown>,
     /// Shown records per kind (by [`slot`]), sorted.
     pub orders: Arc<[Vec<usize>; 4]>,
-    pub series: Vec<Series>,
+    pub series: Arc<Vec<Series>>,
     pub thinned: Thinned,
     /// Claimants with claims of the plotted metrics, hidden ones included.
-    pub legend: Vec<String>,
+    pub legend: Arc<Vec<String>>,
 }
 
 impl View {
@@ -80,7 +81,7 @@ impl View {
         });
         moved(&mut Arc::make_mut(&mut self.orders)[slot(kind)]);
         if kind == Kind::Claim {
-            for s in &mut self.series {
+            for s in Arc::make_mut(&mut self.series) {
                 if !inserted {
                     s.marks.retain(|m| m.claim != at);
                 }
@@ -118,9 +119,19 @@ pub fn plotted(
     )
 }
 
-/// Derives the view for `key`. `previous` is reused for the lists when only the plot
-/// changed; `orders` holds the full orders already computed for this version and gains any
-/// computed here.
+/// The shown records of `kind`.
+fn records(s: &Shown, kind: Kind) -> &[usize] {
+    match kind {
+        Kind::Claim => &s.claims,
+        Kind::Event => &s.events,
+        Kind::Source => &s.sources,
+        Kind::Actor => &s.actors,
+    }
+}
+
+/// Derives the view for `key`. `previous` (the whole view derived before) is reused for the
+/// lists when only the plot changed, and for whatever follows from the same records; `orders`
+/// holds the full orders already computed for this version and gains any computed here.
 pub fn derive(
     ds: &Dataset,
     index: &SearchIndex,
@@ -139,20 +150,42 @@ pub fn derive(
                 .filter(|p| p.version == key.version && filter::narrows(&p.filter, &key.filter))
                 .map(|p| (previous.shown.as_ref(), &p.filter));
             let shown = filter::apply_within(ds, index, &key.filter, within);
+            // Another letter of a word often shows the same records: their order is the
+            // one shown before (same version, same sort).
+            let before = previous.key.as_ref().filter(|p| p.version == key.version);
             let mut sorted: [Vec<usize>; 4] = Default::default();
             for kind in Kind::ALL {
-                let records = match kind {
-                    Kind::Claim => &shown.claims,
-                    Kind::Event => &shown.events,
-                    Kind::Source => &shown.sources,
-                    Kind::Actor => &shown.actors,
+                let k = slot(kind);
+                sorted[k] = match before {
+                    Some(p)
+                        if p.sorts[k] == key.sorts[k]
+                            && records(&previous.shown, kind) == records(&shown, kind) =>
+                    {
+                        previous.orders[k].clone()
+                    }
+                    _ => orders.sorted(ds, counts, kind, key.sorts[k], records(&shown, kind)),
                 };
-                sorted[slot(kind)] =
-                    orders.sorted(ds, counts, kind, key.sorts[slot(kind)], records);
             }
             (Arc::new(shown), Arc::new(sorted))
         }
     };
+    // The plot and its legend follow from the shown claims, the plot settings and the
+    // selection on one version: the same as before, they are what was derived before.
+    if let Some(p) = &previous.key
+        && p.version == key.version
+        && p.plot == key.plot
+        && p.selected == key.selected
+        && previous.shown.claims == shown.claims
+    {
+        return View {
+            key: Some(key),
+            shown,
+            orders: sorted,
+            series: previous.series.clone(),
+            thinned: previous.thinned,
+            legend: previous.legend.clone(),
+        };
+    }
     let metrics = metrics_for(ds, &key.plot);
     let mut series = plotted(ds, index, &shown.claims, &key.plot, key.selected);
     // More marks than the plot has pixels: keep each pixel column's extremes.
@@ -184,8 +217,76 @@ pub fn derive(
         key: Some(key),
         shown,
         orders: sorted,
-        series,
+        series: Arc::new(series),
         thinned,
-        legend: legend.into_iter().map(|(_, id)| id).collect(),
+        legend: Arc::new(legend.into_iter().map(|(_, id)| id).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::plot::PlotTab;
+
+    /// Typing, erasing, sorting, hiding a claimant and selecting, each view derived from the
+    /// one before is the view derived from nothing.
+    #[test]
+    fn each_view_derived_from_the_one_before_is_the_view_derived_afresh() {
+        let ds = crate::synth::generate(crate::synth::Size {
+            events: 200,
+            claims: 4_000,
+            seed: 3,
+        });
+        let index = SearchIndex::build(&ds);
+        let counts = Counts::build(&ds);
+        let mut orders = Orders::default();
+        let mut keys = Vec::new();
+        let mut key = ViewKey {
+            version: 1,
+            filter: Filter::default(),
+            sorts: [Sort::default(); 4],
+            plot: PlotPrefs::default(),
+            selected: None,
+        };
+        let text = "ministry  reported";
+        for n in (0..=text.len()).chain((0..text.len()).rev()) {
+            key.filter.text = text[..n].to_string();
+            keys.push(key.clone());
+            if n == 9 {
+                key.sorts[slot(Kind::Claim)] = Sort {
+                    column: 2,
+                    descending: true,
+                };
+                keys.push(key.clone());
+                key.plot.tab = PlotTab::Casualties;
+                keys.push(key.clone());
+                key.plot.hidden = vec![ds.claims[0].claimant.to_string()];
+                keys.push(key.clone());
+                key.selected = Some(Target {
+                    kind: Kind::Claim,
+                    index: 0,
+                });
+                keys.push(key.clone());
+            }
+        }
+        let mut view = View::default();
+        for key in keys {
+            let fresh = derive(
+                &ds,
+                &index,
+                &counts,
+                &mut Orders::default(),
+                key.clone(),
+                &View::default(),
+            );
+            view = derive(&ds, &index, &counts, &mut orders, key.clone(), &view);
+            let what = format!("{:?} {:?}", key.filter.text, key.plot.tab);
+            assert_eq!(view.shown, fresh.shown, "{what}");
+            assert_eq!(view.orders, fresh.orders, "{what}");
+            assert_eq!(view.series, fresh.series, "{what}");
+            assert_eq!(view.thinned, fresh.thinned, "{what}");
+            assert_eq!(view.legend, fresh.legend, "{what}");
+        }
+        assert!(!view.series.is_empty());
     }
 }

@@ -1644,3 +1644,49 @@ fn a_busy_plot_is_drawn_from_one_mesh_while_the_list_scrolls_and_moved_while_it_
     assert_eq!(after, builds, "panning made the mesh again");
     assert!(moves >= 2, "the mesh followed the pan ({moves} moves)");
 }
+
+#[test]
+fn typing_a_search_letter_by_letter_on_the_worker_shows_what_the_window_thread_shows() {
+    // A letter that leaves the same claims shown reuses the orders, plot and legend derived
+    // for the letter before: on the worker as on the window's thread.
+    let word = "soldiers, including";
+    let run = |background: bool| {
+        let (_dir, sample) = sample_copy();
+        let ctx = egui::Context::default();
+        let prefs = crosscheck::app::Prefs::default();
+        let mut app = App::with_context(&ctx, prefs, Some(sample), crate::common::options());
+        app.finish_opening();
+        if background {
+            app.derive_in_background_above = 0;
+        }
+        headless_frame(&ctx, &mut app);
+        app.finish_deriving();
+        let mut seen = Vec::new();
+        for n in 1..=word.len() {
+            app.prefs.filter.text = word[..n].to_string();
+            headless_frame(&ctx, &mut app);
+            app.finish_deriving();
+            assert!(app.shows_filter(&app.prefs.filter.clone()));
+            let series: Vec<(String, usize)> = app
+                .plot_series()
+                .iter()
+                .map(|s| (s.claimant.clone(), s.marks.len()))
+                .collect();
+            seen.push((app.shown(Kind::Claim).to_vec(), series));
+        }
+        seen
+    };
+    let (window, worker) = (run(false), run(true));
+    assert_eq!(window, worker);
+    let same_as_before = window.windows(2).filter(|w| w[0].0 == w[1].0).count();
+    assert!(
+        same_as_before >= 3,
+        "letters that kept the same claims: {same_as_before}"
+    );
+    assert!(
+        window
+            .iter()
+            .all(|(shown, series)| shown.is_empty() || !series.is_empty()),
+        "{window:?}"
+    );
+}

@@ -233,13 +233,8 @@ impl App {
         }
         let (ds, index, counts) = (doc.dataset.clone(), d.index.clone(), d.counts.clone());
         let mut orders = std::mem::take(&mut d.full_orders);
-        // The lists are reused when only the plot changes.
-        let previous = View {
-            key: d.view.key.clone(),
-            shown: d.view.shown.clone(),
-            orders: d.view.orders.clone(),
-            ..View::default()
-        };
+        // What follows from the same records is reused.
+        let previous = d.view.clone();
         d.job = Some(self.tasks.spawn(TaskKind::Derive, move || {
             let view = derive::derive(&ds, &index, &counts, &mut orders, key, &previous);
             Done::Derived(Box::new((view, orders)))
