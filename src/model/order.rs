@@ -183,7 +183,7 @@ fn sorts_alike(ds: &Dataset, t: super::edit::Target, old: &AnyRecord) -> bool {
                 && c.rank == o.rank
         }),
         (AnyRecord::Event(o), Kind::Event) => ds.events.get(t.index).is_some_and(|e| {
-            let place = |e: &super::Event| e.place.as_ref().map(|p| p.name.clone());
+            let place = |e: &super::Event| e.place.as_ref().map(|p| p.name);
             e.id == o.id
                 && e.date.cmp_key() == o.date.cmp_key()
                 && e.title == o.title
