@@ -359,12 +359,7 @@ impl Chunk {
         let mut next = 0;
         for &(w, has) in changes {
             copy(next, w, &mut posts, &mut ends);
-            list.clear();
-            list.extend(self.records_of(w).filter(|&r| r != j));
-            if has {
-                let at = list.partition_point(|&r| r < j);
-                list.insert(at, j);
-            }
+            self.records_with(w, j, has, &mut list);
             encode_postings(&list, &mut posts);
             ends.push(to_u32(posts.len()));
             next = w + 1;
@@ -374,12 +369,19 @@ impl Chunk {
         self.post_ends = ends;
     }
 
+    /// Word `w`'s records into `list`, with record `j` among them or not as `has` says.
+    fn records_with(&self, w: usize, j: u16, has: bool, list: &mut Vec<u16>) {
+        list.clear();
+        list.extend(self.records_of(w).filter(|&r| r != j));
+        if has {
+            let at = list.partition_point(|&r| r < j);
+            list.insert(at, j);
+        }
+    }
+
     fn records_of(&self, w: usize) -> Postings<'_> {
         let end = self.post_ends.get(w).map_or(0, |&e| e as usize);
-        let start = w
-            .checked_sub(1)
-            .and_then(|p| self.post_ends.get(p))
-            .map_or(0, |&s| s as usize);
+        let start = self.posts_start(w);
         Postings {
             bytes: self.posts.get(start..end).unwrap_or(&[]),
             prev: None,
@@ -665,12 +667,7 @@ impl Words {
         let mut post_ends = Vec::with_capacity(chunk.starts.len());
         let mut list = Vec::new();
         for (w, &here) in has.iter().enumerate() {
-            list.clear();
-            list.extend(chunk.records_of(w).filter(|&r| r != j));
-            if here {
-                let at = list.partition_point(|&r| r < j);
-                list.insert(at, j);
-            }
+            chunk.records_with(w, j, here, &mut list);
             encode_postings(&list, &mut posts);
             post_ends.push(to_u32(posts.len()));
         }
