@@ -4,10 +4,13 @@
 //! the same ~100,000 vertices every frame; tessellating them was about 2 ms a frame, and
 //! building egui_plot's items for them about as much again.
 //!
-//! The cache is keyed by everything the mesh is made from, compared by value, never by
-//! address or generation: the series themselves (a copy), the colours, the plot's frame and
-//! bounds, the clip rectangle, the pixels per point, the tessellation options and the font
-//! atlas' size (the mesh's small circles are drawn from discs in that atlas).
+//! The cache is keyed by everything the mesh is made from, compared by value, never by a
+//! generation: the series themselves, the colours, the plot's frame and bounds, the clip
+//! rectangle, the pixels per point, the tessellation options and the font atlas' size (the
+//! mesh's small circles are drawn from discs in that atlas). The series are the view's own
+//! (`Arc`), held by the cache: the same allocation, kept alive, is the same series without
+//! comparing them (their contents never change behind an `Arc`); a new one is compared by
+//! value.
 
 use std::sync::{Arc, Mutex};
 
@@ -65,7 +68,7 @@ impl Place {
 /// tessellated.
 #[derive(Default)]
 pub struct FigureMesh {
-    series: Vec<Series>,
+    series: Arc<Vec<Series>>,
     colors: Vec<Color32>,
     dark: bool,
     bounds: Option<PlotBounds>,
@@ -98,20 +101,18 @@ impl FigureMesh {
 
     /// Takes this frame's figures: `series`, each drawn in the colour of the same index.
     /// Keeps the mesh when they are what was drawn last.
-    pub fn prepare(&mut self, series: &[Series], colors: &[Color32], dark: bool) {
-        if self.bounds.is_some()
-            && self.dark == dark
-            && self.colors == colors
-            && self.series == series
-        {
+    pub fn prepare(&mut self, series: &Arc<Vec<Series>>, colors: &[Color32], dark: bool) {
+        let same_series = Arc::ptr_eq(&self.series, series) || self.series == *series;
+        // The one the view holds now, so that the next frame finds it by its address.
+        self.series = Arc::clone(series);
+        if self.bounds.is_some() && same_series && self.dark == dark && self.colors == colors {
             return;
         }
-        self.series = series.to_vec();
         self.colors = colors.to_vec();
         self.dark = dark;
         self.mesh = None;
         let mut bounds = PlotBounds::NOTHING;
-        for s in series {
+        for s in series.iter() {
             for &[x, y] in &s.line {
                 bounds.extend_with(&PlotPoint::new(x, y));
             }
@@ -398,7 +399,7 @@ mod tests {
     #[test]
     fn the_mesh_is_made_once_while_nothing_changes_and_again_when_anything_does() {
         let ctx = egui::Context::default();
-        let s = series(300);
+        let s = Arc::new(series(300));
         let mut cache = FigureMesh::default();
         let all = transform([-100.0, 0.0], [1_100.0, 700.0]);
         let mut first = None;
@@ -414,11 +415,21 @@ mod tests {
             });
         }
         assert_eq!(cache.builds, 1);
+        // The same series derived again (another `Arc`, equal by value): the same mesh.
+        let again = Arc::new(series(300));
+        in_frame(&ctx, |ui| {
+            cache.prepare(&again, &COLORS, false);
+            let mesh = cache.mesh(ui, &all);
+            assert!(first.as_ref().is_some_and(|f| Arc::ptr_eq(f, &mesh)));
+        });
+        assert_eq!(cache.builds, 1);
         // Each of these is drawn differently, so each makes the mesh again.
-        let mut other = s.clone();
+        let mut other = series(300);
         other[1].marks[3].deprecated = !other[1].marks[3].deprecated;
+        let other = Arc::new(other);
         let colors = [Color32::RED, Color32::GREEN];
-        let steps: [(&[Series], &[Color32], bool, PlotTransform); 4] = [
+        type Step<'s> = (&'s Arc<Vec<Series>>, &'s [Color32], bool, PlotTransform);
+        let steps: [Step<'_>; 4] = [
             (&other, &COLORS, false, all),
             (&other, &colors, false, all),
             (&other, &colors, true, all),
@@ -442,7 +453,7 @@ mod tests {
     #[test]
     fn a_panned_mesh_is_the_mesh_made_where_it_was_panned_to() {
         let ctx = egui::Context::default();
-        let s = series(300);
+        let s = Arc::new(series(300));
         let mut moved = FigureMesh::default();
         let mut fresh = FigureMesh::default();
         // Panned a little left and down, twice, as a drag does over frames.
@@ -469,7 +480,7 @@ mod tests {
     #[test]
     fn a_mesh_with_figures_cut_off_is_made_again_when_panned() {
         let ctx = egui::Context::default();
-        let s = series(300);
+        let s = Arc::new(series(300));
         let mut cache = FigureMesh::default();
         // Zoomed in on the middle: marks on either side lie outside the plot and were left
         // out of the mesh, so panning cannot reuse it.

@@ -20,7 +20,7 @@ use crate::model::{Dataset, Kind};
 /// What the plot panel draws.
 pub struct PlotView<'a> {
     pub ds: &'a Dataset,
-    pub series: &'a [Series],
+    pub series: &'a std::sync::Arc<Vec<Series>>,
     /// Claimants that have claims for the plotted metrics (hidden ones included).
     pub legend: &'a [String],
     /// Shown events and claims (for the timeline).
@@ -577,7 +577,7 @@ fn figures(
         pui.pointer_coordinate()
     });
     let frame = *response.transform.frame();
-    for s in view.series {
+    for s in view.series.iter() {
         for m in &s.marks {
             if let Some(y) = m.y {
                 let p = response
