@@ -56,12 +56,23 @@ pub struct Pickers {
 /// The words of an event search, and whether each event (by number) has them all.
 type EventHits = (Vec<String>, Arc<Vec<bool>>);
 
-/// What a picker chooses among: a list made for it, or the dataset's events (listed through
-/// [`Pickers`]' order of them, not copied).
+/// One entry of a picker's list: id, label and colour.
+type Item = (String, String, Option<Color32>);
+
+/// What a picker chooses among: a list made for it, the dataset's events (listed through
+/// [`Pickers`]' order of them, not copied), or a list made only while the picker is open.
 #[derive(Clone, Copy)]
 enum Items<'x> {
-    List(&'x [(String, String, Option<Color32>)]),
+    List(&'x [Item]),
     Events,
+    /// A list of at most `most` entries made by `all` when the picker's list is opened (not
+    /// in every frame the form is drawn), and the label of the chosen id for the closed
+    /// picker.
+    Later {
+        most: usize,
+        all: &'x dyn Fn() -> Vec<Item>,
+        label: &'x dyn Fn(&str) -> Option<String>,
+    },
 }
 
 impl<'x> From<&'x [(String, String, Option<Color32>)]> for Items<'x> {
@@ -776,6 +787,7 @@ impl Form<'_> {
                         .pickers
                         .event_with_id(self.ds, v.as_ref())
                         .and_then(|k| self.pickers.label_of(self.ds, k)),
+                    Items::Later { label, .. } => label(v.as_ref()),
                 };
                 label.unwrap_or_else(|| format!("⚠ unknown: {v}"))
             }
@@ -828,27 +840,41 @@ impl Form<'_> {
         label_id: egui::Id,
     ) -> Picked {
         let (pickers, ds) = (self.pickers, self.ds);
+        let made: std::cell::OnceCell<Vec<Item>> = std::cell::OnceCell::new();
+        let later = &made;
         type Matches<'m> = Box<dyn Fn(usize, &[String]) -> bool + 'm>;
         type Entries<'m> = Box<dyn Fn(usize) -> Entry<'m> + 'm>;
+        /// Whether entry `i` of `list` holds every word searched for.
+        fn list_matches(pickers: &Pickers, list: &[Item], i: usize, words: &[String]) -> bool {
+            let Some((id, label, _)) = list.get(i) else {
+                return false;
+            };
+            let text = pickers.search.get(id).map_or_else(
+                || Cow::Owned(format!("{label} {id}").to_lowercase()),
+                |s| Cow::Borrowed(s.as_str()),
+            );
+            words.iter().all(|w| text.contains(w.as_str()))
+        }
+        fn list_entry(list: &[Item], i: usize) -> Entry<'_> {
+            let (id, label, color) = &list[i];
+            Entry {
+                id,
+                label: Cow::Borrowed(label),
+                color: *color,
+            }
+        }
         let (count, matches, entry): (usize, Matches<'_>, Entries<'_>) = match items {
             Items::List(list) => (
                 list.len(),
-                Box::new(move |i, words| {
-                    let (id, label, _) = &list[i];
-                    let text = pickers.search.get(id).map_or_else(
-                        || Cow::Owned(format!("{label} {id}").to_lowercase()),
-                        |s| Cow::Borrowed(s.as_str()),
-                    );
-                    words.iter().all(|w| text.contains(w.as_str()))
-                }),
-                Box::new(move |i| {
-                    let (id, label, color) = &list[i];
-                    Entry {
-                        id,
-                        label: Cow::Borrowed(label),
-                        color: *color,
-                    }
-                }),
+                Box::new(move |i, words| list_matches(pickers, list, i, words)),
+                Box::new(move |i| list_entry(list, i)),
+            ),
+            // The picker asks for entries only while its list is open: the list is made
+            // then, once, and entries past its end match nothing.
+            Items::Later { most, all, .. } => (
+                most,
+                Box::new(move |i, words| list_matches(pickers, later.get_or_init(all), i, words)),
+                Box::new(move |i| list_entry(later.get_or_init(all), i)),
             ),
             Items::Events => (
                 pickers.event_order.len(),
@@ -1500,58 +1526,59 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         ],
     );
     // The earlier claims of the same claimant and metric, most recent first (at most 300:
-    // a busy claimant can have tens of thousands).
-    let stated = c.stated_on.cmp_key();
+    // a busy claimant can have tens of thousands), listed only while the picker is open.
+    let (id, metric, stated) = (c.id.clone(), c.metric, c.stated_on.cmp_key());
     let mine = f.pickers.claims_by_claimant.get(c.claimant.as_str());
-    let mut claims: Vec<(String, String, Option<Color32>)> = mine
-        .map(|list| {
-            // Drawn every frame: bounded however many claims the claimant has.
-            list.iter()
-                .rev()
-                .take(5_000)
-                .filter_map(|&i| ds.claims.get(i))
-                .filter(|o| o.id != c.id && o.metric == c.metric && o.stated_on.cmp_key() <= stated)
-                .take(300)
-                .map(|o| {
-                    let label = format!(
-                        "{} — {} {}",
-                        o.stated_on.display(),
-                        o.metric,
-                        o.value.stated()
-                    );
-                    (o.id.to_string(), label, None)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    // The claim it supersedes now, found among the claimant's own (a claim supersedes
-    // one of its claimant's), not among a million.
-    if let Some(cur) = &c.supersedes
-        && !claims.iter().any(|(id, _, _)| **id == **cur)
-        && let Some(o) = mine
-            .into_iter()
+    let label = |o: &Claim| {
+        format!(
+            "{} — {} {}",
+            o.stated_on.display(),
+            o.metric,
+            o.value.stated()
+        )
+    };
+    // A claim by its id, looked for among the claimant's own (a claim supersedes one of its
+    // claimant's), and then among all.
+    let find = |cur: &str| {
+        mine.into_iter()
             .flatten()
             .filter_map(|&i| ds.claims.get(i))
-            .find(|o| o.id == **cur)
-            .or_else(|| ds.claims.iter().find(|o| o.id == **cur))
-    {
-        claims.push((
-            o.id.to_string(),
-            format!(
-                "{} — {} {}",
-                o.stated_on.display(),
-                o.metric,
-                o.value.stated()
-            ),
-            None,
-        ));
-    }
+            .find(|o| *o.id == *cur)
+            .or_else(|| ds.claims.iter().find(|o| *o.id == *cur))
+    };
+    let current = c.supersedes.clone();
+    let earlier = || -> Vec<Item> {
+        let mut claims: Vec<Item> = mine
+            .map(|list| {
+                list.iter()
+                    .rev()
+                    .take(5_000)
+                    .filter_map(|&i| ds.claims.get(i))
+                    .filter(|o| o.id != id && o.metric == metric && o.stated_on.cmp_key() <= stated)
+                    .take(300)
+                    .map(|o| (o.id.to_string(), label(o), None))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The claim it supersedes now is listed too.
+        if let Some(cur) = &current
+            && !claims.iter().any(|(id, _, _)| **id == **cur)
+            && let Some(o) = find(cur)
+        {
+            claims.push((o.id.to_string(), label(o), None));
+        }
+        claims
+    };
     f.pick(
         ui,
         "Supersedes",
         "supersedes",
         &mut c.supersedes,
-        &claims,
+        Items::Later {
+            most: 301,
+            all: &earlier,
+            label: &|cur| find(cur).map(label),
+        },
         true,
     );
     f.pick(ui, "Event", "event", &mut c.event, Items::Events, true);
@@ -1759,6 +1786,87 @@ mod tests {
         assert!(contains_folded("Войска КНДР под Курском", "кндр"));
         assert!(!contains_folded("Войска КНДР", "kndr"));
         assert!(contains_folded("anything", ""));
+    }
+
+    /// A list made later (the supersedes picker's: up to 5,000 of a claimant's claims looked
+    /// through, 300 labels written) is made only when its picker is opened, not in every
+    /// frame the form is drawn; the closed picker shows the chosen entry's label.
+    #[test]
+    fn a_list_made_later_is_made_only_when_its_picker_is_opened() {
+        use egui::accesskit::Role;
+        use egui_kittest::kittest::Queryable;
+        let ds = Dataset::default();
+        let pickers = Pickers::build(&ds);
+        let made = std::cell::Cell::new(0);
+        let all = || {
+            made.set(made.get() + 1);
+            vec![
+                (
+                    "c-2".to_string(),
+                    "2 Jan — the earlier one".to_string(),
+                    None,
+                ),
+                ("c-3".to_string(), "3 Jan — another".to_string(), None),
+            ]
+        };
+        let label = |id: &str| match id {
+            "c-2" => Some("2 Jan — the earlier one".to_string()),
+            "c-3" => Some("3 Jan — another".to_string()),
+            _ => None,
+        };
+        let mut st = EditorState::default();
+        let mut value: Option<Box<str>> = Some("c-2".into());
+        let mut h = egui_kittest::Harness::new_ui(|ui| {
+            ui.ctx().set_fonts(crate::ui::fonts());
+            let mut f = Form {
+                ds: &ds,
+                pickers: &pickers,
+                st: &mut st,
+                changed: None,
+                rename: None,
+                create: None,
+                width: 300.0,
+                focus_first: std::cell::Cell::new(false),
+                focus_field: std::cell::Cell::new(None),
+                seen_focus: None,
+            };
+            let items = Items::Later {
+                most: 3,
+                all: &all,
+                label: &label,
+            };
+            f.pick(ui, "Supersedes", "supersedes", &mut value, items, true);
+        });
+        for _ in 0..3 {
+            h.run();
+        }
+        let shown = h
+            .get_by_role_and_label(Role::ComboBox, "Supersedes")
+            .value()
+            .unwrap_or_default();
+        assert!(shown.contains("the earlier one"), "{shown:?}");
+        assert_eq!(made.get(), 0);
+        h.get_by_role_and_label(Role::ComboBox, "Supersedes")
+            .click();
+        h.run();
+        // Listed once per frame drawn open (the search's matches and entries share it).
+        assert!(h.query_by_label_contains("3 Jan — another").is_some());
+        let open_frames = made.get();
+        assert!(open_frames >= 1, "{open_frames}");
+        h.get_by_label_contains("3 Jan — another").click();
+        h.run();
+        // Closed again: drawn without being made.
+        let chosen = made.get();
+        for _ in 0..3 {
+            h.run();
+        }
+        assert!(
+            h.query_by_label_contains("2 Jan — the earlier one")
+                .is_none()
+        );
+        drop(h);
+        assert_eq!(made.get(), chosen, "made again once closed");
+        assert_eq!(value.as_deref(), Some("c-3"));
     }
 
     /// The event picker's flags are found again when the words change, and for the events
