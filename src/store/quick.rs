@@ -107,10 +107,29 @@ impl<'a> Reader<'a> {
 
     /// Skips the whitespace Crosscheck writes. Anything else `ron` counts as whitespace (a
     /// form feed, U+2028, ...) or as a comment stops here and is then declined as a token.
+    ///
+    /// Runs of spaces (a pretty-printed file's indentation, a third of its bytes) are
+    /// skipped eight bytes at a time.
     fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.at(self.pos) {
-            self.pos += 1;
+        const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+        let bytes = self.bytes();
+        let mut i = self.pos;
+        loop {
+            if let Some(word) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+                // The bytes that are not spaces are the ones left set; the lowest is the
+                // first in the text.
+                let spaces = (u64::from_le_bytes(*word) ^ SPACES).trailing_zeros() / 8;
+                i += spaces as usize;
+                if spaces == 8 {
+                    continue;
+                }
+            }
+            match bytes.get(i) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => i += 1,
+                _ => break,
+            }
         }
+        self.pos = i;
     }
 
     fn peek(&mut self) -> Option<u8> {
@@ -800,5 +819,49 @@ mod tests {
         }
         let escaped = by_ron::<Vec<Claim>>(&declined[0]).expect("ron reads escapes");
         assert_eq!(escaped[0].notes.text(), "a \"quoted\" word");
+    }
+
+    /// Runs of spaces are skipped eight at a time: runs of every length up to past two words,
+    /// mixed with tabs, line ends and carriage returns, before and after every token and at
+    /// the very end of the text, are read as `ron` reads them.
+    #[test]
+    fn whitespace_of_any_length_is_skipped_as_ron_skips_it() {
+        let tokens = concat!(
+            r#"[|(|id|:|"c1"|,|metric|:|"killed"|,|subject|:|"s"|,|value|:|(|qualifier|:|"#,
+            r#"exact|,|best|:|3|)|,|stated_on|:|"2024"|,|claimant|:|"a"|,|notes|:|"#,
+            r#""  spaces   inside  "|,|)|,|]"#
+        )
+        .split('|');
+        let mut rng = fastrand::Rng::with_seed(8);
+        let run = |rng: &mut fastrand::Rng| -> String {
+            let n = rng.usize(0..=19);
+            (0..n)
+                .map(|_| match rng.u8(0..12) {
+                    0 => '\t',
+                    1 => '\n',
+                    2 => '\r',
+                    _ => ' ',
+                })
+                .collect()
+        };
+        for _ in 0..500 {
+            let mut text = run(&mut rng);
+            for t in tokens.clone() {
+                text.push_str(t);
+                text.push_str(&run(&mut rng));
+            }
+            let quick = from_str::<Vec<Claim>>(&text);
+            assert!(quick.is_some(), "declined: {text:?}");
+            assert_eq!(quick, by_ron::<Vec<Claim>>(&text), "{text:?}");
+            assert_eq!(
+                quick.as_ref().map(|c| c[0].notes.text().into_owned()),
+                Some("  spaces   inside  ".to_string())
+            );
+        }
+        // A form feed (whitespace to `ron`) still stops it, wherever it stands in a run.
+        for at in 0..12 {
+            let text = format!("[{}\u{c}{}]", " ".repeat(at), " ".repeat(11 - at));
+            assert!(from_str::<Vec<Claim>>(&text).is_none(), "{text:?}");
+        }
     }
 }
