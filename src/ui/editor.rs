@@ -32,6 +32,9 @@ pub struct Pickers {
     event_order: Vec<u32>,
     /// Every source as (id, "outlet, date — title"), by that label.
     pub sources: Vec<(String, String, Option<Color32>)>,
+    /// Where each source id first stands in `sources`: a citation shows its source's label
+    /// every frame without looking through thousands of them.
+    source_at: HashMap<String, usize>,
     /// Every actor as (id, name, colour) by name, for dark and for light backgrounds.
     actors_dark: Vec<(String, String, Option<Color32>)>,
     actors_light: Vec<(String, String, Option<Color32>)>,
@@ -242,6 +245,10 @@ impl Pickers {
             })
             .collect();
         sources.sort_by_cached_key(|(_, n, _)| n.to_lowercase());
+        let mut source_at = HashMap::with_capacity(sources.len());
+        for (i, (id, _, _)) in sources.iter().enumerate() {
+            source_at.entry(id.clone()).or_insert(i);
+        }
         let mut search = HashMap::new();
         for a in &ds.actors {
             let text = format!("{} {} {}", a.name, a.aliases.join(" "), a.id);
@@ -263,11 +270,18 @@ impl Pickers {
             dates,
             event_hits: Mutex::default(),
             sources,
+            source_at,
             actors_dark: actors(true),
             actors_light: actors(false),
             claims_by_claimant: HashMap::new(),
             search,
         }
+    }
+
+    /// The label of the source with this id, as its picker lists it.
+    fn source_label(&self, id: &str) -> Option<&str> {
+        let (_, label, _) = self.sources.get(*self.source_at.get(id)?)?;
+        Some(label)
     }
 
     /// The event at place `i` of the event picker's list (date order).
@@ -988,12 +1002,10 @@ impl Form<'_> {
                     ui.horizontal(|ui| {
                         let sl = ui.label(format!("Source {}", i + 1));
                         {
-                            let shown = sources
-                                .iter()
-                                .find(|(id, _, _)| *id == c.source)
-                                .map_or(format!("⚠ unknown: {}", c.source), |(_, n, _)| {
-                                    n.clone()
-                                });
+                            let shown = self
+                                .pickers
+                                .source_label(&c.source)
+                                .map_or_else(|| format!("⚠ unknown: {}", c.source), str::to_string);
                             let width = (self.width - 100.0).max(80.0);
                             match self.search_pick(
                                 ui,
@@ -1867,6 +1879,38 @@ mod tests {
         drop(h);
         assert_eq!(made.get(), chosen, "made again once closed");
         assert_eq!(value.as_deref(), Some("c-3"));
+    }
+
+    /// A citation's source is shown by the label its picker lists, found by id: the first
+    /// source listed with the id when two share one, and none for an unknown id — as looking
+    /// through the list finds it.
+    #[test]
+    fn a_sources_label_is_found_by_id_as_a_look_through_the_list_finds_it() {
+        let mut ds = Dataset::default();
+        for (id, title, outlet) in [
+            ("src-b", "Troops seen near Kursk", "Reuters"),
+            ("src-a", "Losses reported", "Yonhap"),
+            ("src-b", "A second record with the same id", "AP"),
+            ("src-c", "Обстріл", "Укрінформ"),
+        ] {
+            let mut s = Source::new(id, title);
+            s.outlet = outlet.into();
+            ds.sources.push(s);
+        }
+        let p = Pickers::build(&ds);
+        for id in ["src-a", "src-b", "src-c", "src-x", ""] {
+            let looked = p
+                .sources
+                .iter()
+                .find(|(i, _, _)| i == id)
+                .map(|(_, l, _)| l.as_str());
+            assert_eq!(p.source_label(id), looked, "{id}");
+        }
+        assert!(
+            p.source_label("src-c")
+                .is_some_and(|l| l.contains("Укрінформ"))
+        );
+        assert_eq!(p.source_label("src-x"), None);
     }
 
     /// The event picker's flags are found again when the words change, and for the events
