@@ -54,6 +54,12 @@ pub struct Pickers {
     /// The words the event picker searched for last, and whether each event (by number)
     /// has them: found again when the search changes, not in every frame the list is open.
     event_hits: Mutex<Option<EventHits>>,
+    /// The id of a claim looked for among all claims, and where it was found (or that it was
+    /// not): the claim a `supersedes` names when it is not its claimant's own (another
+    /// claimant's, or none — the checks flag both), so that the claim's editor does not look
+    /// through a million claims in every frame it is shown. Forgotten when a claim comes,
+    /// goes or changes its id.
+    claim_found: Mutex<Option<(String, Option<usize>)>>,
 }
 
 /// The words of an event search, and whether each event (by number) has them all.
@@ -138,6 +144,19 @@ impl Pickers {
             Change::Inserted(t) => (*t, None),
             Change::Removed(t, old) => (*t, Some(old)),
         };
+        // Every claim keeps its place and id only when one was replaced by one of that id.
+        let same_ids = match change {
+            Change::Replaced(t, AnyRecord::Claim(o)) => {
+                ds.claims.get(t.index).is_some_and(|c| c.id == o.id)
+            }
+            _ => t.kind != Kind::Claim,
+        };
+        if !same_ids {
+            *self
+                .claim_found
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner) = None;
+        }
         if t.kind != Kind::Claim {
             if let Change::Replaced(t, old) = change
                 && Pickers::still_valid_after(ds, *t, old)
@@ -269,6 +288,7 @@ impl Pickers {
             event_dates,
             dates,
             event_hits: Mutex::default(),
+            claim_found: Mutex::default(),
             sources,
             source_at,
             actors_dark: actors(true),
@@ -302,6 +322,30 @@ impl Pickers {
     fn label_of(&self, ds: &Dataset, k: usize) -> Option<String> {
         let e = ds.events.get(k)?;
         Some(event_label(self.event_date(k).0, e))
+    }
+
+    /// The claim with this id, looked for among all claims once until a claim comes, goes or
+    /// changes its id (see `claim_found`).
+    fn claim_with_id<'d>(&self, ds: &'d Dataset, id: &str) -> Option<&'d Claim> {
+        let mut memo = self
+            .claim_found
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((seen, at)) = &*memo
+            && seen == id
+        {
+            match at.and_then(|i| ds.claims.get(i)) {
+                // Where it was, still of this id.
+                Some(c) if *c.id == *id => return Some(c),
+                // Not there before, and no claim came or changed its id since.
+                None if at.is_none() => return None,
+                // A dataset other than the one looked through: looked for again.
+                _ => {}
+            }
+        }
+        let at = ds.claims.iter().position(|c| *c.id == *id);
+        *memo = Some((id.to_string(), at));
+        at.and_then(|i| ds.claims.get(i))
     }
 
     /// Whether each event (by number) holds every word of a search (lower case).
@@ -1556,7 +1600,7 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
             .flatten()
             .filter_map(|&i| ds.claims.get(i))
             .find(|o| *o.id == *cur)
-            .or_else(|| ds.claims.iter().find(|o| *o.id == *cur))
+            .or_else(|| f.pickers.claim_with_id(ds, cur))
     };
     let current = c.supersedes.clone();
     let earlier = || -> Vec<Item> {
@@ -1911,6 +1955,72 @@ mod tests {
                 .is_some_and(|l| l.contains("Укрінформ"))
         );
         assert_eq!(p.source_label("src-x"), None);
+    }
+
+    /// A claim looked for by id (a `supersedes` that is not its claimant's own) is found as
+    /// a look through all claims finds it, after claims come, go, are replaced and renamed.
+    #[test]
+    fn a_claim_looked_for_by_id_is_found_as_a_look_through_all_claims_finds_it() {
+        use crate::model::Value;
+        let claim = |id: &str| {
+            Claim::new(
+                id,
+                "killed",
+                "s",
+                "a",
+                Value::new(Qualifier::Exact, 3),
+                DateText::new("2024-12"),
+            )
+        };
+        let mut ds = Dataset::default();
+        for id in ["c-1", "c-2", "c-3"] {
+            ds.claims.push(claim(id));
+        }
+        let mut p = Pickers::build(&ds);
+        let ids = ["c-1", "c-2", "c-3", "c-4", "c-9"];
+        // The id asked last (the remembered one) first, then all.
+        let agree = |p: &Pickers, ds: &Dataset, step: &str, last: &str| {
+            for id in std::iter::once(last).chain(ids) {
+                // Asked twice: the second answer is the remembered one.
+                for _ in 0..2 {
+                    let found = p.claim_with_id(ds, id).map(|c| c.id.to_string());
+                    let looked = ds
+                        .claims
+                        .iter()
+                        .find(|c| c.id == id)
+                        .map(|c| c.id.to_string());
+                    assert_eq!(found, looked, "{step}: {id}");
+                }
+            }
+        };
+        agree(&p, &ds, "built", "c-1");
+        let at = |index| Target {
+            kind: Kind::Claim,
+            index,
+        };
+        // Asked for a missing id, then a claim of that id comes.
+        assert!(p.claim_with_id(&ds, "c-4").is_none());
+        ds.claims.insert(0, claim("c-4"));
+        p.follow(&ds, &Change::Inserted(at(0)));
+        agree(&p, &ds, "inserted", "c-4");
+        // One goes: those after it move down.
+        assert!(p.claim_with_id(&ds, "c-3").is_some());
+        let gone = ds.claims.remove(1);
+        p.follow(&ds, &Change::Removed(at(1), AnyRecord::Claim(gone)));
+        agree(&p, &ds, "removed", "c-3");
+        // Renamed to an id asked for and missing: the new id is found where it stands, the
+        // old one nowhere.
+        assert!(p.claim_with_id(&ds, "c-9").is_none());
+        let old = std::mem::replace(&mut ds.claims[1], claim("c-9"));
+        p.follow(&ds, &Change::Replaced(at(1), AnyRecord::Claim(old)));
+        agree(&p, &ds, "renamed", "c-9");
+        // Replaced by a claim of the same id: where it was.
+        assert!(p.claim_with_id(&ds, "c-3").is_some());
+        let mut same = ds.claims[2].clone();
+        same.notes = "typed".into();
+        let old = std::mem::replace(&mut ds.claims[2], same);
+        p.follow(&ds, &Change::Replaced(at(2), AnyRecord::Claim(old)));
+        agree(&p, &ds, "replaced", "c-3");
     }
 
     /// The event picker's flags are found again when the words change, and for the events
