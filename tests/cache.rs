@@ -186,7 +186,7 @@ fn the_checks_of_an_unchanged_dataset_are_kept_and_found_again_after_an_edit() {
     // Kept findings that are garbage: ignored.
     let kept = walk_files(&base)
         .into_iter()
-        .find(|p| p.ends_with("checks.msgpack"))
+        .find(|p| p.ends_with("checks.postcard"))
         .expect("the kept findings");
     fs::write(&kept, b"crosscheck parse cache\n\x93garbage").expect("write");
     assert_eq!(open().check(), truth());
@@ -259,7 +259,7 @@ fn the_search_words_are_kept_and_taken_for_the_files_unchanged() {
     // Garbage: not used.
     let path = walk_files(&base)
         .into_iter()
-        .find(|p| p.ends_with("words.msgpack"))
+        .find(|p| p.ends_with("words.postcard"))
         .expect("the kept words");
     let mut bytes = fs::read(&path).expect("read");
     bytes.truncate(bytes.len() / 2);
@@ -391,17 +391,17 @@ fn caches_of_datasets_not_opened_for_a_month_are_removed_and_nothing_else_is() {
     };
     let stale = folder(
         "00000000000000aa",
-        &["1.msgpack", "2.msgpack"],
+        &["1.postcard", "2.msgpack"],
         Some(long_ago),
     );
     let recent = folder(
         "00000000000000bb",
-        &["1.msgpack"],
+        &["1.postcard"],
         Some(std::time::SystemTime::now()),
     );
     let not_only_ours = folder(
         "00000000000000cc",
-        &["1.msgpack", "notes.txt"],
+        &["1.postcard", "notes.txt"],
         Some(long_ago),
     );
     let other_name = folder("my-datasets", &["1.msgpack"], Some(long_ago));
@@ -423,8 +423,12 @@ fn caches_of_datasets_not_opened_for_a_month_are_removed_and_nothing_else_is() {
         .expect("set the time");
     let writing = own.join(".tmpNOW");
     fs::write(&writing, b"being written").expect("writing");
+    // An entry of the former format (MessagePack, until format 6): never read again.
+    let former = own.join("00000000000000dd.msgpack");
+    fs::write(&former, b"crosscheck parse cache\n\x93").expect("former");
     assert_eq!(cached(&dir, &cache), fresh(&dir));
     assert!(!cut.exists(), "a temporary a crash left is removed");
+    assert!(!former.exists(), "an entry of the former format is removed");
     assert!(writing.exists(), "a temporary being written is left alone");
     assert!(!stale.exists(), "a cache unused for a month is removed");
     for kept in [&recent, &not_only_ours, &other_name] {

@@ -739,8 +739,8 @@ mod tests {
             "",
         ] {
             let date = DateText::new(text);
-            let bytes = rmp_serde::to_vec(&date).expect("encode");
-            let back: DateText = rmp_serde::from_slice(&bytes).expect("decode");
+            let bytes = postcard::to_stdvec(&date).expect("encode");
+            let back: DateText = postcard::from_bytes(&bytes).expect("decode");
             assert_eq!(back, date, "{text:?} through the binary encoding");
             assert_eq!(
                 back.valid().map(PartialDate::was_padded),

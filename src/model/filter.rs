@@ -835,8 +835,8 @@ mod tests {
             others: 1,
         };
         let index = SearchIndex::build(&ds);
-        let bytes = rmp_serde::to_vec(&index.kept_words(&from)).expect("encode");
-        let kept: KeptWords = rmp_serde::from_slice(&bytes).expect("decode");
+        let bytes = postcard::to_stdvec(&index.kept_words(&from)).expect("encode");
+        let kept: KeptWords = postcard::from_bytes(&bytes).expect("decode");
         assert_eq!(kept.claims, index.claims);
         assert_eq!(kept.events, index.events);
         assert_eq!(kept.event_titles, index.event_titles);

@@ -336,8 +336,8 @@ mod tests {
                 "files hold the text"
             );
             assert_eq!(ron::from_str::<Packed>(&ron).expect("ron back"), p);
-            let bytes = rmp_serde::to_vec(&p).expect("encode");
-            assert_eq!(rmp_serde::from_slice::<Packed>(&bytes).expect("decode"), p);
+            let bytes = postcard::to_stdvec(&p).expect("encode");
+            assert_eq!(postcard::from_bytes::<Packed>(&bytes).expect("decode"), p);
         }
         let p = Packed::new(report);
         assert_eq!(p.0[0], FSST);
@@ -411,8 +411,8 @@ mod tests {
             assert_eq!(p.holds_nul(), text.contains('\0'), "{text:?}");
             assert!(p.0.len() <= text.len() + 1);
             assert_eq!(p, Packed::new(&text));
-            let bytes = rmp_serde::to_vec(&p).expect("encode");
-            assert_eq!(rmp_serde::from_slice::<Packed>(&bytes).expect("decode"), p);
+            let bytes = postcard::to_stdvec(&p).expect("encode");
+            assert_eq!(postcard::from_bytes::<Packed>(&bytes).expect("decode"), p);
             let ron = ron::to_string(&p).expect("ron");
             assert_eq!(
                 ron::from_str::<Packed>(&ron).expect("ron back").text(),
@@ -446,8 +446,8 @@ mod tests {
             vec![PLAIN],
         ] {
             assert_eq!(Packed::from_kept(&bad), None, "{bad:?}");
-            let bytes = rmp_serde::to_vec(&serde_bytes::Bytes::new(&bad)).expect("encode");
-            assert!(rmp_serde::from_slice::<Packed>(&bytes).is_err());
+            let bytes = postcard::to_stdvec(&serde_bytes::Bytes::new(&bad)).expect("encode");
+            assert!(postcard::from_bytes::<Packed>(&bytes).is_err());
         }
         // Well-formed codes of a damaged entry that do not make UTF-8: shown with a
         // replacement character, never a panic or a `str` that is not UTF-8.

@@ -741,8 +741,9 @@ mod tests {
             let back: Citation = ron::from_str(ron_text).expect("ron back");
             assert_eq!(back, c);
             assert_eq!(back.extra.is_none(), c.extra.is_none());
-            let bytes = super::super::skip::with_all_fields(|| rmp_serde::to_vec(&c)).expect("rmp");
-            let back: Citation = rmp_serde::from_slice(&bytes).expect("rmp back");
+            let bytes =
+                super::super::skip::with_all_fields(|| postcard::to_stdvec(&c)).expect("postcard");
+            let back: Citation = postcard::from_bytes(&bytes).expect("postcard back");
             assert_eq!((back.translation(), back.locator()), (translation, locator));
             assert_eq!(back.extra.is_none(), c.extra.is_none());
         }

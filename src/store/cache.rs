@@ -1,7 +1,7 @@
 //! A cache of parsed record files, so that a dataset opened again is not parsed again: one
 //! entry per RON file, outside the dataset and outside git (the platform's cache folder, one
-//! folder per dataset path), in MessagePack (`rmp-serde`) — the same serde types as the
-//! files, read by position: every field is written, empty or not (see `model::skip`), a
+//! folder per dataset path), in postcard — the same serde types as the files, read by
+//! position: every field is written, empty or not (see `model::skip`), a
 //! valid date keeps its parsed bounds beside its text (binary encodings only), and the names
 //! (claimants, metrics, sources: `Sym`) are written once per entry and numbered in its
 //! records (see `sym::numbered_writing`). Quotes are kept packed, as they are held
@@ -52,7 +52,7 @@ pub const CACHE_DIR_VARIABLE: &str = "CROSSCHECK_CACHE_DIR";
 /// Starts every entry: not a cache entry of ours otherwise.
 const MAGIC: &[u8] = b"crosscheck parse cache\n";
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// Fewer bytes than a record takes in an entry (every field is written): a list is reserved
 /// for at most the entry's size over this. Were a record smaller, its list would only grow
@@ -60,9 +60,9 @@ const FORMAT: u32 = 6;
 const MIN_ENTRY_BYTES: usize = 8;
 
 /// The file of a dataset's cache folder that keeps the checks' findings.
-const CHECKS: &str = "checks.msgpack";
+const CHECKS: &str = "checks.postcard";
 /// The file of a dataset's cache folder that keeps the search's words of claims and events.
-const WORDS: &str = "words.msgpack";
+const WORDS: &str = "words.postcard";
 
 /// What a file of derived results starts with, after [`MAGIC`]: it is of this format and
 /// version, holds this (`what`), and is for the dataset and program that make `key`.
@@ -131,6 +131,13 @@ pub const LAST_USED: &str = "last-used";
 /// How the names of entries being written start (renamed into place once whole).
 const TEMPORARY: &str = ".tmp";
 
+/// How the names of entries and of the files of derived results end.
+const ENTRY_EXTENSION: &str = "postcard";
+
+/// How they ended up to format 6 (MessagePack): such files are removed when their dataset is
+/// opened, and a folder of them is still a cache folder.
+const FORMER_EXTENSION: &str = "msgpack";
+
 #[derive(Serialize, Deserialize, PartialEq)]
 struct Header {
     format: u32,
@@ -174,14 +181,19 @@ impl Cache {
         let older = |time: std::io::Result<std::time::SystemTime>, than| {
             time.is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > than))
         };
-        // Entries a crash cut short before their rename: an hour old, no writer is on them.
+        // Entries a crash cut short before their rename (an hour old, no writer is on them),
+        // and entries of the former format (never read again).
         if let Ok(entries) = std::fs::read_dir(&self.dir) {
             for e in entries.flatten() {
-                if e.file_name().to_string_lossy().starts_with(TEMPORARY)
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                let cut_short = name.starts_with(TEMPORARY)
                     && older(
                         e.metadata().and_then(|m| m.modified()),
                         std::time::Duration::from_secs(3600),
-                    )
+                    );
+                if cut_short
+                    || Path::new(name.as_ref()).extension() == Some(FORMER_EXTENSION.as_ref())
                 {
                     std::fs::remove_file(e.path()).ok();
                 }
@@ -209,7 +221,7 @@ impl Cache {
     /// Where the entry of the file `rel` is kept.
     pub fn entry_path(&self, rel: &Path) -> PathBuf {
         self.dir.join(format!(
-            "{:016x}.msgpack",
+            "{:016x}.{ENTRY_EXTENSION}",
             fnv(rel.to_string_lossy().as_bytes())
         ))
     }
@@ -260,7 +272,7 @@ impl Cache {
     ) -> Option<Vec<R>> {
         let body = bytes.strip_prefix(MAGIC)?;
         // Read in place: strings are copied once, into the records, not first into a buffer.
-        let mut de = rmp_serde::Deserializer::from_read_ref(body);
+        let mut de = postcard::Deserializer::from_bytes(body);
         let header = Header::deserialize(&mut de).ok()?;
         if header != Cache::header(rel, R::KIND, size, hash) {
             return None;
@@ -297,7 +309,9 @@ impl Cache {
         // number. An entry is about half its file's size: reserved once, not grown by copying.
         let mut body = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
         let (written, names) = sym::numbered_writing(|| {
-            crate::model::skip::with_all_fields(|| rmp_serde::encode::write(&mut body, records))
+            crate::model::skip::with_all_fields(|| {
+                postcard::serialize_with_flavor(records, Appending(&mut body))
+            })
         });
         let names: Vec<&str> = names.iter().map(Sym::as_str).collect();
         // The header by name, then the names the records use, their count, the records, and
@@ -305,12 +319,11 @@ impl Cache {
         let mut head = Vec::with_capacity(MAGIC.len() + (64 << 10));
         head.extend_from_slice(MAGIC);
         let mut tail = Vec::with_capacity(8 * at.len() + 16);
-        let encoded =
-            rmp_serde::encode::write_named(&mut head, &Cache::header(rel, R::KIND, size, hash))
-                .and_then(|()| rmp_serde::encode::write(&mut head, &names))
-                .and_then(|()| rmp_serde::encode::write(&mut head, &records.len()))
-                .and(written)
-                .and_then(|()| rmp_serde::encode::write(&mut tail, &at));
+        let encoded = postcard::to_io(&Cache::header(rel, R::KIND, size, hash), &mut head)
+            .and_then(|head| postcard::to_io(&names, head))
+            .and_then(|head| postcard::to_io(&records.len(), head))
+            .and(written)
+            .and_then(|()| postcard::to_io(&at, &mut tail).map(drop));
         if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
             write_unsynced(&self.dir, &self.entry_path(rel), &[&head, &body, &tail]).ok();
         }
@@ -331,7 +344,7 @@ impl Cache {
     fn get_derived<T: DeserializeOwned>(&self, file: &str, key: u64) -> Option<T> {
         let bytes = std::fs::read(self.dir.join(file)).ok()?;
         let body = bytes.strip_prefix(MAGIC)?;
-        let mut de = rmp_serde::Deserializer::from_read_ref(body);
+        let mut de = postcard::Deserializer::from_bytes(body);
         if DerivedHeader::deserialize(&mut de).ok()? != Cache::derived_header(file, key) {
             return None;
         }
@@ -341,10 +354,11 @@ impl Cache {
     /// Keeps `value` in file `file` of the cache folder for `key`. Failing is harmless (it is
     /// derived again next time), so it is not reported.
     fn put_derived<T: Serialize>(&self, file: &str, key: u64, value: &T) {
-        let mut out = MAGIC.to_vec();
-        let encoded = rmp_serde::encode::write_named(&mut out, &Cache::derived_header(file, key))
-            .and_then(|()| rmp_serde::encode::write(&mut out, value));
-        if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
+        let out = postcard::to_extend(&Cache::derived_header(file, key), MAGIC.to_vec())
+            .and_then(|out| postcard::to_extend(value, out));
+        if let Ok(out) = out
+            && std::fs::create_dir_all(&self.dir).is_ok()
+        {
             write_unsynced(&self.dir, &self.dir.join(file), &[&out]).ok();
         }
     }
@@ -371,6 +385,28 @@ impl Cache {
     /// Keeps the search's words of claims and events for the program `key`.
     pub fn put_words(&self, key: u64, words: &KeptWordsOf<'_>) {
         self.put_derived(WORDS, key, words);
+    }
+}
+
+/// postcard's output appended to a `Vec` reserved beforehand: a byte is pushed, not copied
+/// through `io::Write` (a call of `memcpy` for each of the many one-byte fields).
+struct Appending<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Appending<'_> {
+    type Output = ();
+
+    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
+        self.0.push(byte);
+        Ok(())
+    }
+
+    fn try_extend(&mut self, bytes: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
     }
 }
 
@@ -405,7 +441,9 @@ fn is_cache_folder(path: &Path) -> bool {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
                 e.file_type().is_ok_and(|t| t.is_file())
-                    && (name.ends_with(".msgpack")
+                    && (Path::new(name.as_ref())
+                        .extension()
+                        .is_some_and(|x| x == ENTRY_EXTENSION || x == FORMER_EXTENSION)
                         || name == LAST_USED
                         || name.starts_with(TEMPORARY))
             })
