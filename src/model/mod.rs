@@ -222,10 +222,12 @@ pub trait Record {
     /// The date records of this kind are filed by (claims: stated on; events: date;
     /// sources: published), if any.
     fn primary_date(&self) -> Option<&DateText>;
+    /// Hands each of its packed texts to `each` (see `packed::pack_all`).
+    fn texts_mut<'a>(&'a mut self, each: &mut dyn FnMut(&'a mut packed::Packed));
 }
 
 macro_rules! impl_record {
-    ($t:ty, $k:expr, |$r:ident| $date:expr) => {
+    ($t:ty, $k:expr, |$r:ident| $date:expr, |$m:ident, $each:ident| $texts:expr) => {
         impl Record for $t {
             const KIND: Kind = $k;
             fn id(&self) -> &str {
@@ -241,11 +243,30 @@ macro_rules! impl_record {
                 let $r = self;
                 $date
             }
+            fn texts_mut<'a>(&'a mut self, $each: &mut dyn FnMut(&'a mut packed::Packed)) {
+                let $m = self;
+                $texts
+            }
         }
     };
 }
 
-impl_record!(Actor, Kind::Actor, |_r| None);
-impl_record!(Source, Kind::Source, |r| r.published.as_ref());
-impl_record!(Event, Kind::Event, |r| Some(&r.date));
-impl_record!(Claim, Kind::Claim, |r| Some(&r.stated_on));
+impl_record!(Actor, Kind::Actor, |_r| None, |_m, _each| {});
+impl_record!(
+    Source,
+    Kind::Source,
+    |r| r.published.as_ref(),
+    |_m, _each| {}
+);
+impl_record!(Event, Kind::Event, |r| Some(&r.date), |m, each| {
+    each(&mut m.description);
+    for c in &mut m.sources {
+        each(&mut c.quote);
+    }
+});
+impl_record!(Claim, Kind::Claim, |r| Some(&r.stated_on), |m, each| {
+    each(&mut m.notes);
+    for c in &mut m.sources {
+        each(&mut c.quote);
+    }
+});

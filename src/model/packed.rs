@@ -97,51 +97,96 @@ impl Codec {
     }
 }
 
-/// A thread's buffer for checking what it packs: the text the codes give back. Kept, so that
-/// packing a million texts does not allocate a block for each to compare. (The codes are
-/// written by `Compressor::compress`, which allocates: its buffer-reusing forms measured no
-/// faster for one text at a time — `compress_into` is `unsafe`, `compress_bulk_into` of one
-/// text a tenth slower.)
+/// A thread's buffers for packing: the codes of a batch of texts and where each ends, and the
+/// text the codes give back, to check them. Kept, so that packing a million texts does not
+/// allocate blocks to compress into and compare.
 #[derive(Default)]
 struct Scratch {
+    codes: Vec<u8>,
+    ends: Vec<u64>,
     unpacked: Vec<u8>,
 }
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+    /// Whether texts read now are kept as they are, to be packed later all together (see
+    /// [`reading_unpacked`]).
+    static LATER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
+
+/// How many texts are packed at a time by [`pack_all`]: enough for its four cursors to keep
+/// busy, few enough that the batch's codes stay in the processor's cache.
+const BATCH: usize = 256;
 
 impl Scratch {
     /// `text` (not empty) packed when that makes it smaller and gives it back exactly.
+    /// (`Compressor::compress` allocates the codes: its buffer-reusing forms measured no
+    /// faster for one text at a time.)
     fn pack(&mut self, text: &str) -> Packed {
         let codes = CODEC.compressor.compress(text.as_bytes());
-        if codes.len() < text.len() && self.gives_back(&codes, text.as_bytes()) {
-            // A block of its exact size: the compressor's (twice the text's size) would leave
-            // a hole beside every text of a million.
-            let mut bytes = Vec::with_capacity(codes.len() + 1);
-            bytes.push(FSST);
-            bytes.extend_from_slice(&codes);
-            return Packed(bytes.into_boxed_slice());
-        }
-        let mut bytes = Vec::with_capacity(text.len() + 1);
-        bytes.push(PLAIN);
-        bytes.extend_from_slice(text.as_bytes());
-        Packed(bytes.into_boxed_slice())
+        Packed::smaller(&codes, text.as_bytes(), &mut self.unpacked)
+            .unwrap_or_else(|| Packed::unpacked(text))
     }
+}
 
-    /// Whether `codes` unpack to `text`.
-    fn gives_back(&mut self, codes: &[u8], text: &[u8]) -> bool {
-        let decompressor = CODEC.compressor.decompressor();
-        self.unpacked.clear();
-        self.unpacked
-            .reserve(decompressor.max_decompression_capacity(codes) + 7);
-        let n = decompressor.decompress_into(codes, self.unpacked.spare_capacity_mut());
-        // SAFETY: `decompress_into` wrote the first `n` bytes of the spare room it was given
-        // (its contract; `fsst::Decompressor::decompress` does the same), and `n` is within
-        // the room reserved above, or it would have panicked.
-        unsafe { self.unpacked.set_len(n) };
-        self.unpacked == text
+/// Whether `codes` unpack to `text`, unpacked into `buffer`.
+fn gives_back(codes: &[u8], text: &[u8], buffer: &mut Vec<u8>) -> bool {
+    let decompressor = CODEC.compressor.decompressor();
+    buffer.clear();
+    buffer.reserve(decompressor.max_decompression_capacity(codes) + 7);
+    let n = decompressor.decompress_into(codes, buffer.spare_capacity_mut());
+    // SAFETY: `decompress_into` wrote the first `n` bytes of the spare room it was given
+    // (its contract; `fsst::Decompressor::decompress` does the same), and `n` is within
+    // the room reserved above, or it would have panicked.
+    unsafe { buffer.set_len(n) };
+    buffer == text
+}
+
+/// Runs `read` with the texts it reads from a text format (a RON file) kept as they are,
+/// not packed one by one: the caller packs them all together afterwards with [`pack_all`],
+/// which is twice as fast. Until then such a text takes more room than it will, and is
+/// not yet equal to the same text packed — so everything `read` reads goes through
+/// [`pack_all`] before it is used.
+pub fn reading_unpacked<T>(read: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            LATER.set(self.0);
+        }
     }
+    let _restore = Restore(LATER.replace(true));
+    read()
+}
+
+/// Packs the texts read by [`reading_unpacked`] exactly as [`Packed::new`] packs each: FSST's
+/// compressor interleaves several texts of a batch, each of whose codes depends on the
+/// previous one (`Compressor::compress_bulk_into`); a text already packed, or empty, is
+/// left as it is.
+pub fn pack_all(mut texts: Vec<&mut Packed>) {
+    texts.retain(|p| p.0.first() == Some(&PLAIN));
+    SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch {
+            codes,
+            ends,
+            unpacked,
+        } = scratch;
+        for batch in texts.chunks_mut(BATCH) {
+            codes.clear();
+            ends.clear();
+            let plain: Vec<&[u8]> = batch.iter().map(|p| &p.0[1..]).collect();
+            CODEC
+                .compressor
+                .compress_bulk_into::<4>(&plain, codes, ends);
+            let mut start = 0;
+            for (p, &end) in batch.iter_mut().zip(ends.iter()) {
+                let end = usize::try_from(end).unwrap_or(usize::MAX).min(codes.len());
+                if let Some(packed) = Packed::smaller(&codes[start..end], &p.0[1..], unpacked) {
+                    **p = packed;
+                }
+                start = end;
+            }
+        }
+    });
 }
 
 /// Names the table texts are packed with: a parse cache entry packed with another table (of
@@ -167,6 +212,28 @@ impl Packed {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// `text` (not empty) as it is.
+    fn unpacked(text: &str) -> Packed {
+        let mut bytes = Vec::with_capacity(text.len() + 1);
+        bytes.push(PLAIN);
+        bytes.extend_from_slice(text.as_bytes());
+        Packed(bytes.into_boxed_slice())
+    }
+
+    /// `codes`, the FSST codes of `text`, packed — when they make it smaller and give it back
+    /// exactly (checked by unpacking them into `buffer`).
+    fn smaller(codes: &[u8], text: &[u8], buffer: &mut Vec<u8>) -> Option<Packed> {
+        if codes.len() >= text.len() || !gives_back(codes, text, buffer) {
+            return None;
+        }
+        // A block of its exact size, not the compressor's (twice the text's size), which would
+        // leave a hole beside every text of a million.
+        let mut bytes = Vec::with_capacity(codes.len() + 1);
+        bytes.push(FSST);
+        bytes.extend_from_slice(codes);
+        Some(Packed(bytes.into_boxed_slice()))
     }
 
     /// The text (borrowed when it is kept as it is).
@@ -292,6 +359,9 @@ impl<'de> Deserialize<'de> for Packed {
                 f.write_str("a string")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Packed, E> {
+                if LATER.get() && !v.is_empty() {
+                    return Ok(Packed::unpacked(v));
+                }
                 Ok(Packed::new(v))
             }
             fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Packed, E> {
@@ -419,6 +489,57 @@ mod tests {
                 text
             );
         }
+    }
+
+    /// Texts read to be packed later and then packed together are exactly the texts packed
+    /// one by one — across batches, beside empty texts and texts packed already — and a text
+    /// read outside is packed at once.
+    #[test]
+    fn texts_packed_together_are_packed_as_each_alone() {
+        let words = [
+            "troops",
+            "Kursk",
+            " ",
+            ".",
+            "Курськ",
+            "북한군",
+            "\u{0}",
+            "ÿ",
+            "the",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        let texts: Vec<String> = (0..3 * BATCH + 17)
+            .map(|_| {
+                (0..rng.usize(0..40))
+                    .map(|_| words[rng.usize(..words.len())])
+                    .collect()
+            })
+            .collect();
+        let ron_texts: Vec<String> = texts
+            .iter()
+            .map(|t| ron::to_string(t).expect("ron"))
+            .collect();
+        let mut read: Vec<Packed> = reading_unpacked(|| {
+            ron_texts
+                .iter()
+                .map(|r| ron::from_str::<Packed>(r).expect("read"))
+                .collect()
+        });
+        assert!(
+            read.iter()
+                .any(|p| p.0.first() == Some(&PLAIN) && p != &Packed::new(&p.text())),
+            "read unpacked"
+        );
+        // One already packed, as a cache entry would give it.
+        read[5] = Packed::new(&texts[5]);
+        pack_all(read.iter_mut().collect());
+        for (p, text) in read.iter().zip(&texts) {
+            assert_eq!(p, &Packed::new(text), "{text:?}");
+            assert_eq!(p.text(), *text);
+        }
+        // Outside, a text is packed as it is read.
+        let once = ron::from_str::<Packed>(&ron_texts[0]).expect("read");
+        assert_eq!(once, Packed::new(&texts[0]));
     }
 
     #[test]
