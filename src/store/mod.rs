@@ -442,7 +442,7 @@ fn parse_records<T: DeserializeOwned + Record>(
 ) -> Result<Vec<T>, ParseFailure> {
     // The form Crosscheck writes is read quickly, which finds where each record's id stands
     // on the way; anything else (and every error) is read by `ron`, and the ids searched for.
-    // The long texts are packed afterwards, all together.
+    // The long texts are packed a few records at a time, together, as they are read.
     let (Packing(mut records), id_offsets): (Packing<T>, _) =
         packed::reading_unpacked(|| match quick::from_str_with_ids(text) {
             Some(read) => Ok(read),
@@ -1744,6 +1744,44 @@ mod tests {
             }
         }
         plain
+    }
+
+    /// The quotes, notes and descriptions of a file's records — packed together as they are
+    /// read, by the quick reader or by `ron` — are exactly the texts packed one by one.
+    #[test]
+    fn texts_read_from_a_file_are_packed_as_each_alone() {
+        use crate::model::packed::Packed;
+        let ds = crate::synth::generate(crate::synth::Size {
+            events: 150,
+            claims: 300,
+            seed: 9,
+        });
+        let pretty = canonical(&ds.claims).expect("claims");
+        let compact = ron::to_string(&ds.claims).expect("claims");
+        assert!(quick::from_str_with_ids::<Vec<Claim>>(&pretty).is_some());
+        assert!(quick::from_str_with_ids::<Vec<Claim>>(&compact).is_none());
+        let mut packed = 0;
+        for text in [&pretty, &compact] {
+            let Ok(read) = parse_records::<Claim>(text, 0) else {
+                panic!("not read")
+            };
+            assert_eq!(read.len(), ds.claims.len());
+            for (r, c) in read.iter().zip(&ds.claims) {
+                assert_eq!(r.notes, Packed::new(&c.notes.text()));
+                assert_eq!(r.sources.len(), c.sources.len());
+                for (a, b) in r.sources.iter().zip(&c.sources) {
+                    assert_eq!(a.quote, Packed::new(&b.quote.text()));
+                    packed += usize::from(!a.quote.is_empty());
+                }
+            }
+        }
+        assert!(packed > 2 * 64, "texts of several batches: {packed}");
+        let Ok(events) = parse_records::<Event>(&canonical(&ds.events).expect("events"), 0) else {
+            panic!("not read")
+        };
+        for (r, e) in events.iter().zip(&ds.events) {
+            assert_eq!(r.description, Packed::new(&e.description.text()));
+        }
     }
 
     /// The reading threads hand files on in file order whatever order they finish in, and
