@@ -283,4 +283,24 @@ fn comments_are_warned_about_and_never_dropped_without_saying_so() {
     let o = run_within(30, &["fmt", "--drop-comments", ds.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(fs::read_to_string(&path).expect("read"), text);
+    // A block comment is one too; slashes inside strings (a URL, a date) are not.
+    let block = text.replacen("[\n", "[\n    /* to check: Ukrinform, 2025/02/03 */\n", 1);
+    fs::write(&path, &block).expect("write");
+    let (_, out) = check(&ds);
+    assert!(
+        out.contains(&format!(
+            "{}:3:1: warning: a comment",
+            native("claims/2025.ron")
+        )),
+        "{out}"
+    );
+    let url = text.replacen(
+        "quote: \"",
+        "quote: \"https://www.ukrinform.net/ 2025/02/03 ",
+        1,
+    );
+    assert_ne!(url, text, "a quote to put a URL in");
+    fs::write(&path, &url).expect("write");
+    let (code, out) = check(&ds);
+    assert_eq!(code, Some(0), "no comment: {out}");
 }

@@ -209,7 +209,8 @@ fn parse_error(side: &'static str, e: ron::error::SpannedError) -> FileMergeErro
 /// The text with Windows line ends made plain (`\r\n` → `\n`), and without a byte-order mark.
 pub fn normalize(text: &str) -> std::borrow::Cow<'_, str> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains("\r\n") {
+    // Searched for with SIMD (`str::contains` looks at a gigabyte of files slower).
+    if memchr::memmem::find(text.as_bytes(), b"\r\n").is_some() {
         std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
     } else {
         std::borrow::Cow::Borrowed(text)

@@ -634,10 +634,10 @@ fn parse_bytes(
         }
     };
     let text = conflicts::normalize(text);
-    // Only a text with `//` or `/*` somewhere (a URL, say) is scanned for comments.
-    if memchr::memmem::find(text.as_bytes(), b"//").is_some()
-        || memchr::memmem::find(text.as_bytes(), b"/*").is_some()
-    {
+    // Only a text with `//` or `/*` somewhere (a URL, say) is scanned for comments: one
+    // search for a slash (none in most record files), not one for each pair.
+    let slashes = text.as_bytes();
+    if memchr::memchr_iter(b'/', slashes).any(|i| matches!(slashes.get(i + 1), Some(b'/' | b'*'))) {
         h.comments = text::comment_lines(&text);
     }
     if let Some(sides) = conflicts::split_markers(&text) {
