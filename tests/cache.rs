@@ -188,7 +188,21 @@ fn the_checks_of_an_unchanged_dataset_are_kept_and_found_again_after_an_edit() {
         .into_iter()
         .find(|p| p.ends_with("checks.postcard"))
         .expect("the kept findings");
+    let whole = fs::read(&kept).expect("read");
     fs::write(&kept, b"crosscheck parse cache\n\x93garbage").expect("write");
+    assert_eq!(open().check(), truth());
+    // Kept findings damaged in a message's text (still decodable): ignored.
+    let message = truth()
+        .first()
+        .map(|f| f.message.clone())
+        .expect("a finding");
+    let at = whole
+        .windows(message.len())
+        .position(|w| w == message.as_bytes())
+        .expect("the message kept");
+    let mut damaged = whole;
+    damaged[at] ^= 0x20;
+    fs::write(&kept, &damaged).expect("write");
     assert_eq!(open().check(), truth());
 }
 
@@ -267,6 +281,18 @@ fn the_search_words_are_kept_and_taken_for_the_files_unchanged() {
     assert!(cache.get_words(key).is_none());
 }
 
+/// The number the store gives the file `rel` of the dataset at `dir`.
+fn file_number(dir: &Path, rel: &Path) -> u32 {
+    let loaded = Store::load(dir).expect("load");
+    let i = loaded
+        .store
+        .files()
+        .iter()
+        .position(|f| f.rel == rel)
+        .expect("the file");
+    u32::try_from(i).expect("few files")
+}
+
 /// Every file under `dir`.
 fn walk_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -291,7 +317,7 @@ fn stale_truncated_garbage_and_foreign_entries_are_ignored() {
     cached(&dir, &cache);
     let files = record_files(&dir);
     let claims: Vec<&PathBuf> = files.iter().filter(|r| r.starts_with("claims")).collect();
-    assert!(claims.len() >= 2, "{files:?}");
+    assert!(claims.len() >= 3, "{files:?}");
     let entry = |rel: &Path| cache.entry_path(rel);
     // Truncated.
     let a = entry(claims[0]);
@@ -300,6 +326,26 @@ fn stale_truncated_garbage_and_foreign_entries_are_ignored() {
     // Garbage.
     let b = entry(claims[1]);
     fs::write(&b, b"\x00\x01 not a cache entry at all").expect("garbage");
+    // Damaged: one character of a record's id changed, which still decodes — as another
+    // record than the file holds, were the entry's checksum not looked at.
+    let c = entry(claims[2]);
+    let mut bytes = fs::read(&c).expect("entry");
+    let first_id = fresh(&dir)
+        .claims
+        .into_iter()
+        .find(|cl| {
+            cl.origin
+                .is_some_and(|o| o.file == file_number(&dir, claims[2]))
+        })
+        .expect("a claim of the file")
+        .id;
+    let at = bytes
+        .windows(first_id.len())
+        .position(|w| w == first_id.as_bytes())
+        .expect("the id in the entry");
+    let last = at + first_id.len() - 1;
+    bytes[last] = if bytes[last] == b'0' { b'1' } else { b'0' };
+    fs::write(&c, &bytes).expect("damage");
     // Another file's entry in place of this one's.
     if let (Some(events), Some(sources)) = (
         files.iter().find(|r| r.starts_with("events")),

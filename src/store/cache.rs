@@ -15,8 +15,9 @@
 //! same bytes: the size and the content hash of the file just read (the store hashes every
 //! file it reads anyway, to know later whether it changed on disk — a file edited by hand
 //! with the same size and modification time is still told apart). A missing, stale,
-//! truncated or foreign entry is ignored and the file parsed; writing an entry that fails
-//! costs nothing but the next open's time.
+//! truncated, damaged (every entry ends with a checksum of its bytes) or foreign entry is
+//! ignored and the file parsed; writing an entry that fails costs nothing but the next
+//! open's time.
 //!
 //! Only files that parse cleanly are cached: no merge conflict, no comment, no figure that is
 //! not a count. Each record's line and column (its `Origin`, never serialized) are kept
@@ -52,7 +53,7 @@ pub const CACHE_DIR_VARIABLE: &str = "CROSSCHECK_CACHE_DIR";
 /// Starts every entry: not a cache entry of ours otherwise.
 const MAGIC: &[u8] = b"crosscheck parse cache\n";
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 /// Fewer bytes than a record takes in an entry (every field is written): a list is reserved
 /// for at most the entry's size over this. Were a record smaller, its list would only grow
@@ -270,26 +271,31 @@ impl Cache {
         size: u64,
         hash: u64,
     ) -> Option<Vec<R>> {
-        let body = bytes.strip_prefix(MAGIC)?;
-        // Read in place: strings are copied once, into the records, not first into a buffer.
-        let mut de = postcard::Deserializer::from_bytes(body);
-        let header = Header::deserialize(&mut de).ok()?;
+        let (content, sum) = bytes.strip_prefix(MAGIC)?.split_last_chunk::<8>()?;
+        let (header, rest) = postcard::take_from_bytes::<Header>(content).ok()?;
         if header != Cache::header(rel, R::KIND, size, hash) {
             return None;
         }
-        // The names the records use, each once; the records name them by number.
-        let names: Vec<&str> = Deserialize::deserialize(&mut de).ok()?;
+        // The names the records use, each once (the records name them by number), and how
+        // many records there are.
+        let (names, rest) = postcard::take_from_bytes::<Vec<&str>>(rest).ok()?;
+        let (count, rest) = postcard::take_from_bytes::<usize>(rest).ok()?;
+        let head = content.get(..content.len() - rest.len())?;
+        if checksum(head, rest) != u64::from_le_bytes(*sum) {
+            return None;
+        }
         let names = names.into_iter().map(Sym::new).collect();
         // The records' list is made as long as it will be, not grown by copying: the count
-        // is trusted only as far as the entry's bytes could hold that many records.
-        let count: usize = Deserialize::deserialize(&mut de).ok()?;
-        let mut records: Vec<R> = Vec::with_capacity(count.min(body.len() / MIN_ENTRY_BYTES));
+        // is trusted only as far as the entry's bytes could hold that many records. Read in
+        // place: strings are copied once, into the records, not first into a buffer.
+        let mut records: Vec<R> = Vec::with_capacity(count.min(rest.len() / MIN_ENTRY_BYTES));
+        let mut de = postcard::Deserializer::from_bytes(rest);
         sym::numbered_reading(names, || {
             Deserialize::deserialize_in_place(&mut de, &mut records)
         })
         .ok()?;
         let at: Vec<(u32, u32)> = Deserialize::deserialize(&mut de).ok()?;
-        if at.len() != records.len() {
+        if at.len() != records.len() || !de.finalize().ok()?.is_empty() {
             return None;
         }
         for (r, (line, col)) in records.iter_mut().zip(at) {
@@ -313,21 +319,37 @@ impl Cache {
                 postcard::serialize_with_flavor(records, Appending(&mut body))
             })
         });
+        let written =
+            written.and_then(|()| postcard::serialize_with_flavor(&at, Appending(&mut body)));
         let names: Vec<&str> = names.iter().map(Sym::as_str).collect();
-        // The header by name, then the names the records use, their count, the records, and
-        // their places in the file: written in three pieces, the records not copied again.
+        // The header, the names the records use and their count; then the records and their
+        // places in the file, and the checksum of both parts: written in pieces, the records
+        // not copied again.
         let mut head = Vec::with_capacity(MAGIC.len() + (64 << 10));
         head.extend_from_slice(MAGIC);
-        let mut tail = Vec::with_capacity(8 * at.len() + 16);
         let encoded = postcard::to_io(&Cache::header(rel, R::KIND, size, hash), &mut head)
             .and_then(|head| postcard::to_io(&names, head))
             .and_then(|head| postcard::to_io(&records.len(), head))
-            .and(written)
-            .and_then(|()| postcard::to_io(&at, &mut tail).map(drop));
+            .and(written);
         if encoded.is_ok() && std::fs::create_dir_all(&self.dir).is_ok() {
-            write_unsynced(&self.dir, &self.entry_path(rel), &[&head, &body, &tail]).ok();
+            let sum = checksum(&head[MAGIC.len()..], &body).to_le_bytes();
+            write_unsynced(&self.dir, &self.entry_path(rel), &[&head, &body, &sum]).ok();
         }
     }
+}
+
+/// The checksum an entry ends with, of its bytes after [`MAGIC`] in two parts (the header,
+/// names and count; the records and their places): an entry damaged on disk — a flipped
+/// bit, a block of another file — is not read as records that were never in the file.
+/// FxHash, at gigabytes a second: not against adversaries, against accidents.
+fn checksum(head: &[u8], rest: &[u8]) -> u64 {
+    use std::hash::Hasher as _;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(head);
+    h.write_usize(head.len());
+    h.write(rest);
+    h.write_usize(rest.len());
+    h.finish()
 }
 
 impl Cache {
@@ -343,12 +365,14 @@ impl Cache {
     /// What file `file` of the cache folder keeps for `key`, if it is that and decodes.
     fn get_derived<T: DeserializeOwned>(&self, file: &str, key: u64) -> Option<T> {
         let bytes = std::fs::read(self.dir.join(file)).ok()?;
-        let body = bytes.strip_prefix(MAGIC)?;
-        let mut de = postcard::Deserializer::from_bytes(body);
-        if DerivedHeader::deserialize(&mut de).ok()? != Cache::derived_header(file, key) {
+        let (content, sum) = bytes.strip_prefix(MAGIC)?.split_last_chunk::<8>()?;
+        let (header, rest) = postcard::take_from_bytes::<DerivedHeader>(content).ok()?;
+        if header != Cache::derived_header(file, key)
+            || checksum(content, &[]) != u64::from_le_bytes(*sum)
+        {
             return None;
         }
-        Deserialize::deserialize(&mut de).ok()
+        postcard::from_bytes(rest).ok()
     }
 
     /// Keeps `value` in file `file` of the cache folder for `key`. Failing is harmless (it is
@@ -359,7 +383,8 @@ impl Cache {
         if let Ok(out) = out
             && std::fs::create_dir_all(&self.dir).is_ok()
         {
-            write_unsynced(&self.dir, &self.dir.join(file), &[&out]).ok();
+            let sum = checksum(&out[MAGIC.len()..], &[]).to_le_bytes();
+            write_unsynced(&self.dir, &self.dir.join(file), &[&out, &sum]).ok();
         }
     }
 
