@@ -31,6 +31,23 @@ pub use sym::Sym;
 pub use validate::{Finding, Severity, Tally};
 pub use value::{Qualifier, Value};
 
+/// Runs `f` with this thread's `flag` set, and puts it back as it was afterwards — also when
+/// `f` panics. How serialization and reading are told to work differently for a while
+/// (`skip::with_all_fields`, `packed::reading_unpacked`), through serde, which passes nothing.
+pub(crate) fn with_flag<T>(
+    flag: &'static std::thread::LocalKey<std::cell::Cell<bool>>,
+    f: impl FnOnce() -> T,
+) -> T {
+    struct Restore(&'static std::thread::LocalKey<std::cell::Cell<bool>>, bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            self.0.set(self.1);
+        }
+    }
+    let _restore = Restore(flag, flag.replace(true));
+    f()
+}
+
 /// The four kinds of record a dataset holds.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,

@@ -12,15 +12,7 @@ thread_local! {
 
 /// Runs `f` with every field serialized, empty or not (on this thread).
 pub fn with_all_fields<T>(f: impl FnOnce() -> T) -> T {
-    /// Puts the flag back even if `f` panics.
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            ALL_FIELDS.set(self.0);
-        }
-    }
-    let _reset = Reset(ALL_FIELDS.replace(true));
-    f()
+    super::with_flag(&ALL_FIELDS, f)
 }
 
 fn skipping() -> bool {
