@@ -324,9 +324,10 @@ impl Pickers {
         Some(event_label(self.event_date(k).0, e))
     }
 
-    /// The claim with this id, looked for among all claims once until a claim comes, goes or
-    /// changes its id (see `claim_found`).
-    fn claim_with_id<'d>(&self, ds: &'d Dataset, id: &str) -> Option<&'d Claim> {
+    /// The claim with this id, looked for once until a claim comes, goes or changes its id
+    /// (see `claim_found`): first among the claims at the places `near` (a claimant's own,
+    /// the latest first), then among all.
+    fn claim_with_id<'d>(&self, ds: &'d Dataset, id: &str, near: &[usize]) -> Option<&'d Claim> {
         let mut memo = self
             .claim_found
             .lock()
@@ -343,7 +344,12 @@ impl Pickers {
                 _ => {}
             }
         }
-        let at = ds.claims.iter().position(|c| *c.id == *id);
+        let at = near
+            .iter()
+            .rev()
+            .copied()
+            .find(|&i| ds.claims.get(i).is_some_and(|c| *c.id == *id))
+            .or_else(|| ds.claims.iter().position(|c| *c.id == *id));
         *memo = Some((id.to_string(), at));
         at.and_then(|i| ds.claims.get(i))
     }
@@ -1594,13 +1600,10 @@ fn claim_form(ui: &mut Ui, f: &mut Form<'_>, c: &mut Claim, dark: bool) {
         )
     };
     // A claim by its id, looked for among the claimant's own (a claim supersedes one of its
-    // claimant's), and then among all.
+    // claimant's), and then among all — once, not in every frame the form is drawn.
     let find = |cur: &str| {
-        mine.into_iter()
-            .flatten()
-            .filter_map(|&i| ds.claims.get(i))
-            .find(|o| *o.id == *cur)
-            .or_else(|| f.pickers.claim_with_id(ds, cur))
+        f.pickers
+            .claim_with_id(ds, cur, mine.map_or(&[], Vec::as_slice))
     };
     let current = c.supersedes.clone();
     let earlier = || -> Vec<Item> {
@@ -1983,7 +1986,7 @@ mod tests {
             for id in std::iter::once(last).chain(ids) {
                 // Asked twice: the second answer is the remembered one.
                 for _ in 0..2 {
-                    let found = p.claim_with_id(ds, id).map(|c| c.id.to_string());
+                    let found = p.claim_with_id(ds, id, &[]).map(|c| c.id.to_string());
                     let looked = ds
                         .claims
                         .iter()
@@ -1999,28 +2002,40 @@ mod tests {
             index,
         };
         // Asked for a missing id, then a claim of that id comes.
-        assert!(p.claim_with_id(&ds, "c-4").is_none());
+        assert!(p.claim_with_id(&ds, "c-4", &[]).is_none());
         ds.claims.insert(0, claim("c-4"));
         p.follow(&ds, &Change::Inserted(at(0)));
         agree(&p, &ds, "inserted", "c-4");
         // One goes: those after it move down.
-        assert!(p.claim_with_id(&ds, "c-3").is_some());
+        assert!(p.claim_with_id(&ds, "c-3", &[]).is_some());
         let gone = ds.claims.remove(1);
         p.follow(&ds, &Change::Removed(at(1), AnyRecord::Claim(gone)));
         agree(&p, &ds, "removed", "c-3");
         // Renamed to an id asked for and missing: the new id is found where it stands, the
         // old one nowhere.
-        assert!(p.claim_with_id(&ds, "c-9").is_none());
+        assert!(p.claim_with_id(&ds, "c-9", &[]).is_none());
         let old = std::mem::replace(&mut ds.claims[1], claim("c-9"));
         p.follow(&ds, &Change::Replaced(at(1), AnyRecord::Claim(old)));
         agree(&p, &ds, "renamed", "c-9");
         // Replaced by a claim of the same id: where it was.
-        assert!(p.claim_with_id(&ds, "c-3").is_some());
+        assert!(p.claim_with_id(&ds, "c-3", &[]).is_some());
         let mut same = ds.claims[2].clone();
         same.notes = "typed".into();
         let old = std::mem::replace(&mut ds.claims[2], same);
         p.follow(&ds, &Change::Replaced(at(2), AnyRecord::Claim(old)));
         agree(&p, &ds, "replaced", "c-3");
+        // Looked for first at the places given (a claimant's own, some gone or another's):
+        // found where it stands, and a claim not among them among all.
+        for (id, near) in [("c-3", &[99, 0, 2][..]), ("c-1", &[0, 1]), ("c-4", &[])] {
+            let p = Pickers::build(&ds);
+            let found = p.claim_with_id(&ds, id, near).map(|c| c.id.to_string());
+            let looked = ds
+                .claims
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.id.to_string());
+            assert_eq!(found, looked, "near: {id}");
+        }
     }
 
     /// The event picker's flags are found again when the words change, and for the events
